@@ -1,0 +1,37 @@
+import os
+
+import pytest
+
+from northstar.testing import PASSWORD, World, make_world
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # Production defaults redirect to HTTPS and mark cookies secure; the test server speaks plain HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        if user is not None:
+            assert client.login(email=user.email, password=PASSWORD)
+        return client
+
+    return _login
+
+
+__all__ = ["PASSWORD"]

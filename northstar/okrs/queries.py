@@ -1,0 +1,280 @@
+"""Reads for OKR pages, the API and the CLI. Each function runs a fixed number of queries, whatever the data size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from northstar.core.pace import StatusCall, confidence_level, confidence_score, expected_progress, is_stale, status_for
+from northstar.core.progress import KRKind as CoreKind
+from northstar.core.progress import Measure, Progress, progress
+from northstar.core.rollup import Part, Rollup, rollup_tree
+from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, Period
+from northstar.workspaces.models import Membership, Team, User
+from northstar.workspaces.permissions import VIEW, Actor, access
+
+
+@dataclass
+class KeyResultView:
+    kr: KeyResult
+    progress: Progress
+    status: StatusCall
+    stale: bool
+    confidence_level: str | None
+    confidence_score: int | None
+    can_check_in: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress.value * 100)
+
+
+@dataclass
+class ObjectiveView:
+    objective: Objective
+    key_results: list[KeyResultView]
+    rollup: Rollup
+    status: StatusCall
+    parents: list[Objective] = field(default_factory=list)
+    children: list[Objective] = field(default_factory=list)
+    can_change: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(self.rollup.progress * 100)
+
+    @property
+    def confidence(self) -> float | None:
+        values = [k.kr.current_confidence for k in self.key_results if k.kr.current_confidence is not None]
+        return min(values) if values else None
+
+    @property
+    def stale_count(self) -> int:
+        return sum(1 for k in self.key_results if k.stale)
+
+
+@dataclass
+class TeamSection:
+    team: Team
+    depth: int
+    objectives: list[ObjectiveView]
+
+
+@dataclass
+class OkrTree:
+    sections: list[TeamSection]
+    period: Period | None
+    objective_count: int
+    key_result_count: int
+
+    def all_objectives(self) -> Iterable[ObjectiveView]:
+        for section in self.sections:
+            yield from section.objectives
+
+
+def measure_of(kr: KeyResult, *, milestones: tuple[int, int] = (0, 0)) -> Measure:
+    return Measure(
+        kind=CoreKind(kr.kind),
+        start=kr.start,
+        target=kr.target,
+        low=kr.low,
+        high=kr.high,
+        current=kr.current_value,
+        milestones_reached=milestones[0],
+        milestones_total=milestones[1],
+    )
+
+
+def period_pace(period: Period | None, today: dt.date) -> float | None:
+    return expected_progress(period.start, period.end, today) if period is not None else None
+
+
+def key_result_view(kr: KeyResult, period: Period | None, today: dt.date, cadence_days: int) -> KeyResultView:
+    p = progress(measure_of(kr))
+    last = kr.last_check_in_at.date() if kr.last_check_in_at else None
+    return KeyResultView(
+        kr=kr,
+        progress=p,
+        status=status_for(p.value, p.has_data, period_pace(period, today), kr.current_confidence),
+        stale=kr.kind != CoreKind.MILESTONE and is_stale(last, today, cadence_days),
+        confidence_level=confidence_level(kr.current_confidence),
+        confidence_score=confidence_score(kr.current_confidence),
+    )
+
+
+def kr_part(view: KeyResultView) -> Part:
+    return Part(
+        id=f"kr:{view.kr.pk}",
+        label=view.kr.title,
+        progress=view.progress.value,
+        weight=view.kr.weight,
+        has_data=view.progress.has_data,
+    )
+
+
+def default_period(actor: Actor, today: dt.date) -> Period | None:
+    """The shortest period that contains today, else the latest that started, else the first."""
+    periods = list(Period.objects.restrict(actor))
+    current = [p for p in periods if p.start <= today <= p.end]
+    if current:
+        return min(current, key=lambda p: (p.end - p.start, p.start))
+    started = [p for p in periods if p.start <= today]
+    return max(started, key=lambda p: p.start) if started else (periods[0] if periods else None)
+
+
+def period_family(period: Period, periods: Iterable[Period]) -> set[int]:
+    """A period and the periods that contain it or that it contains: FY27's view shows FY27-Q2's objectives."""
+    ids = {period.pk}
+    for p in periods:
+        if (p.start <= period.start and p.end >= period.end) or (p.start >= period.start and p.end <= period.end):
+            ids.add(p.pk)
+    return ids
+
+
+def okr_tree(
+    actor: Actor,
+    *,
+    today: dt.date,
+    period: Period | None = None,
+    team_id: int | None = None,
+    owner_id: int | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    include_periodless: bool = True,
+) -> OkrTree:
+    """The company → team tree of objectives with their key results, progress and status for a period."""
+    objectives_qs: QuerySet[Objective] = Objective.objects.restrict(actor).select_related("team", "owner", "period")
+    if period is not None:
+        family = period_family(period, Period.objects.restrict(actor))
+        period_q = Q(period_id__in=family)
+        if include_periodless:
+            period_q |= Q(period__isnull=True)
+        objectives_qs = objectives_qs.filter(period_q)
+    teams = list(Team.objects.restrict(actor))
+    if team_id is not None:
+        objectives_qs = objectives_qs.filter(team_id=team_id)
+    if owner_id is not None:
+        objectives_qs = objectives_qs.filter(Q(owner_id=owner_id) | Q(key_results__owner_id=owner_id)).distinct()
+    if q:
+        objectives_qs = objectives_qs.filter(Q(title__icontains=q) | Q(key_results__title__icontains=q)).distinct()
+    objectives = list(objectives_qs.order_by("position", "id"))
+    views = objective_views(actor, objectives, today=today)
+    if status:
+        views = [v for v in views if v.status.status == status]
+    by_team: dict[int, list[ObjectiveView]] = {}
+    for view in views:
+        by_team.setdefault(view.objective.team_id, []).append(view)
+    sections = [
+        TeamSection(team=team, depth=depth, objectives=by_team.get(team.pk, []))
+        for team, depth in team_tree(teams)
+        if team.pk in by_team
+    ]
+    return OkrTree(
+        sections=sections,
+        period=period,
+        objective_count=len(views),
+        key_result_count=sum(len(v.key_results) for v in views),
+    )
+
+
+def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date) -> list[ObjectiveView]:
+    """Progress, status and alignment for these objectives in three queries (key results, alignments, rights)."""
+    ids = [o.pk for o in objectives]
+    cadence = actor.workspace.check_in_cadence_days
+    krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in ids}
+    objectives_by_id = {o.pk: o for o in objectives}
+    key_results = list(KeyResult.objects.filter(objective_id__in=ids).select_related("owner").order_by("position", "id"))
+    check_in_ok = set(
+        KeyResult.objects.restrict(actor, "check_in").filter(objective_id__in=ids).values_list("pk", flat=True)
+    ) if actor.can_edit else set()
+    changeable = set(
+        Objective.objects.restrict(actor, "change").filter(pk__in=ids).values_list("pk", flat=True)
+    ) if actor.can_edit else set()
+    for kr in key_results:
+        view = key_result_view(kr, objectives_by_id[kr.objective_id].period, today, cadence)
+        view.can_check_in = kr.pk in check_in_ok
+        krs_by_objective[kr.objective_id].append(view)
+    visible_ids = set(Objective.objects.restrict(actor).values_list("pk", flat=True))
+    alignments = list(
+        Alignment.objects.filter(Q(child_id__in=ids) | Q(parent_id__in=ids))
+        .filter(child_id__in=visible_ids, parent_id__in=visible_ids)
+        .select_related("child", "parent")
+    )
+    parents: dict[int, list[Objective]] = {}
+    children: dict[int, list[Objective]] = {}
+    child_edges: dict[str, list[tuple[str, float]]] = {}
+    for a in alignments:
+        parents.setdefault(a.child_id, []).append(a.parent)
+        children.setdefault(a.parent_id, []).append(a.child)
+        if a.child_id in objectives_by_id:
+            child_edges.setdefault(str(a.parent_id), []).append((str(a.child_id), a.child.weight))
+    own_parts = {str(pk): [kr_part(v) for v in krs_by_objective[pk]] for pk in ids}
+    rollups = rollup_tree(
+        own_parts,
+        child_edges,
+        {str(o.pk): o.title for o in objectives},
+        actor.workspace.rollup_includes_aligned,
+    )
+    result = []
+    for o in objectives:
+        krs = krs_by_objective[o.pk]
+        r = rollups[str(o.pk)]
+        confidences = [k.kr.current_confidence for k in krs if k.kr.current_confidence is not None]
+        result.append(
+            ObjectiveView(
+                objective=o,
+                key_results=krs,
+                rollup=r,
+                status=status_for(r.progress, r.has_data, period_pace(o.period, today), min(confidences, default=None)),
+                parents=parents.get(o.pk, []),
+                children=children.get(o.pk, []),
+                can_change=o.pk in changeable,
+            )
+        )
+    return result
+
+
+def team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
+    """Teams in tree order (company first, then its teams, depth-first, by name) with their depth."""
+    by_parent: dict[int | None, list[Team]] = {}
+    ids = {t.pk for t in teams}
+    for t in teams:
+        by_parent.setdefault(t.parent_id if t.parent_id in ids else None, []).append(t)
+    out: list[tuple[Team, int]] = []
+    stack = [(t, 0) for t in sorted(by_parent.get(None, []), key=lambda t: t.name, reverse=True)]
+    seen: set[int] = set()
+    while stack:
+        team, depth = stack.pop()
+        if team.pk in seen:
+            continue
+        seen.add(team.pk)
+        out.append((team, depth))
+        stack.extend((c, depth + 1) for c in sorted(by_parent.get(team.pk, []), key=lambda t: t.name, reverse=True))
+    return out
+
+
+def objective_detail(actor: Actor, objective_id: Any, *, today: dt.date) -> ObjectiveView:
+    objective = access(Objective.objects.select_related("team", "owner", "period"), actor, objective_id, VIEW)
+    return objective_views(actor, [objective], today=today)[0]
+
+
+def key_result_detail(actor: Actor, key_result_id: Any, *, today: dt.date) -> tuple[KeyResultView, list[CheckIn]]:
+    kr = access(
+        KeyResult.objects.select_related("objective__period", "objective__team", "owner"), actor, key_result_id, VIEW
+    )
+    view = key_result_view(kr, kr.objective.period, today, actor.workspace.check_in_cadence_days)
+    view.can_check_in = KeyResult.objects.restrict(actor, "check_in").filter(pk=kr.pk).exists()
+    check_ins = list(kr.check_ins.select_related("author").order_by("checked_in_at", "id"))
+    return view, check_ins
+
+
+def workspace_people(actor: Actor) -> list[User]:
+    return list(
+        User.objects.filter(
+            pk__in=Membership.objects.restrict(actor).values("user_id")
+        ).order_by("name", "email")
+    )

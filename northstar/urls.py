@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from northstar.api import api
+
+urlpatterns = [
+    path("", include("northstar.workspaces.urls")),
+    path("", include("northstar.okrs.urls")),
+    path("api/v1/", api.urls),
+]
