@@ -1,7 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from northstar.okrs import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("okrs/", views.okr_page, name="okrs"),
+    path("settings/periods/", include("northstar.okrs.urls_periods")),
 ]

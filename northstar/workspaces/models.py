@@ -220,3 +220,8 @@ class AuditEntry(TenantModel):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["workspace", "object_type", "object_id"], name="audit_object_idx")]
+
+    @property
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        before, after = self.before or {}, self.after or {}
+        return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))]
