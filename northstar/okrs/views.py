@@ -1,9 +1,404 @@
-from django.http import HttpRequest, HttpResponse
+"""OKR pages: thin views over okrs.queries (reads) and okrs.actions (writes).
+
+HTMX requests get the fragment (a template partial), normal requests the page, from the same URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from northstar.core.chart import Point, chart_geometry
+from northstar.okrs import actions, queries
+from northstar.okrs.forms import CheckInForm, KeyResultForm, ObjectiveForm
+from northstar.okrs.models import KeyResult, Objective, ObjectiveStatus, Period
+from northstar.workspaces import audit
+from northstar.workspaces.errors import StaleVersion, ValidationFailed
+from northstar.workspaces.models import Team
+from northstar.workspaces.permissions import CHANGE, Actor, access
+from northstar.workspaces.web import dry_run, today, workspace_view
+
+STATUS_CHOICES = ["on_track", "at_risk", "off_track", "done", "no_data"]
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("northstar")
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
 
 
-def okr_page(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("okrs")
+# --- dashboard --------------------------------------------------------------------------------------------------
+
+
+@workspace_view()
+def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
+    now = today()
+    period = queries.default_period(actor, now)
+    tree = queries.okr_tree(actor, today=now, period=period)
+    views = list(tree.all_objectives())
+    counts = {s: 0 for s in STATUS_CHOICES}
+    for v in views:
+        counts[v.status.status] += 1
+    my_key_results = [
+        k for v in views for k in v.key_results if k.kr.owner_id == actor.user_id and k.kr.kind != "milestone"
+    ]
+    stale = [k for v in views for k in v.key_results if k.stale]
+    return render(
+        request,
+        "okrs/dashboard.html",
+        {
+            "period": period,
+            "objectives": views,
+            "counts": counts,
+            "my_key_results": my_key_results,
+            "stale": stale,
+            "today": now,
+        },
+    )
+
+
+# --- OKR page ---------------------------------------------------------------------------------------------------
+
+
+@workspace_view()
+def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    now = today()
+    periods = list(Period.objects.restrict(actor))
+    period_param = request.GET.get("period")
+    if period_param == "none":
+        period = None
+    else:
+        wanted = _int_or_none(period_param)
+        period = next((p for p in periods if p.pk == wanted), None) or queries.default_period(actor, now)
+    status = request.GET.get("status") if request.GET.get("status") in STATUS_CHOICES else None
+    filters = {
+        "team_id": _int_or_none(request.GET.get("team")),
+        "owner_id": _int_or_none(request.GET.get("owner")),
+        "status": status,
+        "q": (request.GET.get("q") or "").strip()[:100] or None,
+    }
+    tree = queries.okr_tree(actor, today=now, period=period, **filters)
+    context = {
+        "tree": tree,
+        "period": period,
+        "periods": periods,
+        "teams": queries.team_tree(list(Team.objects.restrict(actor))),
+        "people": queries.workspace_people(actor),
+        "filters": filters,
+        "status_choices": STATUS_CHOICES,
+        "today": now,
+        "can_create": actor.can_edit,
+    }
+    if request.htmx and request.htmx.target == "okr-tree":
+        return render(request, "okrs/okr_page.html#tree", context)
+    return render(request, "okrs/okr_page.html", context)
+
+
+# --- objectives -------------------------------------------------------------------------------------------------
+
+
+def _objective_form(
+    actor: Actor, data: Any = None, initial: dict[str, Any] | None = None, exclude: int | None = None
+) -> ObjectiveForm:
+    teams = queries.team_tree(list(Team.objects.restrict(actor)))
+    objectives = [o for o in Objective.objects.restrict(actor).order_by("title") if o.pk != exclude]
+    return ObjectiveForm(
+        data,
+        initial=initial,
+        teams=teams,
+        periods=list(Period.objects.restrict(actor)),
+        people=queries.workspace_people(actor),
+        objectives=objectives,
+    )
+
+
+def _objective_values(form: ObjectiveForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data.pop("version", None)
+    data["parents"] = data.get("parents") or []
+    return data
+
+
+def _form_response(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    if request.htmx:
+        return render(request, f"{template}#form", context, status=status)
+    return render(request, template, context, status=status)
+
+
+@workspace_view("editor")
+@require_http_methods(["GET", "POST"])
+def objective_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    now = today()
+    initial = {"period": (queries.default_period(actor, now) or Period()).pk, "owner": actor.user_id}
+    team = next(iter(sorted(actor.team_ids)), None)
+    if team is not None:
+        initial["team"] = team
+    if request.method == "POST":
+        form = _objective_form(actor, request.POST)
+        validate_only = request.POST.get("_validate") == "1"
+        if form.is_valid():
+            try:
+                if validate_only:
+                    dry_run(actions.create_objective, actor, **_objective_values(form))
+                else:
+                    objective = actions.create_objective(actor, **_objective_values(form))
+                    messages.success(request, _("Objective created. Now add its key results."))
+                    return HttpResponseRedirect(reverse("key-result-create", args=[objective.pk]))
+            except ValidationFailed as exc:
+                form.add_action_errors(exc)
+        status = 200 if validate_only or form.is_valid() else 422
+        return _form_response(request, "okrs/objective_form.html", {"form": form, "creating": True}, status)
+    form = _objective_form(actor, initial=initial)
+    return render(request, "okrs/objective_form.html", {"form": form, "creating": True})
+
+
+@workspace_view()
+def objective_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    view = queries.objective_detail(actor, pk, today=today())
+    entries = audit.history(actor, "objective", view.objective.pk)
+    return render(request, "okrs/objective_detail.html", {"o": view, "entries": entries, "today": today()})
+
+
+@workspace_view("editor")
+@require_http_methods(["GET", "POST"])
+def objective_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    objective = access(Objective.objects, actor, pk, CHANGE)
+    context: dict[str, Any] = {"objective": objective, "creating": False}
+    if request.method == "POST":
+        form = _objective_form(actor, request.POST, exclude=objective.pk)
+        validate_only = request.POST.get("_validate") == "1"
+        if form.is_valid():
+            try:
+                values = _objective_values(form)
+                version = form.cleaned_data.get("version")
+                if validate_only:
+                    dry_run(actions.update_objective, actor, objective.pk, **values)
+                else:
+                    actions.update_objective(actor, objective.pk, expected_version=version, **values)
+                    messages.success(request, _("Objective saved."))
+                    return HttpResponseRedirect(reverse("objective", args=[objective.pk]))
+            except ValidationFailed as exc:
+                form.add_action_errors(exc)
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                context["form"] = form
+                return _form_response(request, "okrs/objective_form.html", context, 409)
+        context["form"] = form
+        return _form_response(request, "okrs/objective_form.html", context, 200 if validate_only else 422)
+    initial = {
+        "title": objective.title,
+        "description": objective.description,
+        "team": objective.team_id,
+        "period": objective.period_id,
+        "owner": objective.owner_id,
+        "status": objective.status,
+        "visibility": objective.visibility,
+        "weight": objective.weight,
+        "parents": list(objective.alignments_up.values_list("parent_id", flat=True)),
+        "version": objective.version,
+    }
+    context["form"] = _objective_form(actor, initial=initial, exclude=objective.pk)
+    return render(request, "okrs/objective_form.html", context)
+
+
+@workspace_view("editor")
+@require_POST
+def objective_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    actions.delete_objective(actor, pk)
+    messages.success(request, _("Objective deleted."))
+    return HttpResponseRedirect(reverse("okrs"))
+
+
+@workspace_view("editor")
+@require_POST
+def objective_close(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    objective = access(Objective.objects, actor, pk, CHANGE)
+    new_status = (
+        ObjectiveStatus.ACTIVE if objective.status == ObjectiveStatus.CLOSED else ObjectiveStatus.CLOSED
+    )
+    actions.update_objective(actor, pk, status=new_status)
+    return HttpResponseRedirect(reverse("objective", args=[pk]))
+
+
+# --- key results ------------------------------------------------------------------------------------------------
+
+
+def _kr_values(form: KeyResultForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data.pop("version", None)
+    data["unit"] = data.get("unit") or ""
+    data["description"] = data.get("description") or ""
+    if data.get("weight") is None:
+        data["weight"] = 1.0
+    return data
+
+
+@workspace_view("editor")
+@require_http_methods(["GET", "POST"])
+def key_result_create(request: HttpRequest, actor: Actor, objective_pk: int) -> HttpResponse:
+    objective = access(Objective.objects, actor, objective_pk, CHANGE)
+    people = queries.workspace_people(actor)
+    context: dict[str, Any] = {"objective": objective, "creating": True}
+    if request.method == "POST":
+        form = KeyResultForm(request.POST, people=people)
+        validate_only = request.POST.get("_validate") == "1"
+        if form.is_valid():
+            try:
+                if validate_only:
+                    dry_run(actions.create_key_result, actor, objective.pk, **_kr_values(form))
+                else:
+                    actions.create_key_result(actor, objective.pk, **_kr_values(form))
+                    messages.success(request, _("Key result added."))
+                    if request.POST.get("_another"):
+                        return HttpResponseRedirect(reverse("key-result-create", args=[objective.pk]))
+                    return HttpResponseRedirect(reverse("objective", args=[objective.pk]))
+            except ValidationFailed as exc:
+                form.add_action_errors(exc)
+        context["form"] = form
+        return _form_response(request, "okrs/key_result_form.html", context, 200 if validate_only else 422)
+    context["form"] = KeyResultForm(people=people, initial={"owner": actor.user_id})
+    return render(request, "okrs/key_result_form.html", context)
+
+
+@workspace_view()
+def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    now = today()
+    view, check_ins = queries.key_result_detail(actor, pk, today=now)
+    kr = view.kr
+    period = kr.objective.period
+    start_date = (
+        period.start
+        if period
+        else (check_ins[0].checked_in_at.date() if check_ins else now - dt.timedelta(days=90))
+    )
+    end_date = period.end if period else now
+    chart = chart_geometry(
+        [Point(c.checked_in_at.date(), c.value) for c in check_ins],
+        start_date=start_date,
+        end_date=end_date,
+        start=kr.start,
+        target=kr.target,
+        low=kr.low,
+        high=kr.high,
+        today=now,
+    )
+    entries = audit.history(actor, "keyresult", kr.pk)
+    return render(
+        request,
+        "okrs/key_result_detail.html",
+        {
+            "k": view,
+            "check_ins": list(reversed(check_ins)),
+            "chart": chart,
+            "band_height": (chart.band[1] - chart.band[0]) if chart.band else 0,
+            "entries": entries,
+            "form": CheckInForm(initial={"version": kr.version}),
+        },
+    )
+
+
+@workspace_view("editor")
+@require_http_methods(["GET", "POST"])
+def key_result_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    kr = access(KeyResult.objects.select_related("objective"), actor, pk, CHANGE)
+    people = queries.workspace_people(actor)
+    context: dict[str, Any] = {"objective": kr.objective, "kr": kr, "creating": False}
+    if request.method == "POST":
+        form = KeyResultForm(request.POST, people=people)
+        validate_only = request.POST.get("_validate") == "1"
+        if form.is_valid():
+            try:
+                if validate_only:
+                    dry_run(actions.update_key_result, actor, kr.pk, **_kr_values(form))
+                else:
+                    actions.update_key_result(
+                        actor, kr.pk, expected_version=form.cleaned_data.get("version"), **_kr_values(form)
+                    )
+                    messages.success(request, _("Key result saved."))
+                    return HttpResponseRedirect(reverse("key-result", args=[kr.pk]))
+            except ValidationFailed as exc:
+                form.add_action_errors(exc)
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                context["form"] = form
+                return _form_response(request, "okrs/key_result_form.html", context, 409)
+        context["form"] = form
+        return _form_response(request, "okrs/key_result_form.html", context, 200 if validate_only else 422)
+    fields = ["title", "kind", "unit", "start", "target", "low", "high", "weight", "description"]
+    initial = {f: getattr(kr, f) for f in fields} | {"owner": kr.owner_id, "version": kr.version}
+    context["form"] = KeyResultForm(people=people, initial=initial)
+    return render(request, "okrs/key_result_form.html", context)
+
+
+@workspace_view("editor")
+@require_POST
+def key_result_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    kr = access(KeyResult.objects, actor, pk, CHANGE)
+    actions.delete_key_result(actor, pk)
+    messages.success(request, _("Key result deleted."))
+    return HttpResponseRedirect(reverse("objective", args=[kr.objective_id]))
+
+
+# --- check-ins --------------------------------------------------------------------------------------------------
+
+
+@workspace_view()
+@require_http_methods(["GET", "POST"])
+def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """GET: the inline check-in form for a KR row. POST: record it and answer with the updated row (HTMX) and the
+    objective's new progress (out of band), or redirect (no JavaScript)."""
+    view, _check_ins = queries.key_result_detail(actor, pk, today=today())
+    kr = view.kr
+    if request.method == "GET":
+        form = CheckInForm(initial={"version": kr.version, "value": kr.current_value})
+        return render(request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form})
+    form = CheckInForm(request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            actions.do_check_in(
+                actor,
+                kr.pk,
+                value=form.cleaned_data["value"],
+                confidence=form.confidence_fraction(),
+                comment=form.cleaned_data.get("comment") or "",
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ValidationFailed as exc:
+            form.add_action_errors(exc)
+            status = 422
+        except StaleVersion as exc:
+            form.add_error(None, str(exc))
+            status = 409
+    else:
+        status = 422
+    if status != 200:
+        view, _check_ins = queries.key_result_detail(actor, pk, today=today())
+        if request.htmx:
+            return render(
+                request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form}, status=status
+            )
+        return render(request, "okrs/check_in_page.html", {"k": view, "form": form}, status=status)
+    if not request.htmx:
+        messages.success(request, _("Check-in recorded."))
+        return HttpResponseRedirect(
+            request.POST.get("next_is_detail") and reverse("key-result", args=[pk]) or reverse("okrs")
+        )
+    objective_view = queries.objective_detail(actor, kr.objective_id, today=today())
+    row = next(k for k in objective_view.key_results if k.kr.pk == kr.pk)
+    return render(
+        request,
+        "okrs/okr_page.html#check_in_result",
+        {"k": row, "o": objective_view, "just_checked_in": True},
+    )

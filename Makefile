@@ -1,0 +1,68 @@
+# northstar — the front door. `make run` and `make test` are all a fresh machine needs.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+PYTHON ?= $(shell pyenv which python3.12 2>/dev/null || command -v python3.12 || command -v python3)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install assets lint typecheck pytest browser-deps messages lock clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 12), "northstar needs Python 3.12 (see .python-version)"'
+	$(VENV)/bin/pip install -q uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+northstar/static/dist/app.js: node_modules/.installed $(wildcard frontend/*)
+	npm run --silent build
+
+install: $(VENV)/.installed node_modules/.installed
+assets: northstar/static/dist/app.js
+
+run: install assets
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(VENV)/bin/northstar demo --if-empty
+	@echo ""
+	@echo "  northstar is running at http://$(HOST):$(PORT)/"
+	@echo "  Sign in as maria.lind@finvest.example with the password northstar-demo"
+	@echo ""
+	DEBUG=1 $(VENV)/bin/northstar serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+browser-deps:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "Could not install chromium (needs root and Debian's packages)"; exit 1; }; }
+
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL points to one.
+test: install assets browser-deps lint typecheck
+	env -u DATABASE_URL $(PY) -m pytest
+	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \
+	  echo "== second pass on PostgreSQL =="; \
+	  $(PY) -m pytest; \
+	else echo "DATABASE_URL does not point to PostgreSQL: PostgreSQL pass skipped"; fi
+
+messages: install
+	cd northstar && ../$(PY) ../manage.py makemessages -l sv --no-obsolete --no-location --ignore 'static/*'
+	$(VENV)/bin/pybabel compile -d northstar/locale -D django
+
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules northstar/static/dist var

@@ -1,0 +1,113 @@
+"""Forms for the OKR pages. They only shape input; the rules live in actions (and core), so the API and the CLI
+check exactly the same things."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from northstar.okrs.models import KRKind, ObjectiveStatus, Visibility
+from northstar.workspaces.errors import ValidationFailed
+
+
+class ActionErrorsMixin:
+    def add_action_errors(self, exc: ValidationFailed) -> None:
+        for error in exc.errors:
+            field = error.field if error.field in self.fields else None  # type: ignore[attr-defined]
+            self.add_error(field, str(error.message))  # type: ignore[attr-defined]
+
+
+class ObjectiveForm(ActionErrorsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Objective"),
+        max_length=300,
+        help_text=_("Qualitative and inspiring: what do you want to achieve, and why?"),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False, empty_value=None)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ObjectiveStatus.choices, initial=ObjectiveStatus.ACTIVE
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.WORKSPACE
+    )
+    parents = forms.TypedMultipleChoiceField(
+        label=_("Aligns to"),
+        coerce=int,
+        required=False,
+        help_text=_("The objectives this one contributes to."),
+    )
+    weight = forms.FloatField(
+        label=_("Weight"),
+        initial=1.0,
+        min_value=0,
+        help_text=_("Its weight when it rolls up into the objectives it aligns to."),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        teams: list[Any],
+        periods: list[Any],
+        people: list[Any],
+        objectives: list[Any],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, ("— " * depth) + t.name) for t, depth in teams]
+        self.fields["period"].choices = [("", _("No period (ongoing)"))] + [(p.pk, p.name) for p in periods]
+        self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
+        self.fields["parents"].choices = [(o.pk, o.title) for o in objectives]
+
+
+class KeyResultForm(ActionErrorsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Key result"),
+        max_length=300,
+        help_text=_("An outcome you can measure, e.g. “Cut monthly churn from 3.5% to 2%”."),
+    )
+    kind = forms.ChoiceField(label=_("How it is measured"), choices=KRKind.choices, initial=KRKind.INCREASE)
+    unit = forms.CharField(
+        label=_("Unit"), max_length=20, required=False, help_text=_("For example %, €, minutes, seats.")
+    )
+    start = forms.FloatField(label=_("Start value"), required=False)
+    target = forms.FloatField(label=_("Target value"), required=False)
+    low = forms.FloatField(label=_("Lowest acceptable value"), required=False)
+    high = forms.FloatField(label=_("Highest acceptable value"), required=False)
+    weight = forms.FloatField(
+        label=_("Weight"), initial=1.0, min_value=0, help_text=_("Its share in the objective's progress.")
+    )
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+    description = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
+
+
+class CheckInForm(ActionErrorsMixin, forms.Form):
+    value = forms.FloatField(label=_("Current value"), required=False)
+    confidence = forms.TypedChoiceField(
+        label=_("Confidence"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[("", "—")] + [(n, str(n)) for n in range(1, 11)],
+        help_text=_("1 = we will surely miss it, 10 = we will surely make it."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def confidence_fraction(self) -> float | None:
+        score = self.cleaned_data.get("confidence")
+        return None if score is None else score / 10

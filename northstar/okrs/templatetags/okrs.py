@@ -1,0 +1,127 @@
+"""Small, consistent pieces of the OKR pages: status pills, confidence dots, values with units."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+STATUS_LABELS = {
+    "on_track": _("On track"),
+    "at_risk": _("At risk"),
+    "off_track": _("Off track"),
+    "done": _("Done"),
+    "no_data": _("No check-in yet"),
+}
+STATUS_REASONS = {
+    "ahead_of_pace": _("At or ahead of the straight-line pace for this period."),
+    "near_pace": _("Slightly behind the straight-line pace, within 10 points."),
+    "behind_pace": _("Behind the straight-line pace by 10 to 25 points."),
+    "far_behind_pace": _("More than 25 points behind the straight-line pace."),
+    "low_confidence": _("On pace, but the owner's confidence is low."),
+    "no_data": _("Nothing measured yet."),
+    "complete": _("The target is reached."),
+    "no_period_confident": _("Ongoing objective; the owner is confident."),
+    "no_period_unsure": _("Ongoing objective; the owner is not confident."),
+}
+CONFIDENCE_LABELS = {"low": _("low"), "medium": _("medium"), "high": _("high")}
+
+
+@register.simple_tag
+def status_pill(call: Any) -> SafeString:
+    status = str(call.status)
+    reason = STATUS_REASONS.get(call.reason, "")
+    return format_html('<span class="pill status-{}" title="{}">{}</span>', status, reason, STATUS_LABELS[status])
+
+
+@register.filter
+def status_label(status: Any) -> str:
+    return str(STATUS_LABELS.get(str(status), status))
+
+
+@register.filter
+def status_reason(call: Any) -> str:
+    return str(STATUS_REASONS.get(call.reason, ""))
+
+
+@register.simple_tag
+def confidence(score: int | None, level: str | None) -> SafeString:
+    if score is None:
+        return format_html('<span class="confidence muted small">{}</span>', _("no confidence given"))
+    filled = round(score / 2)
+    dots = format_html_join("", '<span class="dot{}"></span>', ((" on" if i < filled else "",) for i in range(5)))
+    label = _("Confidence %(score)s of 10 (%(level)s)") % {"score": score, "level": CONFIDENCE_LABELS.get(level or "", "")}
+    return format_html(
+        '<span class="confidence" title="{}"><span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></span>',
+        label,
+        dots,
+        label,
+    )
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    decimals = 0 if float(value).is_integer() else (1 if abs(value) >= 10 else 2)
+    text = number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+    if decimals and "." not in text and "," not in text:
+        return text
+    return text.rstrip("0").rstrip(".,") if decimals else text
+
+
+@register.filter
+def num(value: float | None) -> str:
+    return _number(value)
+
+
+@register.filter
+def with_unit(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    text = _number(value)
+    if not unit:
+        return text
+    return f"{text}\u00a0{unit}" if unit not in {"%"} else f"{text}\u00a0%"
+
+
+@register.simple_tag
+def kr_current(kr: Any) -> str:
+    if kr.kind == "boolean":
+        if kr.current_value is None:
+            return "—"
+        return str(_("Done") if kr.current_value >= 0.5 else _("Not done"))
+    if kr.kind == "milestone":
+        return ""
+    return with_unit(kr.current_value, kr.unit)
+
+
+@register.simple_tag
+def kr_goal(kr: Any) -> str:
+    if kr.kind in ("increase", "decrease"):
+        return f"{_number(kr.start)} → {with_unit(kr.target, kr.unit)}"
+    if kr.kind == "range":
+        return f"{_number(kr.low)}–{with_unit(kr.high, kr.unit)}"
+    if kr.kind == "boolean":
+        return str(_("done or not"))
+    return str(_("milestones reached"))
+
+
+@register.filter
+def indent(depth: int) -> str:
+    return f"tree-indent-{min(max(depth, 0), 6)}" if depth else ""
+
+
+@register.filter
+def percent(value: float) -> int:
+    return round(value * 100)
+
+
+@register.filter
+def dashes(depth: int) -> str:
+    return "— " * depth
