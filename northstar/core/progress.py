@@ -103,6 +103,7 @@ def _range_value(low: float, high: float, v: float) -> float:
 
 
 def progress(m: Measure) -> Progress:
+    """Progress of one key result; an invalid definition is reported before a missing check-in."""
     if m.kind is KRKind.MILESTONE:
         if m.milestones_total <= 0:
             return _no_data(NO_MILESTONES)
