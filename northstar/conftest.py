@@ -7,6 +7,13 @@ from northstar.testing import PASSWORD, World, make_world
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing test passwords slowly proves nothing and costs a second per test world.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _plain_http(settings):
     # Production defaults redirect to HTTPS and mark cookies secure; the test server speaks plain HTTP.

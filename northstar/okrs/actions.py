@@ -448,7 +448,9 @@ def do_check_in(
     comment: str = "",
     checked_in_at: dt.datetime | None = None,
     expected_version: int | None = None,
+    author: User | int | None = None,
 ) -> CheckIn:
+    """`author` records a check-in on someone's behalf (importing OKRs as code): admins only."""
     kr = access(
         KeyResult.objects.select_for_update().select_related("objective__period"), actor, key_result_id, CHECK_IN
     )
@@ -467,13 +469,18 @@ def do_check_in(
         errors.append(FieldError("checked_in_at", _("A check-in cannot be in the future.")))
     _raise(errors)
     assert value is not None
+    author_obj = actor.user
+    if author is not None and (author.pk if isinstance(author, User) else author) != actor.user_id:
+        if not actor.is_admin:
+            raise PermissionDenied(_("Only admins can record a check-in for someone else."))
+        author_obj = _member(actor, author, "author")
     check_in = CheckIn.objects.create(
         workspace=actor.workspace,
         key_result=kr,
         value=value,
         confidence=confidence,
         comment=comment.strip(),
-        author=actor.user,
+        author=author_obj,
         checked_in_at=when,
     )
     _refresh_latest(kr)

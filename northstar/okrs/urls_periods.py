@@ -1,11 +1,12 @@
-from django.http import HttpResponse
 from django.urls import path
 
-
-def _todo(request, *args, **kwargs):  # replaced by the period pages
-    return HttpResponse("todo")
-
+from northstar.okrs import views_periods as views
 
 urlpatterns = [
-    path("", _todo, name="periods"),
+    path("", views.periods, name="periods"),
+    path("new/", views.period_create, name="period-create"),
+    path("<int:pk>/", views.period_detail, name="period"),
+    path("<int:pk>/close/", views.period_close, name="period-close"),
+    path("<int:pk>/delete/", views.period_delete, name="period-delete"),
+    path("<int:pk>/quarters/", views.period_quarters, name="period-quarters"),
 ]

@@ -23,7 +23,7 @@ from northstar.okrs.models import KeyResult, Objective, ObjectiveStatus, Period
 from northstar.workspaces import audit
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.models import Team
-from northstar.workspaces.permissions import CHANGE, Actor, access
+from northstar.workspaces.permissions import CHANGE, CHECK_IN, Actor, access
 from northstar.workspaces.web import dry_run, today, workspace_view
 
 STATUS_CHOICES = ["on_track", "at_risk", "off_track", "done", "no_data"]
@@ -293,7 +293,7 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         high=kr.high,
         today=now,
     )
-    entries = audit.history(actor, "keyresult", kr.pk)
+    entries = audit.key_result_history(actor, kr.pk)
     return render(
         request,
         "okrs/key_result_detail.html",
@@ -358,6 +358,7 @@ def key_result_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
 def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """GET: the inline check-in form for a KR row. POST: record it and answer with the updated row (HTMX) and the
     objective's new progress (out of band), or redirect (no JavaScript)."""
+    access(KeyResult.objects, actor, pk, CHECK_IN)
     view, _check_ins = queries.key_result_detail(actor, pk, today=today())
     kr = view.kr
     if request.method == "GET":
@@ -386,9 +387,8 @@ def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if status != 200:
         view, _check_ins = queries.key_result_detail(actor, pk, today=today())
         if request.htmx:
-            return render(
-                request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form}, status=status
-            )
+            response = render(request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form}, status=status)
+            return reswap(retarget(response, f"#kr-{kr.pk}-form"), "innerHTML")
         return render(request, "okrs/check_in_page.html", {"k": view, "form": form}, status=status)
     if not request.htmx:
         messages.success(request, _("Check-in recorded."))

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 
 from northstar.workspaces.models import AuditEntry
 from northstar.workspaces.permissions import Actor
@@ -61,9 +62,16 @@ def record(
     )
 
 
-def history(actor: Actor, object_type: str, object_id: int, *, limit: int = 100) -> list[AuditEntry]:
-    return list(
-        AuditEntry.objects.restrict(actor)
-        .filter(object_type=object_type, object_id=object_id)
-        .select_related("actor")[:limit]
-    )
+def history(
+    actor: Actor, object_type: str, object_id: int, *, also: Q | None = None, limit: int = 100
+) -> list[AuditEntry]:
+    """The audit entries of one object (and `also`: e.g. the check-ins of a key result), newest first."""
+    wanted = Q(object_type=object_type, object_id=object_id)
+    if also is not None:
+        wanted |= also
+    return list(AuditEntry.objects.restrict(actor).filter(wanted).select_related("actor")[:limit])
+
+
+def key_result_history(actor: Actor, key_result_id: int, *, limit: int = 100) -> list[AuditEntry]:
+    check_ins = Q(object_type="checkin") & (Q(after__key_result=key_result_id) | Q(before__key_result=key_result_id))
+    return history(actor, "keyresult", key_result_id, also=check_ins, limit=limit)
