@@ -1,1 +1,165 @@
+// northstar progressive enhancements. No framework, no inline handlers
+// (the CSP forbids inline scripts and style attributes). htmx is loaded
+// separately by Django; nothing here touches htmx.config.
 
+const TOGGLE = "[data-toggle-target]";
+const AUTOFOCUS = "[data-autofocus]";
+
+/** Elements named by data-toggle-target: one id, or several separated by spaces. */
+function toggleTargets(button) {
+  return (button.getAttribute("data-toggle-target") || "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((id) => document.getElementById(id))
+    .filter(Boolean);
+}
+
+function setExpanded(button, expanded) {
+  button.setAttribute("aria-expanded", String(expanded));
+  for (const target of toggleTargets(button)) {
+    target.hidden = !expanded;
+    if (!expanded) {
+      // Collapsing a branch collapses everything below it, so that re-opening
+      // it shows only its direct children.
+      for (const inner of target.querySelectorAll(`${TOGGLE}[aria-expanded="true"]`)) {
+        setExpanded(inner, false);
+      }
+    }
+  }
+}
+
+function isExpanded(button) {
+  const state = button.getAttribute("aria-expanded");
+  if (state !== null) return state === "true";
+  const first = toggleTargets(button)[0];
+  return first ? !first.hidden : false;
+}
+
+/** Bring markup in a subtree in line with what the scripts expect. */
+function enhance(root) {
+  const scope = root && root.querySelectorAll ? root : document;
+  const toggles = Array.from(scope.querySelectorAll(TOGGLE));
+  if (scope.matches && scope.matches(TOGGLE)) toggles.push(scope);
+  for (const button of toggles) {
+    if (!button.hasAttribute("aria-controls")) {
+      button.setAttribute("aria-controls", button.getAttribute("data-toggle-target"));
+    }
+    // Without JS everything stays visible; with JS the hidden state follows aria-expanded.
+    const state = button.getAttribute("aria-expanded");
+    if (state !== null) {
+      for (const target of toggleTargets(button)) target.hidden = state !== "true";
+    }
+  }
+  // <span class="progress-fill" data-value="0.42">: width through a custom
+  // property set from script (CSSOM is allowed by the CSP, style="" is not).
+  for (const fill of scope.querySelectorAll(".progress-fill[data-value]")) {
+    const value = Math.min(1, Math.max(0, parseFloat(fill.getAttribute("data-value")) || 0));
+    fill.style.setProperty("--value", String(value));
+  }
+}
+
+// (a) Disclosure buttons: tree rows, mobile nav.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest(TOGGLE);
+  if (!button || button.disabled) return;
+  event.preventDefault();
+  setExpanded(button, !isExpanded(button));
+});
+
+// Dismiss buttons inside messages/toasts.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-dismiss]");
+  if (!button) return;
+  const box = button.closest(".message, .toast, [data-dismissible]");
+  if (box) {
+    event.preventDefault();
+    box.remove();
+  }
+});
+
+// (b) Confirmation. Capture phase, so a refusal also stops htmx handlers on the element.
+function refuse(event) {
+  event.preventDefault();
+  event.stopImmediatePropagation();
+}
+
+document.addEventListener(
+  "click",
+  (event) => {
+    const el = event.target.closest("[data-confirm]");
+    if (!el || el.tagName === "FORM") return;
+    if (el.disabled) return;
+    if (!window.confirm(el.getAttribute("data-confirm"))) refuse(event);
+  },
+  true,
+);
+
+document.addEventListener(
+  "submit",
+  (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm")) return;
+    if (!window.confirm(form.getAttribute("data-confirm"))) refuse(event);
+  },
+  true,
+);
+
+// (c) After an htmx swap, focus the [data-autofocus] element that just arrived.
+// Elements already on the page are remembered, so an outerHTML swap (whose
+// old target is gone) still finds the new element and old ones never steal focus.
+const seenAutofocus = new WeakSet();
+
+function focusNew(scope) {
+  const candidates = Array.from(scope.querySelectorAll(AUTOFOCUS));
+  if (scope.matches && scope.matches(AUTOFOCUS)) candidates.unshift(scope);
+  const fresh = candidates.filter((el) => !seenAutofocus.has(el));
+  for (const el of candidates) seenAutofocus.add(el);
+  const el = fresh[0];
+  if (!el) return false;
+  if (el.tabIndex < 0 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+  el.focus({ preventScroll: false });
+  return true;
+}
+
+function onAfterSwap(event) {
+  const target = event.detail && event.detail.target;
+  const scope = target && target.isConnected ? target : document;
+  enhance(scope);
+  if (!focusNew(scope) && scope !== document) focusNew(document);
+}
+
+// Every piece of content htmx inserts (including out-of-band swaps) gets enhanced.
+function onHtmxLoad(event) {
+  if (event.target instanceof Element && event.target !== document.body) enhance(event.target);
+}
+
+// "/" focuses the list filter (#filter-q) unless the user is typing somewhere.
+function isTyping(el) {
+  if (!(el instanceof Element)) return false;
+  if (el.isContentEditable) return true;
+  return el.matches("input, textarea, select, [role='textbox'], [role='combobox']");
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.defaultPrevented || isTyping(event.target)) return;
+  const filter = document.getElementById("filter-q");
+  if (!filter) return;
+  event.preventDefault();
+  filter.focus();
+  if (typeof filter.select === "function") filter.select();
+});
+
+function start() {
+  enhance(document);
+  // Page-load autofocus is the native `autofocus` attribute's job, not ours.
+  for (const el of document.querySelectorAll(AUTOFOCUS)) seenAutofocus.add(el);
+  document.body.addEventListener("htmx:afterSwap", onAfterSwap);
+  document.body.addEventListener("htmx:load", onHtmxLoad);
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", start, { once: true });
+} else {
+  start();
+}
