@@ -400,7 +400,7 @@ def create_key_result(
 def update_key_result(
     actor: Actor, key_result_id: int, *, expected_version: int | None = None, **changes: Any
 ) -> KeyResult:
-    kr = access(KeyResult.objects.select_for_update().select_related("objective__period"), actor, key_result_id, CHANGE)
+    kr = access(KeyResult.objects.select_for_update(of=("self",)).select_related("objective__period"), actor, key_result_id, CHANGE)
     check_version(kr, expected_version)
     _require_open_period(actor, kr.objective.period)
     before = audit.snapshot(kr)
@@ -452,7 +452,7 @@ def do_check_in(
 ) -> CheckIn:
     """`author` records a check-in on someone's behalf (importing OKRs as code): admins only."""
     kr = access(
-        KeyResult.objects.select_for_update().select_related("objective__period"), actor, key_result_id, CHECK_IN
+        KeyResult.objects.select_for_update(of=("self",)).select_related("objective__period"), actor, key_result_id, CHECK_IN
     )
     check_version(kr, expected_version)
     _require_open_period(actor, kr.objective.period)

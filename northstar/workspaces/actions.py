@@ -75,6 +75,21 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
     return workspace
 
 
+@transaction.atomic
+def delete_workspace(actor: Actor) -> None:
+    """Delete a workspace and everything in it (the demo's --reset). Owners only; the people keep their accounts."""
+    actor.require("owner")
+    workspace = Workspace.objects.select_for_update().get(pk=actor.workspace.pk)
+    from northstar.okrs.models import Objective, Period
+
+    # Rows inside a workspace PROTECT each other against stray deletes (a team with objectives, a parent period);
+    # remove those links first so that the cascade from the workspace can take every row at once.
+    Objective.objects.filter(workspace=workspace).delete()
+    Period.objects.filter(workspace=workspace).update(parent=None)
+    Team.objects.filter(workspace=workspace).update(parent=None)
+    workspace.delete()
+
+
 # --- people -----------------------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,504 @@
+"""The `northstar` command: serve, migrate, demo, import, export, users and tokens.
+
+Django is set up only when the command runs (`main()`), not when this module is imported. Every command that
+reads or writes workspace data acts as a user (`--as EMAIL`, by default the workspace's first owner) through
+`actor_for`, so the command line passes the same permission gate as the pages and the API. Mistakes (a bad file,
+an unknown workspace, a missing permission) end with a message and exit code 1, never a traceback.
+
+The language of the messages follows NORTHSTAR_LANGUAGE, else LC_ALL / LC_MESSAGES / LANG, else settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as L
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from northstar.exchange.importer import ImportReport
+    from northstar.workspaces.models import User, Workspace
+    from northstar.workspaces.permissions import Actor
+
+DEFAULT_URL = "http://{host}:{port}/"
+
+app = typer.Typer(
+    name="northstar",
+    help=L("northstar: self-hosted OKRs with the roadmap that serves them."),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+users_app = typer.Typer(help=L("Manage user accounts."), no_args_is_help=True)
+token_app = typer.Typer(help=L("Manage API tokens for scripts."), no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(token_app, name="token")
+
+
+class UserError(Exception):
+    """A mistake the person running the command can fix: reported as a message with exit code 1."""
+
+
+class ExportFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+# --- plumbing ---------------------------------------------------------------------------------------------------
+
+
+def cli_language() -> str | None:
+    from django.conf import settings
+    from django.utils.translation import get_supported_language_variant
+
+    for name in ("NORTHSTAR_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(".")[0].replace("_", "-")
+        if value and value not in ("C", "POSIX"):
+            try:
+                return get_supported_language_variant(value.lower())
+            except LookupError:
+                continue
+    return settings.LANGUAGE_CODE
+
+
+def setup_django() -> None:
+    """Point Django at northstar's settings and set it up, once."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "northstar.settings")
+    import django
+    from django.apps import apps
+    from django.utils import translation
+
+    if not apps.ready:
+        django.setup()
+    language = cli_language()
+    if language:
+        translation.activate(language)
+
+
+def out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_errors(errors: list[Any]) -> None:
+    console = err()
+    for error in errors:
+        line = Text()
+        if error.field:
+            line.append(f"{error.field}: ", style="bold red")
+        line.append(str(error.message), style="red")
+        console.print(line)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a person can fix into a red message and exit code 1."""
+    from django.db import OperationalError, ProgrammingError
+
+    from northstar.workspaces.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+
+    try:
+        yield
+    except ValidationFailed as exc:
+        print_errors(exc.errors)
+        err().print(Text(_("Nothing was written."), style="red"))
+        raise typer.Exit(1) from exc
+    except UserError as exc:
+        err().print(Text(str(exc), style="red"))
+        raise typer.Exit(1) from exc
+    except PermissionDenied as exc:
+        err().print(Text(str(exc) or _("You may not do this."), style="red"))
+        raise typer.Exit(1) from exc
+    except NotFound as exc:
+        err().print(Text(_("Not found, or not visible to you."), style="red"))
+        raise typer.Exit(1) from exc
+    except StaleVersion as exc:
+        err().print(Text(str(exc), style="red"))
+        raise typer.Exit(1) from exc
+    except (OperationalError, ProgrammingError) as exc:
+        err().print(
+            Text(
+                _("The database is not ready (%(error)s). Run “northstar migrate” first.") % {"error": exc},
+                style="red",
+            )
+        )
+        raise typer.Exit(1) from exc
+
+
+def find_workspace(slug: str | None) -> Workspace:
+    from northstar.workspaces.models import Workspace
+
+    if slug:
+        workspace = Workspace.objects.filter(slug=slug).first()
+        if workspace is None:
+            known = ", ".join(Workspace.objects.order_by("slug").values_list("slug", flat=True)) or "-"
+            raise UserError(
+                _("There is no workspace “%(slug)s”. Workspaces: %(known)s.") % {"slug": slug, "known": known}
+            )
+        return workspace
+    workspaces = list(Workspace.objects.order_by("slug")[:21])
+    if not workspaces:
+        raise UserError(_("There are no workspaces yet: run “northstar demo” or “northstar import FILE”."))
+    if len(workspaces) > 1:
+        raise UserError(
+            _("Choose a workspace with --workspace: %(slugs)s.")
+            % {"slugs": ", ".join(w.slug for w in workspaces)}
+        )
+    return workspaces[0]
+
+
+def find_user(email: str) -> User:
+    from northstar.workspaces.models import User
+
+    user = User.objects.filter(email=email.strip().lower()).first()
+    if user is None:
+        raise UserError(
+            _("There is no user %(email)s (create one with “northstar users create”).") % {"email": email}
+        )
+    return user
+
+
+def acting(workspace: Workspace, email: str | None) -> Actor:
+    """The actor a command works as: --as EMAIL, else the workspace's first owner."""
+    from northstar.exchange.importer import first_owner
+    from northstar.workspaces.permissions import actor_for
+
+    user = find_user(email) if email else first_owner(workspace)
+    if user is None:
+        raise UserError(
+            _("The workspace %(slug)s has no owner; say who acts with --as.") % {"slug": workspace.slug}
+        )
+    actor = actor_for(user, workspace)
+    if not actor.is_member:
+        raise UserError(
+            _("%(email)s is not a member of the workspace %(slug)s.")
+            % {"email": user.email, "slug": workspace.slug}
+        )
+    return actor
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Any]:
+    """A rich progress bar on a terminal; silence elsewhere (pipes, tests)."""
+    console = err()
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True,
+        disable=not console.is_terminal,
+    )  # fmt: skip
+    task = progress.add_task(label, total=None)
+    names = {}
+
+    def update(section: str, done: int, total: int) -> None:
+        from northstar.exchange.importer import SECTION_LABELS
+
+        if section not in names:
+            names[section] = f"{label} · {SECTION_LABELS.get(section, section)}"
+        progress.update(task, description=names[section], completed=done, total=total)
+
+    with progress:
+        yield update
+
+
+def print_report(report: ImportReport) -> None:
+    from northstar.exchange.importer import SECTION_LABELS
+
+    console = out()
+    if report.dry_run:
+        title = _("Dry run for “%(name)s”: nothing was written.") % {"name": report.workspace_name}
+    elif report.created_workspace:
+        title = _("Imported into the new workspace “%(name)s” (%(slug)s).") % {
+            "name": report.workspace_name,
+            "slug": report.workspace_slug,
+        }
+    else:
+        title = _("Imported into “%(name)s” (%(slug)s).") % {
+            "name": report.workspace_name,
+            "slug": report.workspace_slug,
+        }
+    table = Table(title=title, title_justify="left")
+    table.add_column(_("Section"))
+    table.add_column(_("Created"), justify="right", style="green")
+    table.add_column(_("Updated"), justify="right", style="yellow")
+    table.add_column(_("Unchanged"), justify="right", style="dim")
+    table.add_column(_("Skipped"), justify="right", style="magenta")
+    for name, tally in report.tallies.items():
+        table.add_row(
+            str(SECTION_LABELS[name]), str(tally.created), str(tally.updated), str(tally.unchanged), "0"
+        )
+    for skipped in report.skipped:
+        table.add_row(skipped.section, "0", "0", "0", str(skipped.count))
+    console.print(table)
+    for skipped in report.skipped:
+        console.print(Text(skipped.message, style="magenta"))
+    for warning in report.warnings:
+        console.print(Text(f"{warning.field}: {warning.message}", style="yellow"))
+    if not report.changed and not report.dry_run:
+        console.print(Text(_("Everything was up to date already."), style="dim"))
+
+
+# --- commands ---------------------------------------------------------------------------------------------------
+
+
+@app.command(help=L("Run the web server: Django's development server, or gunicorn with --production."))
+def serve(
+    host: Annotated[str, typer.Option(help=L("The address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=L("The port to listen on."))] = 8000,
+    production: Annotated[
+        bool,
+        typer.Option(
+            "--production",
+            help=L(
+                "Serve with gunicorn (northstar.wsgi) after collecting static files. "
+                'Tune it with GUNICORN_CMD_ARGS, e.g. "--workers 4".'
+            ),
+        ),
+    ] = False,
+) -> None:
+    from django.core.management import call_command
+
+    if not production:
+        call_command("runserver", f"{host}:{port}")
+        return
+    with user_errors():
+        call_command("collectstatic", interactive=False, verbosity=0)
+    args = [sys.executable, "-m", "gunicorn", "northstar.wsgi:application", "--bind", f"{host}:{port}"]
+    err().print(Text(_("Serving northstar on %(url)s") % {"url": DEFAULT_URL.format(host=host, port=port)}))
+    exec_process(args)
+
+
+def exec_process(args: list[str]) -> None:  # replaced in tests
+    os.execv(args[0], args)
+
+
+@app.command(help=L("Create or update the database tables (Django's migrate)."))
+def migrate() -> None:
+    from django.core.management import call_command
+
+    with user_errors():
+        call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command(
+    help=L("Load the Finvest example into a workspace “finvest” (password for everyone: northstar-demo).")
+)
+def demo(
+    shift: Annotated[
+        bool,
+        typer.Option(
+            "--shift/--no-shift",
+            help=L("Move every date so that today falls where 2026-11-25 falls in the file."),
+        ),
+    ] = True,
+    reset: Annotated[
+        bool, typer.Option("--reset", help=L("Delete the demo workspace first and load it afresh."))
+    ] = False,
+    host: Annotated[str, typer.Option(help=L("The host to print in the URL."), hidden=True)] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=L("The port to print in the URL."), hidden=True)] = 8000,
+) -> None:
+    from django.utils import timezone
+
+    from northstar.exchange.demo import load_demo
+
+    with user_errors():
+        with progress_bar(_("Loading the demo")) as update:
+            result = load_demo(today=timezone.localdate(), shift=shift, reset=reset, on_progress=update)
+        console = out()
+        if not result.loaded:
+            console.print(Text(result.message, style="yellow"))
+        else:
+            console.print(Text(result.message, style="green"))
+            if result.report is not None:
+                print_report(result.report)
+        console.print(Text(_("Open %(url)s (start the server with “northstar serve”)") % {
+            "url": DEFAULT_URL.format(host=host, port=port)}))  # fmt: skip
+        console.print(Text(_("Log in as %(email)s with the password %(password)s") % {
+            "email": result.login, "password": result.password}))  # fmt: skip
+
+
+@app.command(
+    "import",
+    help=L("Import OKRs from a YAML (or JSON) file: into a new workspace, or into --workspace SLUG, matching rows "
+           "by their keys. Checks the whole file first; writes all of it or nothing."),
+)  # fmt: skip
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help=L("The file to import, e.g. finvest.yaml."), show_default=False)
+    ],
+    workspace: Annotated[
+        str | None,
+        typer.Option("--workspace", help=L("Update this workspace (its slug) instead of creating one.")),
+    ] = None,
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help=L("Import as this user (default: the workspace's first owner, or the file's).")
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=L("Check and count, but write nothing."))
+    ] = False,
+) -> None:
+    from northstar.exchange.importer import import_document
+    from northstar.exchange.okr_yaml import read_path
+
+    with user_errors():
+        document = read_path(file)
+        target = find_workspace(workspace) if workspace else None
+        if as_ and target is not None:
+            acting(target, as_)  # a clear message for a non-member before anything else
+        with progress_bar(_("Importing")) as update:
+            report = import_document(
+                document, user=as_, workspace=target, dry_run=dry_run, on_progress=update
+            )
+        print_report(report)
+
+
+@app.command(help=L("Export a workspace's OKRs as YAML or JSON: what the acting user can see, nothing more."))
+def export(
+    workspace: Annotated[str | None, typer.Option("--workspace", help=L("The workspace's slug."))] = None,
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", help=L("Export as this user (default: the workspace's first owner).")),
+    ] = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help=L("yaml or json (default: from the output file's name, else yaml).")),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=L("Write to this file instead of standard output."))
+    ] = None,
+) -> None:
+    from northstar.exchange.exporter import export_text
+
+    with user_errors():
+        actor = acting(find_workspace(workspace), as_)
+        chosen = fmt.value if fmt else ("json" if output and output.suffix.lower() == ".json" else "yaml")
+        text = export_text(actor, chosen)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserError(
+                _("%(path)s cannot be written: %(reason)s") % {"path": output, "reason": exc.strerror}
+            ) from exc
+        err().print(
+            Text(_("Exported “%(name)s” to %(path)s.") % {"name": actor.workspace.name, "path": output})
+        )
+
+
+@users_app.command("create", help=L("Create a user account, and optionally add it to a workspace."))
+def users_create(
+    email: Annotated[str, typer.Argument(help=L("The email address to log in with."), show_default=False)],
+    name: Annotated[str, typer.Option(help=L("The person's name."))] = "",
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help=L("Their password. Without one the account cannot log in until a password is set.")
+        ),
+    ] = None,
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", help=L("Add them to this workspace (its slug)."))
+    ] = None,
+    role: Annotated[
+        str, typer.Option(help=L("Their role there: owner, admin, editor or viewer."))
+    ] = "editor",
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", help=L("Add them as this member (default: the workspace's first owner).")),
+    ] = None,
+) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from northstar.workspaces import actions as ws_actions
+    from northstar.workspaces.errors import FieldError, ValidationFailed
+    from northstar.workspaces.models import User
+
+    with user_errors(), transaction.atomic():
+        target = find_workspace(workspace) if workspace else None
+        actor = acting(target, as_) if target is not None else None
+        exists = User.objects.filter(email=email.strip().lower()).exists()
+        if password is not None and not exists:
+            try:
+                validate_password(password, User(email=email, name=name))
+            except ValidationError as exc:
+                raise ValidationFailed([FieldError("password", m) for m in exc.messages]) from exc
+        user, created = ws_actions.get_or_create_user(email, name=name, password=password)
+        console = out()
+        if created:
+            console.print(Text(_("Created the user %(email)s.") % {"email": user.email}, style="green"))
+            if password is None:
+                console.print(
+                    Text(_("They have no password yet: invite them, or create them again with --password."))
+                )
+        else:
+            console.print(
+                Text(_("The user %(email)s exists already; their name and password were left as they are.")
+                     % {"email": user.email}, style="yellow")
+            )  # fmt: skip
+        if target is not None and actor is not None:
+            ws_actions.add_member(actor, target, user, role)
+            console.print(
+                Text(
+                    _("%(email)s is %(role)s in %(slug)s.")
+                    % {"email": user.email, "role": role, "slug": target.slug}
+                )
+            )
+
+
+@token_app.command("create", help=L("Create an API token and print its secret, once."))
+def token_create(
+    workspace: Annotated[
+        str, typer.Option("--workspace", help=L("The workspace's slug."), show_default=False)
+    ],
+    user: Annotated[str, typer.Option("--user", help=L("The member the token acts as."), show_default=False)],
+    name: Annotated[
+        str,
+        typer.Option("--name", help=L("What the token is for, e.g. the script's name."), show_default=False),
+    ],
+    days: Annotated[int, typer.Option("--days", help=L("Days until it expires (1 to 366)."))] = 90,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help=L("The token may read but not change anything."))
+    ] = False,
+) -> None:
+    from northstar.workspaces.actions import create_api_token
+
+    with user_errors():
+        actor = acting(find_workspace(workspace), user)
+        token, secret = create_api_token(actor, name=name, expires_in_days=days, read_only=read_only)
+        console = err()
+        console.print(
+            Text(_("Created the token “%(name)s” for %(email)s in %(slug)s%(mode)s, valid until %(expires)s.") % {
+                "name": token.name, "email": actor.user.email if actor.user else "-", "slug": actor.workspace.slug,
+                "mode": _(" (read only)") if token.read_only else "",
+                "expires": token.expires_at.date().isoformat() if token.expires_at else _("never"),
+            }, style="green")
+        )  # fmt: skip
+        console.print(Text(_("This is the only time the secret is shown; store it now:"), style="bold"))
+        sys.stdout.write(secret + "\n")
+
+
+def main() -> None:
+    setup_django()
+    app(prog_name="northstar")
+
+
+if __name__ == "__main__":
+    main()

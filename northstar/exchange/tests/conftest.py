@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from django.conf import settings
+
+from northstar.exchange.importer import ImportReport, import_document
+from northstar.workspaces.models import Workspace
+
+FINVEST = Path(settings.NORTHSTAR_DEMO_FILE)
+
+
+@pytest.fixture
+def finvest_raw() -> dict[str, Any]:
+    """The reference file as plain PyYAML reads it: the tests count from this, not from the importer."""
+    return yaml.safe_load(FINVEST.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def finvest(finvest_raw) -> dict[str, Any]:
+    return copy.deepcopy(finvest_raw)
+
+
+def workspace_of(report: ImportReport) -> Workspace:
+    return Workspace.objects.get(slug=report.workspace_slug)
+
+
+@pytest.fixture
+def imported(db, finvest) -> Workspace:
+    return workspace_of(import_document(finvest))
