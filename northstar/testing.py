@@ -83,14 +83,24 @@ def make_world() -> World:
         end=dt.date(2026, 12, 31), parent=year.pk,
     )  # fmt: skip
     objective = okr_actions.create_objective(
-        boss, title="Grow recurring revenue", team=growth.pk, period=year.pk, owner=editor.pk, key="grow-revenue"
+        boss,
+        title="Grow recurring revenue",
+        team=growth.pk,
+        period=year.pk,
+        owner=editor.pk,
+        key="grow-revenue",
     )
     key_result = okr_actions.create_key_result(
         boss, objective.pk, title="Raise annual plans from 0% to 20%", kind="increase", unit="%",
         start=0, target=20, owner=editor.pk, key="annual-plans",
     )  # fmt: skip
     private_objective = okr_actions.create_objective(
-        boss, title="Secret pricing experiment", team=growth.pk, period=quarter.pk, visibility="team", key="secret"
+        boss,
+        title="Secret pricing experiment",
+        team=growth.pk,
+        period=quarter.pk,
+        visibility="team",
+        key="secret",
     )
     private_key_result = okr_actions.create_key_result(
         boss, private_objective.pk, title="Cut churn from 3.5% to 2%", kind="decrease", unit="%",
@@ -109,7 +119,9 @@ def make_world() -> World:
     other_workspace = ws_actions.create_workspace(outsider, name="Bolt")
     bolt = actor_for(outsider, other_workspace)
     bolt_team = ws_actions.create_team(bolt, name="Bolt", key="bolt")
-    other_objective = okr_actions.create_objective(bolt, title="Bolt's own objective", team=bolt_team.pk, key="bolt-o")
+    other_objective = okr_actions.create_objective(
+        bolt, title="Bolt's own objective", team=bolt_team.pk, key="bolt-o"
+    )
     other_key_result = okr_actions.create_key_result(
         bolt, other_objective.pk, title="Bolt's key result", kind="increase", start=1, target=2, key="bolt-kr"
     )

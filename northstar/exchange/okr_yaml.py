@@ -52,11 +52,37 @@ class _DuplicateKey(yaml.constructor.ConstructorError):
     pass
 
 
+def _rejoin_commas(pairs: list[tuple[yaml.Node, yaml.Node]]) -> list[tuple[yaml.Node, yaml.Node]]:
+    """In `{comment: Invites shipped, no effect yet}` YAML ends the plain text at the comma and reads
+    `no effect yet` as a key without a value. People mean one text (the reference finvest.yaml has exactly
+    this), so a valueless plain key right after a plain text value is joined back onto that text."""
+    out: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in pairs:
+        previous = out[-1][1] if out else None
+        if (
+            isinstance(previous, yaml.ScalarNode)
+            and previous.style is None
+            and previous.tag == "tag:yaml.org,2002:str"
+            and isinstance(key_node, yaml.ScalarNode)
+            and key_node.style is None
+            and key_node.tag == "tag:yaml.org,2002:str"
+            and isinstance(value_node, yaml.ScalarNode)
+            and value_node.tag == "tag:yaml.org,2002:null"
+            and value_node.value == ""
+        ):
+            previous.value = f"{previous.value}, {key_node.value}"
+            continue
+        out.append((key_node, value_node))
+    return out
+
+
 class _Loader(yaml.SafeLoader):
     """A safe loader that refuses a key given twice in one mapping (PyYAML would silently keep the last)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
+        if node.flow_style:
+            node.value = _rejoin_commas(node.value)
         seen: set[Any] = set()
         for key_node, _value_node in node.value:
             key = self.construct_object(key_node, deep=deep)

@@ -102,7 +102,9 @@ def _period(actor: Actor, period: Period | int | None) -> Period | None:
 
 def _require_open_period(actor: Actor, period: Period | None) -> None:
     if period is not None and period.closed and not actor.is_admin:
-        raise PermissionDenied(_("The period %(name)s is closed; only admins can change its OKRs.") % {"name": period.name})
+        raise PermissionDenied(
+            _("The period %(name)s is closed; only admins can change its OKRs.") % {"name": period.name}
+        )
 
 
 def _can_plan_for_team(actor: Actor, team: Team) -> None:
@@ -143,7 +145,12 @@ def _check_period(actor: Actor, name: str, start: dt.date, end: dt.date, parent:
         errors.append(FieldError("end", _("Choose an end date.")))
     if start is not None and end is not None and end < start:
         errors.append(FieldError("end", _("The period must end on or after its start.")))
-    if parent is not None and start is not None and end is not None and (start < parent.start or end > parent.end):
+    if (
+        parent is not None
+        and start is not None
+        and end is not None
+        and (start < parent.start or end > parent.end)
+    ):
         errors.append(FieldError("parent", _("A period must lie within its parent period.")))
     _raise(errors)
 
@@ -182,7 +189,9 @@ def create_period(
 
 
 @transaction.atomic
-def update_period(actor: Actor, period_id: int, *, expected_version: int | None = None, **changes: Any) -> Period:
+def update_period(
+    actor: Actor, period_id: int, *, expected_version: int | None = None, **changes: Any
+) -> Period:
     actor.require("admin")
     period = access(Period.objects.select_for_update(), actor, period_id, CHANGE)
     check_version(period, expected_version)
@@ -206,7 +215,9 @@ def delete_period(actor: Actor, period_id: int) -> None:
     actor.require("admin")
     period = access(Period.objects, actor, period_id, DELETE)
     if period.objectives.exists() or period.children.exists():
-        raise ValidationFailed.one("period", _("This period still has objectives or sub-periods; move them first."))
+        raise ValidationFailed.one(
+            "period", _("This period still has objectives or sub-periods; move them first.")
+        )
     audit.record(actor, "delete", period, before=audit.snapshot(period))
     period.delete()
 
@@ -231,8 +242,10 @@ def _set_parents(actor: Actor, objective: Objective, parent_ids: Iterable[int]) 
     if missing:
         raise ValidationFailed.one("parents", _("No such objective to align to."))
     edges: dict[int, list[int]] = {}
-    for child_id, parent_id in Alignment.objects.filter(workspace=actor.workspace).exclude(child=objective).values_list(
-        "child_id", "parent_id"
+    for child_id, parent_id in (
+        Alignment.objects.filter(workspace=actor.workspace)
+        .exclude(child=objective)
+        .values_list("child_id", "parent_id")
     ):
         edges.setdefault(child_id, []).append(parent_id)
     titles = dict(Objective.objects.filter(workspace=actor.workspace).values_list("pk", "title"))
@@ -241,13 +254,18 @@ def _set_parents(actor: Actor, objective: Objective, parent_ids: Iterable[int]) 
         if cycle is not None:
             path = " → ".join(titles.get(pk, str(pk)) for pk in cycle)
             raise ValidationFailed.one(
-                "parents", _("Aligning here would make a loop: %(path)s. Choose another parent.") % {"path": path}
+                "parents",
+                _("Aligning here would make a loop: %(path)s. Choose another parent.") % {"path": path},
             )
         edges.setdefault(objective.pk, []).append(parent_id)
     Alignment.objects.filter(child=objective).exclude(parent_id__in=wanted).delete()
     existing = set(Alignment.objects.filter(child=objective).values_list("parent_id", flat=True))
     Alignment.objects.bulk_create(
-        [Alignment(workspace=actor.workspace, child=objective, parent_id=pk) for pk in wanted if pk not in existing]
+        [
+            Alignment(workspace=actor.workspace, child=objective, parent_id=pk)
+            for pk in wanted
+            if pk not in existing
+        ]
     )
     return wanted
 
@@ -283,7 +301,9 @@ def create_objective(
     _require_open_period(actor, period_obj)
     if key:
         check_key_free(Objective, actor.workspace.pk, key)
-    position = (Objective.objects.filter(workspace=actor.workspace).aggregate(m=Max("position"))["m"] or 0) + 1
+    position = (
+        Objective.objects.filter(workspace=actor.workspace).aggregate(m=Max("position"))["m"] or 0
+    ) + 1
     objective = Objective.objects.create(
         workspace=actor.workspace,
         key=key or unique_key(Objective, actor.workspace.pk, title),
@@ -329,7 +349,14 @@ def update_objective(
         _set_parents(actor, objective, changes["parents"])
     objective.version += 1
     objective.save()
-    audit.record(actor, "update", objective, before=before, after=_objective_snapshot(objective), objective_ref=objective.pk)
+    audit.record(
+        actor,
+        "update",
+        objective,
+        before=before,
+        after=_objective_snapshot(objective),
+        objective_ref=objective.pk,
+    )
     return objective  # type: ignore[no-any-return]
 
 
@@ -337,7 +364,9 @@ def update_objective(
 def delete_objective(actor: Actor, objective_id: int) -> None:
     objective = access(Objective.objects, actor, objective_id, DELETE)
     _require_open_period(actor, objective.period)
-    audit.record(actor, "delete", objective, before=_objective_snapshot(objective), objective_ref=objective.pk)
+    audit.record(
+        actor, "delete", objective, before=_objective_snapshot(objective), objective_ref=objective.pk
+    )
     objective.delete()
 
 
@@ -377,7 +406,9 @@ def create_key_result(
 ) -> KeyResult:
     objective = access(Objective.objects, actor, objective_id, CHANGE)
     _require_open_period(actor, objective.period)
-    values = dict(title=title, kind=kind, unit=unit, start=start, target=target, low=low, high=high, weight=weight)
+    values = dict(
+        title=title, kind=kind, unit=unit, start=start, target=target, low=low, high=high, weight=weight
+    )
     _check_key_result(values)
     owner_obj = _member(actor, owner, "owner")
     if key:
@@ -400,7 +431,12 @@ def create_key_result(
 def update_key_result(
     actor: Actor, key_result_id: int, *, expected_version: int | None = None, **changes: Any
 ) -> KeyResult:
-    kr = access(KeyResult.objects.select_for_update(of=("self",)).select_related("objective__period"), actor, key_result_id, CHANGE)
+    kr = access(
+        KeyResult.objects.select_for_update(of=("self",)).select_related("objective__period"),
+        actor,
+        key_result_id,
+        CHANGE,
+    )
     check_version(kr, expected_version)
     _require_open_period(actor, kr.objective.period)
     before = audit.snapshot(kr)
@@ -452,7 +488,10 @@ def do_check_in(
 ) -> CheckIn:
     """`author` records a check-in on someone's behalf (importing OKRs as code): admins only."""
     kr = access(
-        KeyResult.objects.select_for_update(of=("self",)).select_related("objective__period"), actor, key_result_id, CHECK_IN
+        KeyResult.objects.select_for_update(of=("self",)).select_related("objective__period"),
+        actor,
+        key_result_id,
+        CHECK_IN,
     )
     check_version(kr, expected_version)
     _require_open_period(actor, kr.objective.period)
@@ -492,7 +531,9 @@ def do_check_in(
 
 @transaction.atomic
 def delete_check_in(actor: Actor, check_in_id: int) -> None:
-    check_in = access(CheckIn.objects.select_related("key_result__objective__period"), actor, check_in_id, DELETE)
+    check_in = access(
+        CheckIn.objects.select_related("key_result__objective__period"), actor, check_in_id, DELETE
+    )
     kr = check_in.key_result
     _require_open_period(actor, kr.objective.period)
     audit.record(actor, "delete", check_in, before=audit.snapshot(check_in), objective_ref=kr.objective_id)

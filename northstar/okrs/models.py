@@ -22,7 +22,12 @@ class Period(TenantModel):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     closed = models.BooleanField(_("closed"), default=False)
     version = models.PositiveIntegerField(default=1)
@@ -55,9 +60,16 @@ class Objective(TenantModel):
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("owner")
     )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("team"))
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("team")
+    )
     period = models.ForeignKey(
-        Period, null=True, blank=True, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("period")
+        Period,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+        verbose_name=_("period"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ObjectiveStatus.choices, default=ObjectiveStatus.ACTIVE

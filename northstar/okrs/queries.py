@@ -9,7 +9,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from northstar.core.pace import StatusCall, confidence_level, confidence_score, expected_progress, is_stale, status_for
+from northstar.core.pace import (
+    StatusCall,
+    confidence_level,
+    confidence_score,
+    expected_progress,
+    is_stale,
+    status_for,
+)
 from northstar.core.progress import KRKind as CoreKind
 from northstar.core.progress import Measure, Progress, progress
 from northstar.core.rollup import Part, Rollup, rollup_tree
@@ -130,7 +137,9 @@ def period_family(period: Period, periods: Iterable[Period]) -> set[int]:
     """A period and the periods that contain it or that it contains: FY27's view shows FY27-Q2's objectives."""
     ids = {period.pk}
     for p in periods:
-        if (p.start <= period.start and p.end >= period.end) or (p.start >= period.start and p.end <= period.end):
+        if (p.start <= period.start and p.end >= period.end) or (
+            p.start >= period.start and p.end <= period.end
+        ):
             ids.add(p.pk)
     return ids
 
@@ -147,7 +156,9 @@ def okr_tree(
     include_periodless: bool = True,
 ) -> OkrTree:
     """The company → team tree of objectives with their key results, progress and status for a period."""
-    objectives_qs: QuerySet[Objective] = Objective.objects.restrict(actor).select_related("team", "owner", "period")
+    objectives_qs: QuerySet[Objective] = Objective.objects.restrict(actor).select_related(
+        "team", "owner", "period"
+    )
     if period is not None:
         family = period_family(period, Period.objects.restrict(actor))
         period_q = Q(period_id__in=family)
@@ -158,9 +169,13 @@ def okr_tree(
     if team_id is not None:
         objectives_qs = objectives_qs.filter(team_id=team_id)
     if owner_id is not None:
-        objectives_qs = objectives_qs.filter(Q(owner_id=owner_id) | Q(key_results__owner_id=owner_id)).distinct()
+        objectives_qs = objectives_qs.filter(
+            Q(owner_id=owner_id) | Q(key_results__owner_id=owner_id)
+        ).distinct()
     if q:
-        objectives_qs = objectives_qs.filter(Q(title__icontains=q) | Q(key_results__title__icontains=q)).distinct()
+        objectives_qs = objectives_qs.filter(
+            Q(title__icontains=q) | Q(key_results__title__icontains=q)
+        ).distinct()
     objectives = list(objectives_qs.order_by("position", "id"))
     views = objective_views(actor, objectives, today=today)
     if status:
@@ -187,13 +202,23 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
     cadence = actor.workspace.check_in_cadence_days
     krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in ids}
     objectives_by_id = {o.pk: o for o in objectives}
-    key_results = list(KeyResult.objects.filter(objective_id__in=ids).select_related("owner").order_by("position", "id"))
-    check_in_ok = set(
-        KeyResult.objects.restrict(actor, "check_in").filter(objective_id__in=ids).values_list("pk", flat=True)
-    ) if actor.can_edit else set()
-    changeable = set(
-        Objective.objects.restrict(actor, "change").filter(pk__in=ids).values_list("pk", flat=True)
-    ) if actor.can_edit else set()
+    key_results = list(
+        KeyResult.objects.filter(objective_id__in=ids).select_related("owner").order_by("position", "id")
+    )
+    check_in_ok = (
+        set(
+            KeyResult.objects.restrict(actor, "check_in")
+            .filter(objective_id__in=ids)
+            .values_list("pk", flat=True)
+        )
+        if actor.can_edit
+        else set()
+    )
+    changeable = (
+        set(Objective.objects.restrict(actor, "change").filter(pk__in=ids).values_list("pk", flat=True))
+        if actor.can_edit
+        else set()
+    )
     for kr in key_results:
         view = key_result_view(kr, objectives_by_id[kr.objective_id].period, today, cadence)
         view.can_check_in = kr.pk in check_in_ok
@@ -229,7 +254,9 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
                 objective=o,
                 key_results=krs,
                 rollup=r,
-                status=status_for(r.progress, r.has_data, period_pace(o.period, today), min(confidences, default=None)),
+                status=status_for(
+                    r.progress, r.has_data, period_pace(o.period, today), min(confidences, default=None)
+                ),
                 parents=parents.get(o.pk, []),
                 children=children.get(o.pk, []),
                 can_change=o.pk in changeable,
@@ -253,7 +280,9 @@ def team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
             continue
         seen.add(team.pk)
         out.append((team, depth))
-        stack.extend((c, depth + 1) for c in sorted(by_parent.get(team.pk, []), key=lambda t: t.name, reverse=True))
+        stack.extend(
+            (c, depth + 1) for c in sorted(by_parent.get(team.pk, []), key=lambda t: t.name, reverse=True)
+        )
     return out
 
 
@@ -262,9 +291,14 @@ def objective_detail(actor: Actor, objective_id: Any, *, today: dt.date) -> Obje
     return objective_views(actor, [objective], today=today)[0]
 
 
-def key_result_detail(actor: Actor, key_result_id: Any, *, today: dt.date) -> tuple[KeyResultView, list[CheckIn]]:
+def key_result_detail(
+    actor: Actor, key_result_id: Any, *, today: dt.date
+) -> tuple[KeyResultView, list[CheckIn]]:
     kr = access(
-        KeyResult.objects.select_related("objective__period", "objective__team", "owner"), actor, key_result_id, VIEW
+        KeyResult.objects.select_related("objective__period", "objective__team", "owner"),
+        actor,
+        key_result_id,
+        VIEW,
     )
     view = key_result_view(kr, kr.objective.period, today, actor.workspace.check_in_cadence_days)
     view.can_check_in = KeyResult.objects.restrict(actor, "check_in").filter(pk=kr.pk).exists()
@@ -274,7 +308,7 @@ def key_result_detail(actor: Actor, key_result_id: Any, *, today: dt.date) -> tu
 
 def workspace_people(actor: Actor) -> list[User]:
     return list(
-        User.objects.filter(
-            pk__in=Membership.objects.restrict(actor).values("user_id")
-        ).order_by("name", "email")
+        User.objects.filter(pk__in=Membership.objects.restrict(actor).values("user_id")).order_by(
+            "name", "email"
+        )
     )

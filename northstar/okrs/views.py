@@ -387,7 +387,9 @@ def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if status != 200:
         view, _check_ins = queries.key_result_detail(actor, pk, today=today())
         if request.htmx:
-            response = render(request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form}, status=status)
+            response = render(
+                request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form}, status=status
+            )
             return reswap(retarget(response, f"#kr-{kr.pk}-form"), "innerHTML")
         return render(request, "okrs/check_in_page.html", {"k": view, "form": form}, status=status)
     if not request.htmx:

@@ -61,7 +61,9 @@ def _choices(rows: list[TreeRow], exclude: int | None = None) -> list[tuple[str,
     return tree_choices([r for r in rows if r.obj.pk != exclude], empty_label=NO_PARENT)
 
 
-def _render_periods(request: HttpRequest, actor: Actor, rows: list[TreeRow], form: PeriodForm) -> HttpResponse:
+def _render_periods(
+    request: HttpRequest, actor: Actor, rows: list[TreeRow], form: PeriodForm
+) -> HttpResponse:
     today = timezone.localdate()
     context = {"rows": rows, "form": form, "today": today}
     return render(request, "okrs/periods.html", context)
@@ -82,7 +84,12 @@ def period_create(request: HttpRequest, actor: Actor) -> HttpResponse:
         data = form.cleaned_data
         try:
             period = okr_actions.create_period(
-                actor, name=data["name"], kind=data["kind"], start=data["start"], end=data["end"], parent=data["parent"]
+                actor,
+                name=data["name"],
+                kind=data["kind"],
+                start=data["start"],
+                end=data["end"],
+                parent=data["parent"],
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
@@ -97,7 +104,9 @@ def _render_period(request: HttpRequest, actor: Actor, period: Period, *, form: 
     rows = _period_rows(actor)
     if form is None:
         initial = {f: getattr(period, f) for f in ("name", "kind", "start", "end", "version")}
-        form = PeriodForm(initial={**initial, "parent": period.parent_id}, parent_choices=_choices(rows, period.pk))
+        form = PeriodForm(
+            initial={**initial, "parent": period.parent_id}, parent_choices=_choices(rows, period.pk)
+        )
     context = {
         "period": period,
         "parent": next((r.obj for r in rows if r.obj.pk == period.parent_id), None),
@@ -141,7 +150,9 @@ def period_close(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     period = access(Period.objects, actor, pk)
     period = okr_actions.update_period(actor, period.pk, closed=not period.closed)
     if period.closed:
-        messages.success(request, _("%(name)s is closed; only admins can change its OKRs now.") % {"name": period.name})
+        messages.success(
+            request, _("%(name)s is closed; only admins can change its OKRs now.") % {"name": period.name}
+        )
     else:
         messages.success(request, _("%(name)s is open again.") % {"name": period.name})
     if request.POST.get("back") == "list":
@@ -175,7 +186,12 @@ def period_quarters(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
             with transaction.atomic():
                 for n, (start, end) in enumerate(quarters(year.start, year.end), start=1):
                     okr_actions.create_period(
-                        actor, name=f"{year.name} Q{n}", kind=PeriodKind.QUARTER, start=start, end=end, parent=year.pk
+                        actor,
+                        name=f"{year.name} Q{n}",
+                        kind=PeriodKind.QUARTER,
+                        start=start,
+                        end=end,
+                        parent=year.pk,
                     )
         except ValidationFailed as exc:
             messages.error(request, error_text(exc))

@@ -106,7 +106,9 @@ def get_or_create_user(email: str, *, name: str = "", password: str | None = Non
 
 
 @transaction.atomic
-def add_member(actor: Actor | None, workspace: Workspace, user: User, role: str, teams: list[Team] = ()) -> Membership:  # type: ignore[assignment]
+def add_member(
+    actor: Actor | None, workspace: Workspace, user: User, role: str, teams: list[Team] = ()
+) -> Membership:  # type: ignore[assignment]
     """Add a person to a workspace. `actor` None is the system (demo loader, CLI bootstrap, invitation accept)."""
     if actor is not None:
         actor.require("admin")
@@ -114,14 +116,18 @@ def add_member(actor: Actor | None, workspace: Workspace, user: User, role: str,
             raise PermissionDenied(_("Only an owner can make someone an owner."))
     if role not in Role.values:
         raise ValidationFailed.one("role", _("Choose owner, admin, editor or viewer."))
-    membership, created = Membership.objects.get_or_create(workspace=workspace, user=user, defaults={"role": role})
+    membership, created = Membership.objects.get_or_create(
+        workspace=workspace, user=user, defaults={"role": role}
+    )
     if not created and membership.role != role:
         membership.role = role
         membership.save(update_fields=["role"])
     for team in teams:
         TeamMember.objects.get_or_create(workspace=workspace, team=team, user=user)
     recorder = actor or actor_for(user, workspace)
-    audit.record(recorder, "create" if created else "update", membership, after={"user": user.email, "role": role})
+    audit.record(
+        recorder, "create" if created else "update", membership, after={"user": user.email, "role": role}
+    )
     return membership
 
 
@@ -137,12 +143,17 @@ def invite_member(actor: Actor, *, email: str, role: str = Role.EDITOR, base_url
         raise ValidationFailed.one("role", _("Choose admin, editor or viewer."))
     if Membership.objects.filter(workspace=actor.workspace, user__email=email).exists():
         raise ValidationFailed.one("email", _("This person is already a member."))
-    invitation = Invitation.objects.create(workspace=actor.workspace, email=email, role=role, invited_by=actor.user)
+    invitation = Invitation.objects.create(
+        workspace=actor.workspace, email=email, role=role, invited_by=actor.user
+    )
     link = f"{base_url}/invitations/{invitation.token}/"
     invitee = User.objects.filter(email=email).first()
-    with override((invitee.language if invitee else "") or actor.workspace.language or settings.LANGUAGE_CODE):
+    with override(
+        (invitee.language if invitee else "") or actor.workspace.language or settings.LANGUAGE_CODE
+    ):
         send_mail(
-            gettext_now("You are invited to %(workspace)s on northstar") % {"workspace": actor.workspace.name},
+            gettext_now("You are invited to %(workspace)s on northstar")
+            % {"workspace": actor.workspace.name},
             gettext_now(
                 "%(inviter)s invited you to join %(workspace)s as %(role)s.\n\nAccept the invitation: %(link)s\n"
             )
@@ -160,7 +171,9 @@ def invite_member(actor: Actor, *, email: str, role: str = Role.EDITOR, base_url
 
 
 @transaction.atomic
-def accept_invitation(token: str, *, user: User | None, name: str = "", password: str | None = None) -> Membership:
+def accept_invitation(
+    token: str, *, user: User | None, name: str = "", password: str | None = None
+) -> Membership:
     invitation = Invitation.objects.select_for_update().filter(token=token, accepted_at__isnull=True).first()
     if invitation is None or invitation.created_at < timezone.now() - dt.timedelta(days=14):
         raise ValidationFailed.one("token", _("This invitation is no longer valid. Ask for a new one."))
@@ -230,7 +243,9 @@ def _check_team_parent(actor: Actor, team: Team | None, parent_id: int | None) -
         for pk, parent_pk in Team.objects.filter(workspace=actor.workspace).values_list("id", "parent_id"):
             children.setdefault(parent_pk, []).append(pk)
         if parent.pk in descendants(children, frozenset({team.pk})):
-            raise ValidationFailed.one("parent", _("A team cannot sit under itself or one of its own sub-teams."))
+            raise ValidationFailed.one(
+                "parent", _("A team cannot sit under itself or one of its own sub-teams.")
+            )
     return parent  # type: ignore[no-any-return]
 
 
@@ -287,7 +302,11 @@ def delete_team(actor: Actor, team_id: int) -> None:
 def set_team_members(actor: Actor, team_id: int, user_ids: list[int]) -> Team:
     actor.require("admin")
     team = access(Team.objects, actor, team_id, CHANGE)
-    members = set(Membership.objects.filter(workspace=actor.workspace, user_id__in=user_ids).values_list("user_id", flat=True))
+    members = set(
+        Membership.objects.filter(workspace=actor.workspace, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
     if members != set(user_ids):
         raise ValidationFailed.one("members", _("Only members of the workspace can be in a team."))
     before = sorted(TeamMember.objects.filter(team=team).values_list("user_id", flat=True))

@@ -73,5 +73,7 @@ def history(
 
 
 def key_result_history(actor: Actor, key_result_id: int, *, limit: int = 100) -> list[AuditEntry]:
-    check_ins = Q(object_type="checkin") & (Q(after__key_result=key_result_id) | Q(before__key_result=key_result_id))
+    check_ins = Q(object_type="checkin") & (
+        Q(after__key_result=key_result_id) | Q(before__key_result=key_result_id)
+    )
     return history(actor, "keyresult", key_result_id, also=check_ins, limit=limit)

@@ -115,7 +115,9 @@ class TenantQuerySet(models.QuerySet[Any]):
 
 
 class TenantModel(models.Model):
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+", verbose_name=_("workspace"))
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", verbose_name=_("workspace")
+    )
 
     objects = TenantQuerySet.as_manager()
 
@@ -124,7 +126,9 @@ class TenantModel(models.Model):
 
 
 class Membership(TenantModel):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -141,7 +145,12 @@ class Team(TenantModel):
     key = models.SlugField(_("key"), max_length=60)
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent team")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent team"),
     )
     members = models.ManyToManyField(User, through="TeamMember", related_name="teams", blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -163,6 +172,9 @@ class TeamMember(TenantModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="unique_team_member")]
 
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team}"
+
 
 class Invitation(TenantModel):
     email = models.EmailField(_("email"))
@@ -175,6 +187,9 @@ class Invitation(TenantModel):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return self.email
 
 
 def hash_token(raw: str) -> str:
@@ -198,6 +213,9 @@ class ApiToken(TenantModel):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     def is_usable(self, now: Any) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
@@ -220,6 +238,9 @@ class AuditEntry(TenantModel):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["workspace", "object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}"
 
     @property
     def changes(self) -> list[tuple[str, Any, Any]]:

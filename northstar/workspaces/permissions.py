@@ -46,8 +46,10 @@ class Actor:
         return self.role is not None and self.user is not None
 
     def has_role(self, at_least: str) -> bool:
-        return self.is_member and ROLE_RANK[self.role or "viewer"] >= ROLE_RANK[at_least] and not (
-            self.read_only and ROLE_RANK[at_least] > ROLE_RANK["viewer"]
+        return (
+            self.is_member
+            and ROLE_RANK[self.role or "viewer"] >= ROLE_RANK[at_least]
+            and not (self.read_only and ROLE_RANK[at_least] > ROLE_RANK["viewer"])
         )
 
     @property
@@ -135,8 +137,16 @@ def _rule(label: str, actor: Actor, action: str) -> Q | None:
         if action == VIEW:
             return _objective_visible(actor, "objective__")
         if action == CHECK_IN:
-            return (_objective_editable(actor, "objective__") | Q(owner_id=actor.user_id)) if actor.can_edit else NOTHING
-        return (_objective_editable(actor, "objective__") | Q(owner_id=actor.user_id)) if actor.can_edit else NOTHING
+            return (
+                (_objective_editable(actor, "objective__") | Q(owner_id=actor.user_id))
+                if actor.can_edit
+                else NOTHING
+            )
+        return (
+            (_objective_editable(actor, "objective__") | Q(owner_id=actor.user_id))
+            if actor.can_edit
+            else NOTHING
+        )
     if label == "okrs.checkin":
         if action == VIEW:
             return _objective_visible(actor, "key_result__objective__")

@@ -8,14 +8,14 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from northstar.workspaces.errors import NotFound, PermissionDenied
 from northstar.workspaces.middleware import request_actor
-from northstar.workspaces.permissions import ROLE_RANK
 
 View = Callable[..., HttpResponse]
 
@@ -26,21 +26,25 @@ def today() -> dt.date:
 
 
 def workspace_view(min_role: str = "viewer") -> Callable[[View], View]:
+    """Require a signed-in member with at least `min_role`; call the view as `view(request, actor, …)`.
+
+    Anonymous → redirect to sign in; no workspace → a page saying so; NotFound → 404; PermissionDenied → 403.
+    """
+
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor = request_actor(request)
-            if actor is None:
-                return render(request, "workspaces/no_workspace.html", status=403)
-            if ROLE_RANK[actor.role or "viewer"] < ROLE_RANK[min_role]:
-                return forbidden(request, None)
+            if actor is None or not actor.is_member:
+                return render(request, "workspaces/no_workspace.html")
             try:
+                actor.require(min_role)
                 return view(request, actor, *args, **kwargs)
-            except NotFound:
-                return render(request, "404.html", status=404)
-            except PermissionDenied as exc:
+            except NotFound as exc:
+                raise Http404 from exc
+            except (PermissionDenied, DjangoPermissionDenied) as exc:
                 return forbidden(request, exc)
 
         return wrapper
@@ -48,8 +52,8 @@ def workspace_view(min_role: str = "viewer") -> Callable[[View], View]:
     return decorate
 
 
-def forbidden(request: HttpRequest, exc: Exception | None) -> HttpResponse:
-    message = str(exc.args[0]) if exc is not None and exc.args else None
+def forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
+    message = str(exc) if exc is not None and str(exc) else ""
     return render(request, "403.html", {"message": message}, status=403)
 
 

@@ -5,10 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.conf import settings
 
 from northstar.exchange.importer import ImportReport, import_document
+from northstar.exchange.okr_yaml import parse_text
 from northstar.workspaces.models import Workspace
 
 FINVEST = Path(settings.NORTHSTAR_DEMO_FILE)
@@ -16,8 +16,8 @@ FINVEST = Path(settings.NORTHSTAR_DEMO_FILE)
 
 @pytest.fixture
 def finvest_raw() -> dict[str, Any]:
-    """The reference file as plain PyYAML reads it: the tests count from this, not from the importer."""
-    return yaml.safe_load(FINVEST.read_text(encoding="utf-8"))
+    """The reference file as read by the format's parser: the tests count from this, not from the importer."""
+    return parse_text(FINVEST.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

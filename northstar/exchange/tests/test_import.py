@@ -426,3 +426,28 @@ def test_it_reports_progress_up_to_the_total(finvest):
         "key_results",
         "check_ins",
     }
+
+
+SHARED_EXAMPLE = settings.BASE_DIR.parent.parent / "shared" / "examples" / "finvest.yaml"
+
+
+def test_a_comma_in_unquoted_flow_text_stays_part_of_the_text():
+    data = parse_text(
+        "- {date: 2026-11-02, value: 4.6, comment: Invites shipped, no effect yet}\n- {a: 1, b}"
+    )
+    assert data[0]["comment"] == "Invites shipped, no effect yet"
+    # A valueless key after a non-text value is still a key (and then reported as unknown).
+    assert data[1] == {"a": 1, "b": None}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    not SHARED_EXAMPLE.exists(), reason="the shared reference data is not beside the checkout"
+)
+def test_it_imports_the_shared_reference_file_as_published():
+    report = import_document(parse_text(SHARED_EXAMPLE.read_text()), user="maria.lind@finvest.example")
+    seats = KeyResult.objects.get(workspace__slug=report.workspace_slug, key="seats-per-subscription")
+    assert (
+        seats.check_ins.order_by("checked_in_at").last().comment
+        == "Invites shipped in October, no effect yet"
+    )

@@ -37,7 +37,9 @@ CONFIDENCE_LABELS = {"low": _("low"), "medium": _("medium"), "high": _("high")}
 def status_pill(call: Any) -> SafeString:
     status = str(call.status)
     reason = STATUS_REASONS.get(call.reason, "")
-    return format_html('<span class="pill status-{}" title="{}">{}</span>', status, reason, STATUS_LABELS[status])
+    return format_html(
+        '<span class="pill status-{}" title="{}">{}</span>', status, reason, STATUS_LABELS[status]
+    )
 
 
 @register.filter
@@ -55,8 +57,13 @@ def confidence(score: int | None, level: str | None) -> SafeString:
     if score is None:
         return format_html('<span class="confidence muted small">{}</span>', _("no confidence given"))
     filled = round(score / 2)
-    dots = format_html_join("", '<span class="dot{}"></span>', ((" on" if i < filled else "",) for i in range(5)))
-    label = _("Confidence %(score)s of 10 (%(level)s)") % {"score": score, "level": CONFIDENCE_LABELS.get(level or "", "")}
+    dots = format_html_join(
+        "", '<span class="dot{}"></span>', ((" on" if i < filled else "",) for i in range(5))
+    )
+    label = _("Confidence %(score)s of 10 (%(level)s)") % {
+        "score": score,
+        "level": CONFIDENCE_LABELS.get(level or "", ""),
+    }
     return format_html(
         '<span class="confidence" title="{}"><span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></span>',
         label,

@@ -49,7 +49,9 @@ def test_swedish_message_names_the_problem(world):
 def test_check_in_updates_latest_value_and_history(world):
     editor = world.actor(world.editor)
     kr = world.key_result
-    actions.do_check_in(editor, kr.pk, value=4, confidence=0.6, checked_in_at=timezone.now() - dt.timedelta(days=3))
+    actions.do_check_in(
+        editor, kr.pk, value=4, confidence=0.6, checked_in_at=timezone.now() - dt.timedelta(days=3)
+    )
     actions.do_check_in(editor, kr.pk, value=7, confidence=0.8, comment="Campaign")
     actions.do_check_in(editor, kr.pk, value=2, checked_in_at=timezone.now() - dt.timedelta(days=10))
     kr.refresh_from_db()
@@ -121,7 +123,9 @@ def test_closed_period_is_admin_only_and_audited(world):
 def test_update_is_audited_with_before_and_after(world):
     owner = world.actor(world.owner)
     actions.update_key_result(owner, world.key_result.pk, target=25)
-    entry = AuditEntry.objects.filter(object_type="keyresult", object_id=world.key_result.pk, action="update").get()
+    entry = AuditEntry.objects.filter(
+        object_type="keyresult", object_id=world.key_result.pk, action="update"
+    ).get()
     assert entry.before == {"target": 20.0} and entry.after == {"target": 25}
     assert entry.actor == world.owner
 

@@ -88,7 +88,13 @@ def test_it_lists_the_teams_of_the_workspace_by_name(world, api_as):
 @pytest.mark.django_db
 def test_it_shows_a_team_with_its_parent_and_version(world, api_as):
     body = api_as(world.viewer).get(f"/teams/{world.growth.pk}").json()
-    assert body == {"id": world.growth.pk, "key": "growth", "name": "Growth", "parent": world.company.pk, "version": 1}
+    assert body == {
+        "id": world.growth.pk,
+        "key": "growth",
+        "name": "Growth",
+        "parent": world.company.pk,
+        "version": 1,
+    }
 
 
 @pytest.mark.django_db
@@ -110,7 +116,9 @@ def test_it_rejects_a_team_parent_from_another_workspace(world, api_as):
 
 @pytest.mark.django_db
 def test_it_renames_a_team_and_bumps_its_version(world, api_as):
-    response = api_as(world.admin).patch(f"/teams/{world.growth.pk}", {"version": 1, "name": "Growth & Sales"})
+    response = api_as(world.admin).patch(
+        f"/teams/{world.growth.pk}", {"version": 1, "name": "Growth & Sales"}
+    )
     assert response.status_code == 200
     assert (response.json()["name"], response.json()["version"]) == ("Growth & Sales", 2)
 
@@ -146,14 +154,25 @@ def test_it_shows_a_period_with_iso_dates(world, api_as):
     body = api_as(world.viewer).get(f"/periods/{world.quarter.pk}").json()
     assert body["start"] == "2026-10-01"
     assert body["end"] == "2026-12-31"
-    assert (body["kind"], body["parent"], body["closed"], body["version"]) == ("quarter", world.period.pk, False, 1)
+    assert (body["kind"], body["parent"], body["closed"], body["version"]) == (
+        "quarter",
+        world.period.pk,
+        False,
+        1,
+    )
 
 
 @pytest.mark.django_db
 def test_it_creates_a_period_inside_its_parent(world, api_as):
     response = api_as(world.admin).post(
         "/periods",
-        {"name": "FY27 Q3", "kind": "quarter", "start": "2027-01-01", "end": "2027-03-31", "parent": world.period.pk},
+        {
+            "name": "FY27 Q3",
+            "kind": "quarter",
+            "start": "2027-01-01",
+            "end": "2027-03-31",
+            "parent": world.period.pk,
+        },
     )
     assert response.status_code == 201
     period = Period.objects.get(pk=response.json()["id"])
@@ -162,14 +181,18 @@ def test_it_creates_a_period_inside_its_parent(world, api_as):
 
 @pytest.mark.django_db
 def test_it_rejects_a_period_that_ends_before_it_starts(world, api_as):
-    response = api_as(world.admin).post("/periods", {"name": "Backwards", "start": "2027-03-01", "end": "2027-01-01"})
+    response = api_as(world.admin).post(
+        "/periods", {"name": "Backwards", "start": "2027-03-01", "end": "2027-01-01"}
+    )
     assert response.status_code == 422
     assert fields(response) == ["end"]
 
 
 @pytest.mark.django_db
 def test_it_names_a_malformed_date(world, api_as):
-    response = api_as(world.admin).post("/periods", {"name": "Q", "start": "first of March", "end": "2027-01-01"})
+    response = api_as(world.admin).post(
+        "/periods", {"name": "Q", "start": "first of March", "end": "2027-01-01"}
+    )
     assert response.status_code == 422
     assert fields(response) == ["start"]
 
@@ -258,7 +281,11 @@ def test_it_names_a_bad_query_parameter(world, api_as, params):
 def test_it_shows_an_objective_with_key_results_progress_and_alignment(world, api_as):
     body = api_as(world.viewer).get(f"/objectives/{world.it_objective.pk}").json()
     assert body["title"] == "Keep the app up"
-    assert (body["team"], body["period"], body["owner"]) == (world.it.pk, world.quarter.pk, world.other_team.pk)
+    assert (body["team"], body["period"], body["owner"]) == (
+        world.it.pk,
+        world.quarter.pk,
+        world.other_team.pk,
+    )
     assert body["parents"] == [world.objective.pk]
     assert [kr["title"] for kr in body["key_results"]] == ["Raise uptime from 99.5% to 99.9%"]
     # Nobody has checked in yet: no progress, no data for a status call, no confidence.
@@ -281,8 +308,14 @@ def test_it_creates_an_objective_with_its_key_results(world, api_as):
     )
     assert response.status_code == 201
     body = response.json()
-    assert (body["team"], body["period"], body["parents"]) == (world.growth.pk, world.quarter.pk, [world.objective.pk])
-    assert [(kr["start"], kr["target"], kr["kind"]) for kr in body["key_results"]] == [(10.0, 50.0, "increase")]
+    assert (body["team"], body["period"], body["parents"]) == (
+        world.growth.pk,
+        world.quarter.pk,
+        [world.objective.pk],
+    )
+    assert [(kr["start"], kr["target"], kr["kind"]) for kr in body["key_results"]] == [
+        (10.0, 50.0, "increase")
+    ]
     assert Objective.objects.get(pk=body["id"]).key_results.count() == 1
 
 
@@ -293,7 +326,10 @@ def test_it_creates_nothing_when_a_nested_key_result_is_invalid(world, api_as):
         {
             "title": "Win the Nordics",
             "team": world.growth.pk,
-            "key_results": [{"title": "Fine", "start": 0, "target": 5}, {"title": "Flat", "start": 5, "target": 5}],
+            "key_results": [
+                {"title": "Fine", "start": 0, "target": 5},
+                {"title": "Flat", "start": 5, "target": 5},
+            ],
         },
     )
     assert response.status_code == 422
@@ -305,7 +341,11 @@ def test_it_creates_nothing_when_a_nested_key_result_is_invalid(world, api_as):
 def test_it_names_a_nested_field_of_the_wrong_type(world, api_as):
     response = api_as(world.editor).post(
         "/objectives",
-        {"title": "Win", "team": world.growth.pk, "key_results": [{"title": "x", "start": 0, "target": "lots"}]},
+        {
+            "title": "Win",
+            "team": world.growth.pk,
+            "key_results": [{"title": "x", "start": 0, "target": "lots"}],
+        },
     )
     assert response.status_code == 422
     assert fields(response) == ["key_results[0].target"]
@@ -319,7 +359,11 @@ def test_it_changes_an_objective_and_its_alignment(world, api_as):
     )
     assert response.status_code == 200
     body = response.json()
-    assert (body["title"], body["parents"], body["version"]) == ("Pricing experiment", [world.objective.pk], 2)
+    assert (body["title"], body["parents"], body["version"]) == (
+        "Pricing experiment",
+        [world.objective.pk],
+        2,
+    )
 
 
 @pytest.mark.django_db
@@ -338,7 +382,11 @@ def test_it_rejects_stale_version(world, api_as):
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"title": "No version"}, "version"), ({"version": 1, "title": None}, "title"), ({"version": 1, "tilte": "x"}, "tilte")],
+    [
+        ({"title": "No version"}, "version"),
+        ({"version": 1, "title": None}, "title"),
+        ({"version": 1, "tilte": "x"}, "tilte"),
+    ],
 )
 @pytest.mark.django_db
 def test_it_rejects_a_patch_it_cannot_apply(world, api_as, body, field):
@@ -373,7 +421,11 @@ def test_it_deletes_an_objective_with_its_key_results(world, api_as):
 @pytest.mark.django_db
 def test_it_filters_key_results(world, api_as, params, expected):
     uptime = KeyResult.objects.get(key="uptime-kr")
-    named = {"uptime": uptime.pk, "key_result": world.key_result.pk, "private_key_result": world.private_key_result.pk}
+    named = {
+        "uptime": uptime.pk,
+        "key_result": world.key_result.pk,
+        "private_key_result": world.private_key_result.pk,
+    }
     query = {k: (getattr(world, v).pk if k in ("objective", "owner") else v) for k, v in params.items()}
     response = api_as(world.owner).get("/key-results", **query)
     assert response.status_code == 200
@@ -415,7 +467,13 @@ def test_it_adds_a_key_result_to_an_objective(world, api_as):
     api = api_as(world.editor)
     response = api.post(
         "/key-results",
-        {"objective": world.objective.pk, "title": "Cut refunds from 10 to 5", "kind": "decrease", "start": 10, "target": 5},
+        {
+            "objective": world.objective.pk,
+            "title": "Cut refunds from 10 to 5",
+            "kind": "decrease",
+            "start": 10,
+            "target": 5,
+        },
     )
     assert response.status_code == 201
     assert response.json()["objective"] == world.objective.pk
@@ -435,7 +493,9 @@ def test_it_adds_a_key_result_to_an_objective(world, api_as):
 )
 @pytest.mark.django_db
 def test_it_rejects_an_invalid_key_result_definition(world, api_as, definition, field):
-    response = api_as(world.editor).post("/key-results", {"objective": world.objective.pk, "title": "KR", **definition})
+    response = api_as(world.editor).post(
+        "/key-results", {"objective": world.objective.pk, "title": "KR", **definition}
+    )
     assert response.status_code == 422
     assert fields(response) == [field]
     assert isinstance(response.json()["detail"], str)
@@ -508,7 +568,11 @@ def test_over_achievement_is_kept_apart_from_progress(world, api_as):
     api = api_as(world.editor)
     api.post(f"/key-results/{world.key_result.pk}/check-ins", {"value": 30})
     body = api.get(f"/key-results/{world.key_result.pk}").json()
-    assert (body["progress"], body["progress_raw"], body["progress_status"]) == (1.0, pytest.approx(1.5), "done")
+    assert (body["progress"], body["progress_raw"], body["progress_status"]) == (
+        1.0,
+        pytest.approx(1.5),
+        "done",
+    )
 
 
 @pytest.mark.django_db
@@ -536,21 +600,26 @@ def test_it_rejects_an_invalid_check_in(world, api_as, body, field):
 @pytest.mark.django_db
 def test_it_lists_check_ins_newest_first_in_pages(world, api_as):
     api = api_as(world.editor)
-    for day, value in [(2, 1), (9, 4), (16, 6)]:
-        when = f"2026-10-{day:02d}T09:00:00+00:00"
-        assert api.post(f"/key-results/{world.key_result.pk}/check-ins", {"value": value, "checked_in_at": when}).status_code == 201
-    body = api.get(f"/key-results/{world.key_result.pk}/check-ins", limit=2).json()
+    path = f"/key-results/{world.key_result.pk}/check-ins"
+    three_weeks_ago = (timezone.now() - dt.timedelta(days=21)).replace(microsecond=0)
+    for weeks, value in [(0, 1), (1, 4), (2, 6)]:  # naive times are read in the server's time zone
+        when = (timezone.localtime(three_weeks_ago) + dt.timedelta(weeks=weeks)).replace(tzinfo=None)
+        assert api.post(path, {"value": value, "checked_in_at": when.isoformat()}).status_code == 201
+    body = api.get(path, limit=2).json()
     assert body["count"] == 3
     assert [c["value"] for c in body["items"]] == [6.0, 4.0]
-    assert body["items"][0]["checked_in_at"].startswith("2026-10-16T")
-    rest = api.get(f"/key-results/{world.key_result.pk}/check-ins", limit=2, offset=2).json()
+    newest = dt.datetime.fromisoformat(body["items"][0]["checked_in_at"].replace("Z", "+00:00"))
+    assert newest == three_weeks_ago + dt.timedelta(weeks=2)
+    rest = api.get(path, limit=2, offset=2).json()
     assert [c["value"] for c in rest["items"]] == [1.0]
 
 
 @pytest.mark.django_db
 def test_it_shows_and_deletes_a_check_in_and_the_value_falls_back(world, api_as):
     actor = world.actor(world.editor)
-    okr_actions.do_check_in(actor, world.key_result.pk, value=4, checked_in_at=timezone.now() - dt.timedelta(days=2))
+    okr_actions.do_check_in(
+        actor, world.key_result.pk, value=4, checked_in_at=timezone.now() - dt.timedelta(days=2)
+    )
     latest = okr_actions.do_check_in(actor, world.key_result.pk, value=8, comment="Good week")
     api = api_as(world.editor)
     body = api.get(f"/check-ins/{latest.pk}").json()
@@ -584,7 +653,11 @@ def test_it_lists_members_with_their_roles_and_teams(world, api_as):
 @pytest.mark.django_db
 def test_me_tells_who_and_where(world, api_as):
     body = api_as(world.editor).get("/me").json()
-    assert (body["user"]["email"], body["workspace"]["name"], body["role"]) == ("edith@acme.example", "Acme", "editor")
+    assert (body["user"]["email"], body["workspace"]["name"], body["role"]) == (
+        "edith@acme.example",
+        "Acme",
+        "editor",
+    )
     assert (body["teams"], body["via_token"], body["read_only"]) == ([world.growth.pk], False, False)
 
 
@@ -633,7 +706,9 @@ def test_anonymous_requests_get_401_in_the_error_format(client, world):
 @pytest.mark.django_db
 def test_field_messages_follow_accept_language_with_djangos_own_words(world, client):
     client.force_login(world.editor)
-    response = client.post(f"{API}/objectives", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="sv")
+    response = client.post(
+        f"{API}/objectives", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="sv"
+    )
     assert response.status_code == 422
     assert response["Content-Language"] == "sv"
     messages = {e["field"]: e["message"] for e in response.json()["errors"]}
@@ -645,8 +720,12 @@ def test_field_messages_follow_accept_language_with_djangos_own_words(world, cli
 def test_key_result_errors_are_in_swedish_for_a_swedish_reader(world, client):
     client.force_login(world.editor)
     body = {"objective": world.objective.pk, "title": "KR", "start": 5, "target": 5}
-    english = client.post(f"{API}/key-results", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
-    swedish = client.post(f"{API}/key-results", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="sv")
+    english = client.post(
+        f"{API}/key-results", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    swedish = client.post(
+        f"{API}/key-results", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="sv"
+    )
     assert swedish.status_code == english.status_code == 422
     assert swedish["Content-Language"] == "sv"
     assert swedish.json()["detail"] != english.json()["detail"]
@@ -755,7 +834,9 @@ def test_the_openapi_document_lists_every_path(client):
     assert set(document["paths"][f"{API}/objectives/{{id}}"]) == {"get", "patch", "delete"}
     patch = document["paths"][f"{API}/objectives/{{id}}"]["patch"]["responses"]
     assert {"200", "403", "404", "409", "422"} <= set(patch)
-    assert {"ObjectiveOut", "KeyResultOut", "ErrorOut", "ConflictOut"} <= set(document["components"]["schemas"])
+    assert {"ObjectiveOut", "KeyResultOut", "ErrorOut", "ConflictOut"} <= set(
+        document["components"]["schemas"]
+    )
 
 
 @pytest.mark.django_db
@@ -772,7 +853,11 @@ def add_objectives(world: World, n: int) -> None:
     actor = world.actor(world.owner)
     for i in range(n):
         objective = okr_actions.create_objective(
-            actor, title=f"Extra {i}", team=world.growth.pk, period=world.quarter.pk, parents=[world.objective.pk]
+            actor,
+            title=f"Extra {i}",
+            team=world.growth.pk,
+            period=world.quarter.pk,
+            parents=[world.objective.pk],
         )
         kr = okr_actions.create_key_result(actor, objective.pk, title=f"Extra KR {i}", start=0, target=10)
         okr_actions.do_check_in(actor, kr.pk, value=i, confidence=0.5)

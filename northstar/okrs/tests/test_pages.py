@@ -29,38 +29,98 @@ def page_urls(world):
 # Expected status per persona for each page of workspace A (the outsider is signed in to workspace B).
 EXPECTED = {
     "owner": dict.fromkeys(
-        ["dashboard", "okrs", "objective", "key_result", "objective_edit", "key_result_edit", "objective_create",
-         "key_result_create", "check_in"], 200),  # fmt: skip
+        [
+            "dashboard",
+            "okrs",
+            "objective",
+            "key_result",
+            "objective_edit",
+            "key_result_edit",
+            "objective_create",
+            "key_result_create",
+            "check_in",
+        ],
+        200,
+    ),  # fmt: skip
     "admin": dict.fromkeys(
-        ["dashboard", "okrs", "objective", "key_result", "objective_edit", "key_result_edit", "objective_create",
-         "key_result_create", "check_in"], 200),  # fmt: skip
+        [
+            "dashboard",
+            "okrs",
+            "objective",
+            "key_result",
+            "objective_edit",
+            "key_result_edit",
+            "objective_create",
+            "key_result_create",
+            "check_in",
+        ],
+        200,
+    ),  # fmt: skip
     "editor": dict.fromkeys(
-        ["dashboard", "okrs", "objective", "key_result", "objective_edit", "key_result_edit", "objective_create",
-         "key_result_create", "check_in"], 200),  # fmt: skip
-    "viewer": {"dashboard": 200, "okrs": 200, "objective": 200, "key_result": 200, "objective_edit": 403,
-               "key_result_edit": 403, "objective_create": 403, "key_result_create": 403, "check_in": 403},  # fmt: skip
-    "other_team": {"dashboard": 200, "okrs": 200, "objective": 200, "key_result": 200, "objective_edit": 403,
-                   "key_result_edit": 403, "objective_create": 200, "key_result_create": 403, "check_in": 403},  # fmt: skip
-    "outsider": {"dashboard": 200, "okrs": 200, "objective": 404, "key_result": 404, "objective_edit": 404,
-                 "key_result_edit": 404, "objective_create": 200, "key_result_create": 404, "check_in": 404},  # fmt: skip
+        [
+            "dashboard",
+            "okrs",
+            "objective",
+            "key_result",
+            "objective_edit",
+            "key_result_edit",
+            "objective_create",
+            "key_result_create",
+            "check_in",
+        ],
+        200,
+    ),  # fmt: skip
+    "viewer": {
+        "dashboard": 200,
+        "okrs": 200,
+        "objective": 200,
+        "key_result": 200,
+        "objective_edit": 403,
+        "key_result_edit": 403,
+        "objective_create": 403,
+        "key_result_create": 403,
+        "check_in": 403,
+    },  # fmt: skip
+    "other_team": {
+        "dashboard": 200,
+        "okrs": 200,
+        "objective": 200,
+        "key_result": 200,
+        "objective_edit": 403,
+        "key_result_edit": 403,
+        "objective_create": 200,
+        "key_result_create": 403,
+        "check_in": 403,
+    },  # fmt: skip
+    "outsider": {
+        "dashboard": 200,
+        "okrs": 200,
+        "objective": 404,
+        "key_result": 404,
+        "objective_edit": 404,
+        "key_result_edit": 404,
+        "objective_create": 200,
+        "key_result_create": 404,
+        "check_in": 404,
+    },  # fmt: skip
 }
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(
-    "page",
+    "page_name",
     ["dashboard", "okrs", "objective", "key_result", "objective_edit", "key_result_edit", "objective_create",
      "key_result_create", "check_in"],
 )  # fmt: skip
-def test_page_permissions(world, client, persona, page):
+def test_page_permissions(world, client, persona, page_name):
     user = world.persona(persona)
     if user is not None:
         client.force_login(user)
-    response = client.get(page_urls(world)[page])
+    response = client.get(page_urls(world)[page_name])
     if user is None:
         assert response.status_code == 302 and "/login/" in response["Location"]
         return
-    assert response.status_code == EXPECTED[persona][page]
+    assert response.status_code == EXPECTED[persona][page_name]
     if persona == "outsider":
         assert world.objective.title not in response.content.decode()
 
@@ -114,7 +174,9 @@ def test_check_in_in_place_returns_row_and_new_progress(world, client):
 def test_check_in_errors_stay_in_the_form(world, client):
     client.force_login(world.editor)
     kr = world.key_result
-    response = client.post(f"/key-results/{kr.pk}/check-in/", {"value": "", "version": kr.version}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/key-results/{kr.pk}/check-in/", {"value": "", "version": kr.version}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 422
     assert response["HX-Retarget"] == f"#kr-{kr.pk}-form"
     assert "Enter the current value" in response.content.decode()
@@ -125,7 +187,9 @@ def test_stale_check_in_answers_409(world, client):
     client.force_login(world.editor)
     kr = world.key_result
     actions.do_check_in(world.actor(world.owner), kr.pk, value=3)
-    response = client.post(f"/key-results/{kr.pk}/check-in/", {"value": "4", "version": kr.version}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/key-results/{kr.pk}/check-in/", {"value": "4", "version": kr.version}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 409
     assert KeyResult.objects.get(pk=kr.pk).current_value == 3
 
@@ -142,7 +206,13 @@ def test_create_objective_then_key_result(world, client):
     assert list(objective.parents.all()) == [world.objective]
     response = client.post(
         f"/okrs/{objective.pk}/key-results/new/",
-        {"title": "Cut time to first value from 5 to 2 days", "kind": "decrease", "start": "5", "target": "2", "weight": "1"},
+        {
+            "title": "Cut time to first value from 5 to 2 days",
+            "kind": "decrease",
+            "start": "5",
+            "target": "2",
+            "weight": "1",
+        },
     )
     assert response.status_code == 302
     assert objective.key_results.get().target == 2
@@ -190,9 +260,13 @@ def test_key_result_page_shows_chart_and_history(world, client):
 def _add_objectives(world, n):
     owner = world.actor(world.owner)
     for i in range(n):
-        o = actions.create_objective(owner, title=f"Objective {i}", team=world.growth.pk, period=world.quarter.pk)
+        o = actions.create_objective(
+            owner, title=f"Objective {i}", team=world.growth.pk, period=world.quarter.pk
+        )
         for j in range(3):
-            kr = actions.create_key_result(owner, o.pk, title=f"KR {i}.{j}", start=0, target=10, owner=world.editor.pk)
+            kr = actions.create_key_result(
+                owner, o.pk, title=f"KR {i}.{j}", start=0, target=10, owner=world.editor.pk
+            )
             actions.do_check_in(owner, kr.pk, value=j + 1, confidence=0.5)
         actions.update_objective(owner, o.pk, parents=[world.objective.pk])
 

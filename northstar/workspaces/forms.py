@@ -1,0 +1,185 @@
+"""Forms for the account and workspace pages. They only parse and check shapes; the actions decide the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.models import Role
+
+
+def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:
+    """Put the errors an action raised next to the fields they concern (or above the form)."""
+    for error in exc.errors:
+        form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+def role_choices(actor_role: str | None) -> list[tuple[str, Any]]:
+    """Only owners may hand out the owner role."""
+    return [
+        (value, label) for value, label in Role.choices if value != Role.OWNER or actor_role == Role.OWNER
+    ]
+
+
+def tree_choices(rows: Iterable[Any], *, empty_label: Any) -> list[tuple[str, str]]:
+    """Choices for a parent select from tree rows (objects with .obj and .depth), indented by depth."""
+    choices: list[tuple[str, str]] = [("", str(empty_label))]
+    for row in rows:
+        choices.append((str(row.obj.pk), "\u2003" * row.depth + str(row.obj)))
+    return choices
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Email")
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "username"}
+        )
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class WorkspaceSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Workspace name"), max_length=120)
+    check_in_cadence_days = forms.IntegerField(
+        label=_("Check-in cadence (days)"),
+        min_value=1,
+        max_value=365,
+        help_text=_("A key result with no check-in for longer than this is marked stale."),
+    )
+    rollup_includes_aligned = forms.BooleanField(
+        label=_("Roll up aligned objectives"),
+        required=False,
+        help_text=_("Objective progress also counts the progress of the child objectives aligned to it."),
+    )
+    language = forms.ChoiceField(
+        label=_("Workspace language"),
+        choices=settings.LANGUAGES,
+        help_text=_("Used for emails to people who have not chosen a language yet."),
+    )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("We send them a link to join. It is valid for 14 days."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
+
+    def __init__(self, *args: Any, actor_role: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(actor_role)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class AcceptAsNewUserForm(forms.Form):
+    """A new person sets their name and password while accepting an invitation."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters; not only numbers and not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            from northstar.workspaces.models import User
+
+            try:
+                password_validation.validate_password(p1, User(email=self.email, name=data.get("name", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class AcceptAsExistingUserForm(forms.Form):
+    """Someone with an account signs in and accepts in one step."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    parent = forms.TypedChoiceField(
+        label=_("Parent team"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Teams form a tree; the company sits at the root."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, parent_choices: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = parent_choices
+
+
+class TeamMembersForm(forms.Form):
+    members = forms.TypedMultipleChoiceField(
+        label=_("People in this team"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Members of a team can plan OKRs for it and its sub-teams."),
+    )
+
+    def __init__(self, *args: Any, member_choices: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = member_choices
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Name it after the script that will use it, e.g. “Nightly metrics push”."),
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Expires after (days)"),
+        required=False,
+        min_value=1,
+        max_value=366,
+        initial=90,
+        help_text=_("From 1 to 366 days. Leave empty for a token that never expires."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only"),
+        required=False,
+        help_text=_("The token can read but not change anything."),
+    )
