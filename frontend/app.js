@@ -163,3 +163,32 @@ if (document.readyState === "loading") {
 } else {
   start();
 }
+
+// Expand or collapse every disclosure inside a container: <button data-expand-all="ID"> / data-collapse-all.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-expand-all], [data-collapse-all]");
+  if (!button) return;
+  const expand = button.hasAttribute("data-expand-all");
+  const root = document.getElementById(button.getAttribute(expand ? "data-expand-all" : "data-collapse-all"));
+  if (!root) return;
+  event.preventDefault();
+  for (const toggle of root.querySelectorAll(TOGGLE)) setExpanded(toggle, expand);
+});
+
+// Copy the value of an input to the clipboard: <button data-copy-target="ID" data-copied-text="Copied">.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy-target]");
+  if (!button) return;
+  const field = document.getElementById(button.getAttribute("data-copy-target"));
+  if (!field) return;
+  event.preventDefault();
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    document.execCommand("copy");
+  }
+  const original = button.textContent;
+  button.textContent = button.getAttribute("data-copied-text") || original;
+  setTimeout(() => { button.textContent = original; }, 2000);
+});

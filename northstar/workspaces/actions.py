@@ -178,6 +178,9 @@ def accept_invitation(
     if invitation is None or invitation.created_at < timezone.now() - dt.timedelta(days=14):
         raise ValidationFailed.one("token", _("This invitation is no longer valid. Ask for a new one."))
     if user is None:
+        # Someone who is not signed in may only create a new account; an existing one must prove it is theirs.
+        if User.objects.filter(email=invitation.email).exists():
+            raise ValidationFailed.one("email", _("An account with this email exists already. Sign in to accept."))
         user, _created = get_or_create_user(invitation.email, name=name, password=password)
     elif user.email != invitation.email:
         raise ValidationFailed.one("email", _("This invitation was sent to another email address."))

@@ -214,10 +214,6 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 membership = ws_actions.accept_invitation(
                     token, user=None, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
                 )
-                # Someone may have created the account since the page loaded: never sign in without its password.
-                if not membership.user.check_password(form.cleaned_data["password1"]):
-                    messages.success(request, _("You joined; sign in with your existing password."))
-                    return redirect("login")
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
         except ValidationFailed as exc:
             if "token" in exc.as_dict():

@@ -167,3 +167,18 @@ def test_language_must_be_offered(world):
     with pytest.raises(ValidationFailed):
         ws_actions.set_language(world.editor, "xx")
     assert ws_actions.set_language(world.editor, "sv").language == "sv"
+
+
+def test_an_invitation_to_an_existing_account_needs_that_account_signed_in(world):
+    from northstar.workspaces.actions import accept_invitation, invite_member
+    from northstar.workspaces.models import Membership
+
+    invitation = invite_member(world.actor(world.owner), email=world.outsider.email, role="viewer")
+    with pytest.raises(ValidationFailed) as exc:
+        accept_invitation(invitation.token, user=None, name="Mallory", password="a-new-password-123")
+    assert exc.value.errors[0].field == "email"
+    assert not Membership.objects.filter(workspace=world.workspace, user=world.outsider).exists()
+    world.outsider.refresh_from_db()
+    assert world.outsider.check_password("a-new-password-123") is False
+    accept_invitation(invitation.token, user=world.outsider)
+    assert Membership.objects.filter(workspace=world.workspace, user=world.outsider, role="viewer").exists()
