@@ -16,6 +16,10 @@ progress (0..1) with that pace, using ``gap = expected - progress``:
     - confidence None or >= 0.4   -> AT_RISK   ("no_period_unsure")
     - confidence < 0.4            -> OFF_TRACK ("no_period_unsure")
 
+Key results that hold a value inside a band (range kind) have no pace: the band must hold all the time, so
+``status_for_band`` calls them on track inside the band (confidence permitting), at risk when progress is
+0.75 or more (just outside) and off track below that.
+
 Confidence is on a 0..1 scale: below 0.4 is "low", below 0.7 "medium", otherwise "high".
 """
 
@@ -81,6 +85,22 @@ def status_for(
     if gap <= BEHIND_PACE_GAP + _EPS:
         return StatusCall(Status.AT_RISK, expected, gap, "behind_pace")
     return StatusCall(Status.OFF_TRACK, expected, gap, "far_behind_pace")
+
+
+BAND_AT_RISK = 0.75
+
+
+def status_for_band(progress: float, has_data: bool, confidence: float | None) -> StatusCall:
+    if not has_data:
+        return StatusCall(Status.NO_DATA, 1.0, None, "no_data")
+    gap = 1.0 - progress
+    if progress >= 1 - _EPS:
+        if confidence is not None and confidence < LOW_CONFIDENCE:
+            return StatusCall(Status.AT_RISK, 1.0, gap, "low_confidence")
+        return StatusCall(Status.ON_TRACK, 1.0, gap, "inside_band")
+    if progress >= BAND_AT_RISK - _EPS:
+        return StatusCall(Status.AT_RISK, 1.0, gap, "just_outside_band")
+    return StatusCall(Status.OFF_TRACK, 1.0, gap, "far_outside_band")
 
 
 def is_stale(last_check_in: date | None, today: date, cadence_days: int) -> bool:

@@ -106,7 +106,11 @@ def key_result_view(kr: KeyResult, period: Period | None, today: dt.date, cadenc
     return KeyResultView(
         kr=kr,
         progress=p,
-        status=status_for(p.value, p.has_data, period_pace(period, today), kr.current_confidence),
+        status=(
+            status_for_band(p.value, p.has_data, kr.current_confidence)
+            if kr.kind == CoreKind.RANGE
+            else status_for(p.value, p.has_data, period_pace(period, today), kr.current_confidence)
+        ),
         stale=kr.kind != CoreKind.MILESTONE and is_stale(last, today, cadence_days),
         confidence_level=confidence_level(kr.current_confidence),
         confidence_score=confidence_score(kr.current_confidence),

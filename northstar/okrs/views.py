@@ -292,6 +292,8 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         low=kr.low,
         high=kr.high,
         today=now,
+        width=960,
+        height=260,
     )
     entries = audit.key_result_history(actor, kr.pk)
     return render(

@@ -29,6 +29,9 @@ STATUS_REASONS = {
     "complete": _("The target is reached."),
     "no_period_confident": _("Ongoing objective; the owner is confident."),
     "no_period_unsure": _("Ongoing objective; the owner is not confident."),
+    "inside_band": _("Inside the range it must stay in."),
+    "just_outside_band": _("Just outside the range it must stay in."),
+    "far_outside_band": _("Well outside the range it must stay in."),
 }
 CONFIDENCE_LABELS = {"low": _("low"), "medium": _("medium"), "high": _("high")}
 
