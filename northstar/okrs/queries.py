@@ -16,6 +16,7 @@ from northstar.core.pace import (
     expected_progress,
     is_stale,
     status_for,
+    status_for_band,
 )
 from northstar.core.progress import KRKind as CoreKind
 from northstar.core.progress import Measure, Progress, progress

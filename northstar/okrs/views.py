@@ -6,6 +6,7 @@ HTMX requests get the fragment (a template partial), normal requests the page, f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -136,29 +137,61 @@ def _form_response(
     return render(request, template, context, status=status)
 
 
+def _saved(request: HttpRequest, message: str, url: str) -> HttpResponse:
+    messages.success(request, message)
+    return HttpResponseRedirect(url)
+
+
+def _submit(
+    request: HttpRequest,
+    form: Any,
+    template: str,
+    context: dict[str, Any],
+    *,
+    values: Callable[[Any], dict[str, Any]],
+    save: Callable[[dict[str, Any], int | None], Any],
+    done: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """POST handling shared by the OKR forms. `_validate=1` (sent by HTMX as you type) runs the action's full
+    validation in a rolled-back transaction and answers the form with its errors; a real submit saves and calls
+    `done`, answers 422 with the field errors, or 409 when someone else saved first."""
+    validate_only = request.POST.get("_validate") == "1"
+    status = 200 if validate_only else 422
+    if form.is_valid():
+        try:
+            if validate_only:
+                dry_run(save, values(form), None)
+            else:
+                return done(save(values(form), form.cleaned_data.get("version")))
+        except ValidationFailed as exc:
+            form.add_action_errors(exc)
+        except StaleVersion as exc:
+            form.add_error(None, str(exc))
+            status = 409
+    return _form_response(request, template, {**context, "form": form}, status)
+
+
 @workspace_view("editor")
 @require_http_methods(["GET", "POST"])
 def objective_create(request: HttpRequest, actor: Actor) -> HttpResponse:
-    now = today()
-    initial = {"period": (queries.default_period(actor, now) or Period()).pk, "owner": actor.user_id}
+    if request.method == "POST":
+        return _submit(
+            request,
+            _objective_form(actor, request.POST),
+            "okrs/objective_form.html",
+            {"creating": True},
+            values=_objective_values,
+            save=lambda values, _version: actions.create_objective(actor, **values),
+            done=lambda objective: _saved(
+                request,
+                _("Objective created. Now add its key results."),
+                reverse("key-result-create", args=[objective.pk]),
+            ),
+        )
+    initial = {"period": (queries.default_period(actor, today()) or Period()).pk, "owner": actor.user_id}
     team = next(iter(sorted(actor.team_ids)), None)
     if team is not None:
         initial["team"] = team
-    if request.method == "POST":
-        form = _objective_form(actor, request.POST)
-        validate_only = request.POST.get("_validate") == "1"
-        if form.is_valid():
-            try:
-                if validate_only:
-                    dry_run(actions.create_objective, actor, **_objective_values(form))
-                else:
-                    objective = actions.create_objective(actor, **_objective_values(form))
-                    messages.success(request, _("Objective created. Now add its key results."))
-                    return HttpResponseRedirect(reverse("key-result-create", args=[objective.pk]))
-            except ValidationFailed as exc:
-                form.add_action_errors(exc)
-        status = 200 if validate_only or form.is_valid() else 422
-        return _form_response(request, "okrs/objective_form.html", {"form": form, "creating": True}, status)
     form = _objective_form(actor, initial=initial)
     return render(request, "okrs/objective_form.html", {"form": form, "creating": True})
 
@@ -176,26 +209,19 @@ def objective_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     objective = access(Objective.objects, actor, pk, CHANGE)
     context: dict[str, Any] = {"objective": objective, "creating": False}
     if request.method == "POST":
-        form = _objective_form(actor, request.POST, exclude=objective.pk)
-        validate_only = request.POST.get("_validate") == "1"
-        if form.is_valid():
-            try:
-                values = _objective_values(form)
-                version = form.cleaned_data.get("version")
-                if validate_only:
-                    dry_run(actions.update_objective, actor, objective.pk, **values)
-                else:
-                    actions.update_objective(actor, objective.pk, expected_version=version, **values)
-                    messages.success(request, _("Objective saved."))
-                    return HttpResponseRedirect(reverse("objective", args=[objective.pk]))
-            except ValidationFailed as exc:
-                form.add_action_errors(exc)
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                context["form"] = form
-                return _form_response(request, "okrs/objective_form.html", context, 409)
-        context["form"] = form
-        return _form_response(request, "okrs/objective_form.html", context, 200 if validate_only else 422)
+        return _submit(
+            request,
+            _objective_form(actor, request.POST, exclude=objective.pk),
+            "okrs/objective_form.html",
+            context,
+            values=_objective_values,
+            save=lambda values, version: actions.update_objective(
+                actor, objective.pk, expected_version=version, **values
+            ),
+            done=lambda _saved_objective: _saved(
+                request, _("Objective saved."), reverse("objective", args=[objective.pk])
+            ),
+        )
     initial = {
         "title": objective.title,
         "description": objective.description,
@@ -251,22 +277,18 @@ def key_result_create(request: HttpRequest, actor: Actor, objective_pk: int) -> 
     people = queries.workspace_people(actor)
     context: dict[str, Any] = {"objective": objective, "creating": True}
     if request.method == "POST":
-        form = KeyResultForm(request.POST, people=people)
-        validate_only = request.POST.get("_validate") == "1"
-        if form.is_valid():
-            try:
-                if validate_only:
-                    dry_run(actions.create_key_result, actor, objective.pk, **_kr_values(form))
-                else:
-                    actions.create_key_result(actor, objective.pk, **_kr_values(form))
-                    messages.success(request, _("Key result added."))
-                    if request.POST.get("_another"):
-                        return HttpResponseRedirect(reverse("key-result-create", args=[objective.pk]))
-                    return HttpResponseRedirect(reverse("objective", args=[objective.pk]))
-            except ValidationFailed as exc:
-                form.add_action_errors(exc)
-        context["form"] = form
-        return _form_response(request, "okrs/key_result_form.html", context, 200 if validate_only else 422)
+        next_url = reverse(
+            "key-result-create" if request.POST.get("_another") else "objective", args=[objective.pk]
+        )
+        return _submit(
+            request,
+            KeyResultForm(request.POST, people=people),
+            "okrs/key_result_form.html",
+            context,
+            values=_kr_values,
+            save=lambda values, _version: actions.create_key_result(actor, objective.pk, **values),
+            done=lambda _kr: _saved(request, _("Key result added."), next_url),
+        )
     context["form"] = KeyResultForm(people=people, initial={"owner": actor.user_id})
     return render(request, "okrs/key_result_form.html", context)
 
@@ -317,26 +339,17 @@ def key_result_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
     people = queries.workspace_people(actor)
     context: dict[str, Any] = {"objective": kr.objective, "kr": kr, "creating": False}
     if request.method == "POST":
-        form = KeyResultForm(request.POST, people=people)
-        validate_only = request.POST.get("_validate") == "1"
-        if form.is_valid():
-            try:
-                if validate_only:
-                    dry_run(actions.update_key_result, actor, kr.pk, **_kr_values(form))
-                else:
-                    actions.update_key_result(
-                        actor, kr.pk, expected_version=form.cleaned_data.get("version"), **_kr_values(form)
-                    )
-                    messages.success(request, _("Key result saved."))
-                    return HttpResponseRedirect(reverse("key-result", args=[kr.pk]))
-            except ValidationFailed as exc:
-                form.add_action_errors(exc)
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                context["form"] = form
-                return _form_response(request, "okrs/key_result_form.html", context, 409)
-        context["form"] = form
-        return _form_response(request, "okrs/key_result_form.html", context, 200 if validate_only else 422)
+        return _submit(
+            request,
+            KeyResultForm(request.POST, people=people),
+            "okrs/key_result_form.html",
+            context,
+            values=_kr_values,
+            save=lambda values, version: actions.update_key_result(
+                actor, kr.pk, expected_version=version, **values
+            ),
+            done=lambda _kr: _saved(request, _("Key result saved."), reverse("key-result", args=[kr.pk])),
+        )
     fields = ["title", "kind", "unit", "start", "target", "low", "high", "weight", "description"]
     initial = {f: getattr(kr, f) for f in fields} | {"owner": kr.owner_id, "version": kr.version}
     context["form"] = KeyResultForm(people=people, initial=initial)

@@ -291,3 +291,17 @@ def test_language_follows_the_user(world, client):
     client.force_login(world.editor)
     html = client.get("/okrs/").content.decode()
     assert '<html lang="sv">' in html
+
+
+def test_range_key_result_is_judged_by_its_band(world, client):
+    owner = world.actor(world.owner)
+    kr = actions.create_key_result(
+        owner, world.objective.pk, title="Keep NPS between 40 and 60", kind="range", low=40, high=60
+    )
+    actions.do_check_in(owner, kr.pk, value=50)
+    client.force_login(world.owner)
+    html = client.get(f"/key-results/{kr.pk}/").content.decode()
+    assert 'class="pill status-on_track"' in html and "Inside the range" in html
+    actions.do_check_in(owner, kr.pk, value=10)  # 30 below a band 20 wide: far outside
+    html = client.get(f"/key-results/{kr.pk}/").content.decode()
+    assert 'class="pill status-off_track"' in html
