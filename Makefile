@@ -8,7 +8,7 @@ PYTHON ?= $(shell pyenv which python3.12 2>/dev/null || command -v python3.12 ||
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets lint typecheck pytest browser-deps messages lock clean
+.PHONY: run test install assets lint typecheck system-deps messages lock clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,13 +44,16 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-browser-deps:
-	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || { echo "Could not install chromium (needs root and Debian's packages)"; exit 1; }; }
+# Debian's Chromium for the browser tests and GNU gettext for the translation checks, when missing.
+system-deps:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then echo "Installing Debian's$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	  || { echo "Could not install$$missing (needs root and Debian's packages)"; exit 1; }; fi
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL points to one.
-test: install assets browser-deps lint typecheck
+test: install assets system-deps lint typecheck
 	env -u DATABASE_URL $(PY) -m pytest
 	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \
 	  echo "== second pass on PostgreSQL =="; \

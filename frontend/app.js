@@ -154,7 +154,9 @@ function start() {
   enhance(document);
   // Page-load autofocus is the native `autofocus` attribute's job, not ours.
   for (const el of document.querySelectorAll(AUTOFOCUS)) seenAutofocus.add(el);
-  document.body.addEventListener("htmx:afterSwap", onAfterSwap);
+  // Settled, not swapped: by then htmx has wired up the new content, so Enter in a just-focused form
+  // submits through htmx instead of reloading the page.
+  document.body.addEventListener("htmx:afterSettle", onAfterSwap);
   document.body.addEventListener("htmx:load", onHtmxLoad);
 }
 
@@ -191,4 +193,20 @@ document.addEventListener("click", async (event) => {
   const original = button.textContent;
   button.textContent = button.getAttribute("data-copied-text") || original;
   setTimeout(() => { button.textContent = original; }, 2000);
+});
+
+// Inline validation swaps only error texts (<p class="error" id="FIELD_error">, out of band): keep the
+// field's aria-invalid in step with whether its error is shown. htmx:load fires on each new element.
+document.addEventListener("htmx:load", (event) => {
+  const error = event.detail && event.detail.elt;
+  if (!error || !error.id || !error.id.endsWith("_error") || !error.classList.contains("error")) return;
+  const control = document.getElementById(error.id.slice(0, -"_error".length));
+  if (!control) return;
+  if (error.hidden) {
+    control.removeAttribute("aria-invalid");
+  } else {
+    control.setAttribute("aria-invalid", "true");
+    const described = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (!described.includes(error.id)) control.setAttribute("aria-describedby", [...described, error.id].join(" "));
+  }
 });

@@ -168,7 +168,7 @@ def field_message(item: dict[str, Any]) -> str:
             "limit_value": ctx["le"]
         }
     if kind == "string_too_long":
-        return gettext("Keep it under %(n)d characters.") % {"n": ctx.get("max_length", 0)}
+        return gettext("Use at most %(n)d characters.") % {"n": ctx.get("max_length", 0)}
     return str(item.get("msg", ""))
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as L
+from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -35,13 +35,13 @@ DEFAULT_URL = "http://{host}:{port}/"
 
 app = typer.Typer(
     name="northstar",
-    help=L("northstar: self-hosted OKRs with the roadmap that serves them."),
+    help=gettext_lazy("northstar: self-hosted OKRs with the roadmap that serves them."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-users_app = typer.Typer(help=L("Manage user accounts."), no_args_is_help=True)
-token_app = typer.Typer(help=L("Manage API tokens for scripts."), no_args_is_help=True)
+users_app = typer.Typer(help=gettext_lazy("Manage user accounts."), no_args_is_help=True)
+token_app = typer.Typer(help=gettext_lazy("Manage API tokens for scripts."), no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(token_app, name="token")
 
@@ -253,15 +253,17 @@ def print_report(report: ImportReport) -> None:
 # --- commands ---------------------------------------------------------------------------------------------------
 
 
-@app.command(help=L("Run the web server: Django's development server, or gunicorn with --production."))
+@app.command(
+    help=gettext_lazy("Run the web server: Django's development server, or gunicorn with --production.")
+)
 def serve(
-    host: Annotated[str, typer.Option(help=L("The address to listen on."))] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help=L("The port to listen on."))] = 8000,
+    host: Annotated[str, typer.Option(help=gettext_lazy("The address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=gettext_lazy("The port to listen on."))] = 8000,
     production: Annotated[
         bool,
         typer.Option(
             "--production",
-            help=L(
+            help=gettext_lazy(
                 "Serve with gunicorn (northstar.wsgi) after collecting static files. "
                 'Tune it with GUNICORN_CMD_ARGS, e.g. "--workers 4".'
             ),
@@ -284,7 +286,7 @@ def exec_process(args: list[str]) -> None:  # replaced in tests
     os.execv(args[0], args)
 
 
-@app.command(help=L("Create or update the database tables (Django's migrate)."))
+@app.command(help=gettext_lazy("Create or update the database tables (Django's migrate)."))
 def migrate() -> None:
     from django.core.management import call_command
 
@@ -293,21 +295,28 @@ def migrate() -> None:
 
 
 @app.command(
-    help=L("Load the Finvest example into a workspace “finvest” (password for everyone: northstar-demo).")
+    help=gettext_lazy(
+        "Load the Finvest example into a workspace “finvest” (password for everyone: northstar-demo)."
+    )
 )
 def demo(
     shift: Annotated[
         bool,
         typer.Option(
             "--shift/--no-shift",
-            help=L("Move every date so that today falls where 2026-11-25 falls in the file."),
+            help=gettext_lazy("Move every date so that today falls where 2026-11-25 falls in the file."),
         ),
     ] = True,
     reset: Annotated[
-        bool, typer.Option("--reset", help=L("Delete the demo workspace first and load it afresh."))
+        bool,
+        typer.Option("--reset", help=gettext_lazy("Delete the demo workspace first and load it afresh.")),
     ] = False,
-    host: Annotated[str, typer.Option(help=L("The host to print in the URL."), hidden=True)] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help=L("The port to print in the URL."), hidden=True)] = 8000,
+    host: Annotated[
+        str, typer.Option(help=gettext_lazy("The host to print in the URL."), hidden=True)
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(help=gettext_lazy("The port to print in the URL."), hidden=True)
+    ] = 8000,
 ) -> None:
     from django.utils import timezone
 
@@ -331,25 +340,28 @@ def demo(
 
 @app.command(
     "import",
-    help=L("Import OKRs from a YAML (or JSON) file: into a new workspace, or into --workspace SLUG, matching rows "
+    help=gettext_lazy("Import OKRs from a YAML (or JSON) file: into a new workspace, or into --workspace SLUG, matching rows "
            "by their keys. Checks the whole file first; writes all of it or nothing."),
 )  # fmt: skip
 def import_(
     file: Annotated[
-        Path, typer.Argument(help=L("The file to import, e.g. finvest.yaml."), show_default=False)
+        Path, typer.Argument(help=gettext_lazy("The file to import, e.g. finvest.yaml."), show_default=False)
     ],
     workspace: Annotated[
         str | None,
-        typer.Option("--workspace", help=L("Update this workspace (its slug) instead of creating one.")),
+        typer.Option(
+            "--workspace", help=gettext_lazy("Update this workspace (its slug) instead of creating one.")
+        ),
     ] = None,
     as_: Annotated[
         str | None,
         typer.Option(
-            "--as", help=L("Import as this user (default: the workspace's first owner, or the file's).")
+            "--as",
+            help=gettext_lazy("Import as this user (default: the workspace's first owner, or the file's)."),
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help=L("Check and count, but write nothing."))
+        bool, typer.Option("--dry-run", help=gettext_lazy("Check and count, but write nothing."))
     ] = False,
 ) -> None:
     from northstar.exchange.importer import import_document
@@ -367,19 +379,30 @@ def import_(
         print_report(report)
 
 
-@app.command(help=L("Export a workspace's OKRs as YAML or JSON: what the acting user can see, nothing more."))
+@app.command(
+    help=gettext_lazy(
+        "Export a workspace's OKRs as YAML or JSON: what the acting user can see, nothing more."
+    )
+)
 def export(
-    workspace: Annotated[str | None, typer.Option("--workspace", help=L("The workspace's slug."))] = None,
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", help=gettext_lazy("The workspace's slug."))
+    ] = None,
     as_: Annotated[
         str | None,
-        typer.Option("--as", help=L("Export as this user (default: the workspace's first owner).")),
+        typer.Option(
+            "--as", help=gettext_lazy("Export as this user (default: the workspace's first owner).")
+        ),
     ] = None,
     fmt: Annotated[
         ExportFormat | None,
-        typer.Option("--format", help=L("yaml or json (default: from the output file's name, else yaml).")),
+        typer.Option(
+            "--format", help=gettext_lazy("yaml or json (default: from the output file's name, else yaml).")
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help=L("Write to this file instead of standard output."))
+        Path | None,
+        typer.Option("--output", "-o", help=gettext_lazy("Write to this file instead of standard output.")),
     ] = None,
 ) -> None:
     from northstar.exchange.exporter import export_text
@@ -402,25 +425,33 @@ def export(
         )
 
 
-@users_app.command("create", help=L("Create a user account, and optionally add it to a workspace."))
+@users_app.command(
+    "create", help=gettext_lazy("Create a user account, and optionally add it to a workspace.")
+)
 def users_create(
-    email: Annotated[str, typer.Argument(help=L("The email address to log in with."), show_default=False)],
-    name: Annotated[str, typer.Option(help=L("The person's name."))] = "",
+    email: Annotated[
+        str, typer.Argument(help=gettext_lazy("The email address to log in with."), show_default=False)
+    ],
+    name: Annotated[str, typer.Option(help=gettext_lazy("The person's name."))] = "",
     password: Annotated[
         str | None,
         typer.Option(
-            help=L("Their password. Without one the account cannot log in until a password is set.")
+            help=gettext_lazy(
+                "Their password. Without one the account cannot log in until a password is set."
+            )
         ),
     ] = None,
     workspace: Annotated[
-        str | None, typer.Option("--workspace", help=L("Add them to this workspace (its slug)."))
+        str | None, typer.Option("--workspace", help=gettext_lazy("Add them to this workspace (its slug)."))
     ] = None,
     role: Annotated[
-        str, typer.Option(help=L("Their role there: owner, admin, editor or viewer."))
+        str, typer.Option(help=gettext_lazy("Their role there: owner, admin, editor or viewer."))
     ] = "editor",
     as_: Annotated[
         str | None,
-        typer.Option("--as", help=L("Add them as this member (default: the workspace's first owner).")),
+        typer.Option(
+            "--as", help=gettext_lazy("Add them as this member (default: the workspace's first owner).")
+        ),
     ] = None,
 ) -> None:
     from django.contrib.auth.password_validation import validate_password
@@ -463,19 +494,23 @@ def users_create(
             )
 
 
-@token_app.command("create", help=L("Create an API token and print its secret, once."))
+@token_app.command("create", help=gettext_lazy("Create an API token and print its secret, once."))
 def token_create(
     workspace: Annotated[
-        str, typer.Option("--workspace", help=L("The workspace's slug."), show_default=False)
+        str, typer.Option("--workspace", help=gettext_lazy("The workspace's slug."), show_default=False)
     ],
-    user: Annotated[str, typer.Option("--user", help=L("The member the token acts as."), show_default=False)],
+    user: Annotated[
+        str, typer.Option("--user", help=gettext_lazy("The member the token acts as."), show_default=False)
+    ],
     name: Annotated[
         str,
-        typer.Option("--name", help=L("What the token is for, e.g. the script's name."), show_default=False),
+        typer.Option(
+            "--name", help=gettext_lazy("What the token is for, e.g. the script's name."), show_default=False
+        ),
     ],
-    days: Annotated[int, typer.Option("--days", help=L("Days until it expires (1 to 366)."))] = 90,
+    days: Annotated[int, typer.Option("--days", help=gettext_lazy("Days until it expires (1 to 366)."))] = 90,
     read_only: Annotated[
-        bool, typer.Option("--read-only", help=L("The token may read but not change anything."))
+        bool, typer.Option("--read-only", help=gettext_lazy("The token may read but not change anything."))
     ] = False,
 ) -> None:
     from northstar.workspaces.actions import create_api_token
@@ -485,10 +520,13 @@ def token_create(
         token, secret = create_api_token(actor, name=name, expires_in_days=days, read_only=read_only)
         console = err()
         console.print(
-            Text(_("Created the token “%(name)s” for %(email)s in %(slug)s%(mode)s, valid until %(expires)s.") % {
+            Text((
+                _("Created the token “%(name)s” for %(email)s in %(slug)s%(mode)s, valid until %(expires)s.")
+                if token.expires_at else _("Created the token “%(name)s” for %(email)s in %(slug)s%(mode)s; it does not expire.")
+            ) % {
                 "name": token.name, "email": actor.user.email if actor.user else "-", "slug": actor.workspace.slug,
                 "mode": _(" (read only)") if token.read_only else "",
-                "expires": token.expires_at.date().isoformat() if token.expires_at else _("never"),
+                "expires": token.expires_at.date().isoformat() if token.expires_at else "",
             }, style="green")
         )  # fmt: skip
         console.print(Text(_("This is the only time the secret is shown; store it now:"), style="bold"))

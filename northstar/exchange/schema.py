@@ -267,7 +267,7 @@ class _Checker:
         if required and not text:
             self.error(here, _("This field cannot be empty."))
         elif len(text) > max_length:
-            self.error(here, _("Keep it under %(n)d characters.") % {"n": max_length})
+            self.error(here, _("Use at most %(n)d characters.") % {"n": max_length})
         return text
 
     def key(self, data: dict[str, Any], name: str, path: str, *, max_length: int) -> str:
@@ -281,7 +281,7 @@ class _Checker:
         if not KEY_PATTERN.match(key):
             self.error(join(path, name), _("A key may only contain letters, digits, - and _ (no spaces)."))
         elif len(key) > max_length:
-            self.error(join(path, name), _("Keep the key under %(n)d characters.") % {"n": max_length})
+            self.error(join(path, name), _("Use at most %(n)d characters for the key.") % {"n": max_length})
         return key
 
     def reference(self, value: Any, path: str) -> str | None:

@@ -118,7 +118,7 @@ def _check_text(field: str, value: str, *, max_length: int = 300) -> list[FieldE
     if not value or not value.strip():
         return [FieldError(field, _("This field cannot be empty."))]
     if len(value) > max_length:
-        return [FieldError(field, _("Keep it under %(n)d characters.") % {"n": max_length})]
+        return [FieldError(field, _("Use at most %(n)d characters.") % {"n": max_length})]
     return []
 
 
@@ -383,7 +383,7 @@ def _check_key_result(values: dict[str, Any]) -> None:
         )
     errors += _check_weight(values["weight"])
     if len(values.get("unit") or "") > 20:
-        errors.append(FieldError("unit", _("Keep the unit under 20 characters.")))
+        errors.append(FieldError("unit", _("Use at most 20 characters for the unit.")))
     _raise(errors)
 
 
@@ -502,7 +502,7 @@ def do_check_in(
         errors.append(FieldError("value", _("Enter 1 for done or 0 for not done.")))
     errors += check_confidence(confidence)
     if len(comment) > 2000:
-        errors.append(FieldError("comment", _("Keep the comment under 2000 characters.")))
+        errors.append(FieldError("comment", _("Use at most 2000 characters for the comment.")))
     when = checked_in_at or timezone.now()
     if when > timezone.now() + dt.timedelta(days=1):
         errors.append(FieldError("checked_in_at", _("A check-in cannot be in the future.")))

@@ -92,6 +92,17 @@ class KeyResultForm(ActionErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
 
+    def measure_values(self) -> dict[str, Any]:
+        """The cleaned values, with the measures the chosen kind does not use cleared (the form shows all of
+        them and hides the others with CSS, so they may still arrive)."""
+        data = dict(self.cleaned_data)
+        kind = data.get("kind")
+        if kind not in ("increase", "decrease"):
+            data["start"] = data["target"] = None
+        if kind != "range":
+            data["low"] = data["high"] = None
+        return data
+
 
 class CheckInForm(ActionErrorsMixin, forms.Form):
     value = forms.FloatField(label=_("Current value"), required=False)

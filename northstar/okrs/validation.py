@@ -11,10 +11,10 @@ DEFINITION_MESSAGES = {
     "required": _("This value is required for this kind of key result."),
     "start_equals_target": _("The target must differ from the start value, or there is nothing to achieve."),
     "increase_target_below_start": _(
-        "For an increasing key result the target must be above the start value. Choose “decrease” to go down."
+        "For an increasing key result the target must be above the start value. Choose “Decrease to a target” to go down."
     ),
     "decrease_target_above_start": _(
-        "For a decreasing key result the target must be below the start value. Choose “increase” to go up."
+        "For a decreasing key result the target must be below the start value. Choose “Increase to a target” to go up."
     ),
     "range_low_above_high": _("The lowest acceptable value must not be above the highest."),
 }

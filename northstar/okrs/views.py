@@ -168,7 +168,15 @@ def _submit(
         except StaleVersion as exc:
             form.add_error(None, str(exc))
             status = 409
-    return _form_response(request, template, {**context, "form": form}, status)
+    if validate_only:
+        # Don't scold about fields the person has not reached yet; the real submit still does.
+        for name in [n for n in form.errors if n in form.fields and not request.POST.get(n)]:
+            del form.errors[name]
+        if request.htmx:
+            shown = [f for f in form if f.html_name in request.POST and not f.is_hidden]
+            return render(request, "includes/form_errors_oob.html", {"form": form, "fields": shown})
+    response = _form_response(request, template, {**context, "form": form}, status)
+    return reswap(response, "outerHTML") if request.htmx else response
 
 
 @workspace_view("editor")
@@ -261,7 +269,7 @@ def objective_close(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
 
 
 def _kr_values(form: KeyResultForm) -> dict[str, Any]:
-    data = dict(form.cleaned_data)
+    data = form.measure_values()
     data.pop("version", None)
     data["unit"] = data.get("unit") or ""
     data["description"] = data.get("description") or ""
@@ -327,7 +335,7 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             "chart": chart,
             "band_height": (chart.band[1] - chart.band[0]) if chart.band else 0,
             "entries": entries,
-            "form": CheckInForm(initial={"version": kr.version}),
+            "form": check_in_form(kr),
         },
     )
 
@@ -368,6 +376,15 @@ def key_result_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
 # --- check-ins --------------------------------------------------------------------------------------------------
 
 
+def check_in_form(kr: KeyResult, data: Any = None, **initial: Any) -> CheckInForm:
+    form = CheckInForm(data, initial={"version": kr.version, **initial})
+    if kr.kind == "boolean":
+        form.fields["value"].label = _("Done? (1 = yes, 0 = no)")
+    elif kr.unit:
+        form.fields["value"].label = _("Current value (%(unit)s)") % {"unit": kr.unit}
+    return form
+
+
 @workspace_view()
 @require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
@@ -377,9 +394,9 @@ def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     view, _check_ins = queries.key_result_detail(actor, pk, today=today())
     kr = view.kr
     if request.method == "GET":
-        form = CheckInForm(initial={"version": kr.version, "value": kr.current_value})
+        form = check_in_form(kr, value=kr.current_value)
         return render(request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form})
-    form = CheckInForm(request.POST)
+    form = check_in_form(kr, request.POST)
     status = 200
     if form.is_valid():
         try:

@@ -12,9 +12,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 from northstar.workspaces import audit
 from northstar.workspaces.errors import FieldError, PermissionDenied, StaleVersion, ValidationFailed
@@ -152,9 +151,8 @@ def invite_member(actor: Actor, *, email: str, role: str = Role.EDITOR, base_url
         (invitee.language if invitee else "") or actor.workspace.language or settings.LANGUAGE_CODE
     ):
         send_mail(
-            gettext_now("You are invited to %(workspace)s on northstar")
-            % {"workspace": actor.workspace.name},
-            gettext_now(
+            gettext("You are invited to %(workspace)s on northstar") % {"workspace": actor.workspace.name},
+            gettext(
                 "%(inviter)s invited you to join %(workspace)s as %(role)s.\n\nAccept the invitation: %(link)s\n"
             )
             % {
@@ -180,7 +178,9 @@ def accept_invitation(
     if user is None:
         # Someone who is not signed in may only create a new account; an existing one must prove it is theirs.
         if User.objects.filter(email=invitation.email).exists():
-            raise ValidationFailed.one("email", _("An account with this email exists already. Sign in to accept."))
+            raise ValidationFailed.one(
+                "email", _("An account with this email exists already. Sign in to accept.")
+            )
         user, _created = get_or_create_user(invitation.email, name=name, password=password)
     elif user.email != invitation.email:
         raise ValidationFailed.one("email", _("This invitation was sent to another email address."))

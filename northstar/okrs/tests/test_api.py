@@ -715,7 +715,6 @@ def test_field_messages_follow_accept_language_with_djangos_own_words(world, cli
     assert messages["title"] != "This field is required."
 
 
-@pytest.mark.xfail(strict=False, reason="translations pending")
 @pytest.mark.django_db
 def test_key_result_errors_are_in_swedish_for_a_swedish_reader(world, client):
     client.force_login(world.editor)

@@ -153,18 +153,50 @@ def test_create_objective_then_key_result(world, client):
     assert objective.key_results.get().target == 2
 
 
-def test_inline_validation_reports_errors_without_saving(world, client):
+def test_inline_validation_answers_only_the_errors_without_saving(world, client):
     client.force_login(world.editor)
     url = f"/okrs/{world.objective.pk}/key-results/new/"
     data = {"title": "Grow", "kind": "increase", "start": "5", "target": "5", "weight": "1", "_validate": "1"}
-    response = client.post(url, data, HTTP_HX_REQUEST="true")
+    response = client.post(url, data, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="target")
     html = response.content.decode()
-    assert response.status_code == 200 and 'id="key-result-form"' in html and "<html" not in html
-    assert "must differ from the start value" in html
+    assert response.status_code == 200 and "<input" not in html  # nothing the person is typing is replaced
+    target_error = re.search(
+        r'<p class="error" id="id_target_error" hx-swap-oob="true"( hidden)?>([^<]*)</p>', html
+    )
+    assert (
+        target_error
+        and not target_error.group(1)
+        and "must differ from the start value" in target_error.group(2)
+    )
     assert not KeyResult.objects.filter(title="Grow").exists()
-    ok = client.post(url, {**data, "target": "9"}, HTTP_HX_REQUEST="true")
-    assert "has-error" not in ok.content.decode()
-    assert not KeyResult.objects.filter(title="Grow").exists()
+    # An empty field the person has not reached yet is not reported while typing ...
+    untouched = client.post(
+        url, {**data, "title": "", "target": "9"}, HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="target"
+    )
+    assert re.search(r'id="id_title_error" hx-swap-oob="true" hidden>', untouched.content.decode())
+    # ... but a real submit reports it.
+    submitted = client.post(url, {k: v for k, v in data.items() if k != "_validate"} | {"title": ""})
+    assert submitted.status_code == 422 and "This field is required" in submitted.content.decode()
+
+
+def test_key_result_keeps_only_the_measures_of_its_kind(world, client):
+    client.force_login(world.editor)
+    url = f"/okrs/{world.objective.pk}/key-results/new/"
+    form = client.get(url).content.decode()
+    assert all(f'name="{name}"' in form for name in ("start", "target", "low", "high"))
+    # The form hides start/target for a range with CSS, so they may still be posted: they are not kept.
+    data = {
+        "title": "Keep NPS in band",
+        "kind": "range",
+        "low": "40",
+        "high": "60",
+        "start": "1",
+        "target": "2",
+        "weight": "1",
+    }
+    assert client.post(url, data).status_code == 302
+    kr = KeyResult.objects.get(title="Keep NPS in band")
+    assert (kr.low, kr.high, kr.start, kr.target) == (40, 60, None, None)
 
 
 def test_edit_with_stale_version_answers_409_and_keeps_the_other_change(world, client):
