@@ -105,7 +105,9 @@ class KeyResultForm(ActionErrorsMixin, forms.Form):
 
 
 class CheckInForm(ActionErrorsMixin, forms.Form):
-    value = forms.FloatField(label=_("Current value"), required=False)
+    value = forms.FloatField(
+        label=_("Current value"), error_messages={"required": _("Enter the current value.")}
+    )
     confidence = forms.TypedChoiceField(
         label=_("Confidence"),
         coerce=int,

@@ -12,6 +12,7 @@ from northstar.core.pace import (
     expected_progress,
     is_stale,
     status_for,
+    status_for_band,
 )
 
 RANK = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.DONE: 3}
@@ -208,28 +209,20 @@ def test_confidence_score_is_bounded_and_monotonic(a: float, b: float) -> None:
 
 
 class TestBand:
-    def test_inside_the_band_is_on_track_not_done(self):
-        from northstar.core.pace import status_for_band
-
+    def test_inside_the_band_is_on_track_not_done(self) -> None:
         assert status_for_band(1.0, True, 0.8).status is Status.ON_TRACK
 
-    def test_low_confidence_inside_the_band_is_at_risk(self):
-        from northstar.core.pace import status_for_band
-
+    def test_low_confidence_inside_the_band_is_at_risk(self) -> None:
         assert status_for_band(1.0, True, 0.2).status is Status.AT_RISK
 
-    def test_just_outside_is_at_risk_and_far_outside_is_off_track(self):
-        from northstar.core.pace import status_for_band
-
+    def test_just_outside_is_at_risk_and_far_outside_is_off_track(self) -> None:
         # 95..100 % band, value 93.8: 1.2 below on a band 5 wide -> progress 0.76
         assert status_for_band(0.76, True, None).status is Status.AT_RISK
         assert status_for_band(0.4, True, None).status is Status.OFF_TRACK
         assert status_for_band(0.0, False, None).status is Status.NO_DATA
 
     @given(st.floats(0, 1), st.floats(0, 1))
-    def test_more_progress_never_worsens_a_band_call(self, a, b):
-        from northstar.core.pace import status_for_band
-
+    def test_more_progress_never_worsens_a_band_call(self, a: float, b: float) -> None:
         low, high = sorted((a, b))
         order = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK]
         assert order.index(status_for_band(low, True, None).status) <= order.index(
