@@ -4,7 +4,6 @@ Reads go through `restrict`/`access` and `queries`; writes only through `okrs.ac
 number of queries, whatever the number of rows.
 """
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -39,12 +38,9 @@ from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, paginate
 from northstar.workspaces.errors import FieldError, ValidationFailed
 from northstar.workspaces.permissions import CHECK_IN, Actor, access
 from northstar.workspaces.schemas import PageQuery
+from northstar.workspaces.web import today
 
 router = Router()
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 # --- periods --------------------------------------------------------------------------------------------------

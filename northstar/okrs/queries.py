@@ -24,6 +24,7 @@ from northstar.core.rollup import Part, Rollup, rollup_tree
 from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, Period
 from northstar.workspaces.models import Membership, Team, User
 from northstar.workspaces.permissions import VIEW, Actor, access
+from northstar.workspaces.queries import build_tree
 
 
 @dataclass
@@ -272,23 +273,7 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
 
 def team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
     """Teams in tree order (company first, then its teams, depth-first, by name) with their depth."""
-    by_parent: dict[int | None, list[Team]] = {}
-    ids = {t.pk for t in teams}
-    for t in teams:
-        by_parent.setdefault(t.parent_id if t.parent_id in ids else None, []).append(t)
-    out: list[tuple[Team, int]] = []
-    stack = [(t, 0) for t in sorted(by_parent.get(None, []), key=lambda t: t.name, reverse=True)]
-    seen: set[int] = set()
-    while stack:
-        team, depth = stack.pop()
-        if team.pk in seen:
-            continue
-        seen.add(team.pk)
-        out.append((team, depth))
-        stack.extend(
-            (c, depth + 1) for c in sorted(by_parent.get(team.pk, []), key=lambda t: t.name, reverse=True)
-        )
-    return out
+    return [(row.obj, row.depth) for row in build_tree(sorted(teams, key=lambda t: t.name))]
 
 
 def objective_detail(actor: Actor, objective_id: Any, *, today: dt.date) -> ObjectiveView:

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,9 @@ from northstar.workspaces import audit
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.forms import apply_errors, tree_choices
 from northstar.workspaces.permissions import Actor, access
-from northstar.workspaces.views import TreeRow, build_tree, error_text, workspace_view
+from northstar.workspaces.queries import TreeRow, build_tree
+from northstar.workspaces.views import error_text
+from northstar.workspaces.web import today, workspace_view
 
 NO_PARENT = _("— None (top level) —")
 
@@ -64,8 +65,7 @@ def _choices(rows: list[TreeRow], exclude: int | None = None) -> list[tuple[str,
 def _render_periods(
     request: HttpRequest, actor: Actor, rows: list[TreeRow], form: PeriodForm
 ) -> HttpResponse:
-    today = timezone.localdate()
-    context = {"rows": rows, "form": form, "today": today}
+    context = {"rows": rows, "form": form, "today": today()}
     return render(request, "okrs/periods.html", context)
 
 
@@ -113,7 +113,7 @@ def _render_period(request: HttpRequest, actor: Actor, period: Period, *, form: 
         "children": [r.obj for r in rows if r.obj.parent_id == period.pk],
         "form": form,
         "action_error": action_error,
-        "today": timezone.localdate(),
+        "today": today(),
         "entries": audit.history(actor, "period", period.pk),
     }
     return render(request, "okrs/periods_detail.html", context)

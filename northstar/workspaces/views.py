@@ -7,8 +7,7 @@ turns the permission gate's exceptions into pages: NotFound → 404, PermissionD
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +45,7 @@ from northstar.workspaces.forms import (
 from northstar.workspaces.middleware import SESSION_WORKSPACE, member_workspaces
 from northstar.workspaces.models import ApiToken, Invitation, Membership, Role, Team, TeamMember, User
 from northstar.workspaces.permissions import Actor, PermissionDenied, access
+from northstar.workspaces.queries import TreeRow, build_tree
 from northstar.workspaces.web import workspace_view
 
 # Same validity as `actions.accept_invitation`, which has the final word.
@@ -66,42 +66,6 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 def error_text(exc: ValidationFailed) -> str:
     return " ".join(str(e.message) for e in exc.errors)
-
-
-@dataclass(frozen=True)
-class TreeRow:
-    """One row of an indented tree (teams, periods)."""
-
-    obj: Any
-    depth: int
-    has_children: bool
-
-    @property
-    def indent(self) -> int:
-        return min(self.depth, 6)
-
-
-def build_tree(objects: Iterable[Any]) -> list[TreeRow]:
-    """Order objects with a `parent_id` depth-first under their parents, keeping the given order among siblings.
-
-    An object whose parent is not in the list sits at the root; no object is shown twice."""
-    items = list(objects)
-    ids = {o.pk for o in items}
-    children: dict[Any, list[Any]] = {}
-    for o in items:
-        children.setdefault(o.parent_id if o.parent_id in ids else None, []).append(o)
-    rows: list[TreeRow] = []
-    seen: set[Any] = set()
-    stack: list[tuple[Any, int]] = [(o, 0) for o in reversed(children.get(None, []))]
-    while stack:
-        obj, depth = stack.pop()
-        if obj.pk in seen:
-            continue
-        seen.add(obj.pk)
-        kids = children.get(obj.pk, [])
-        rows.append(TreeRow(obj, depth, bool(kids)))
-        stack.extend((kid, depth + 1) for kid in reversed(kids))
-    return rows
 
 
 # --- signing in and out, password, language ---------------------------------------------------------------------
