@@ -311,6 +311,13 @@ def demo(
         bool,
         typer.Option("--reset", help=gettext_lazy("Delete the demo workspace first and load it afresh.")),
     ] = False,
+    if_empty: Annotated[
+        bool,
+        typer.Option(
+            "--if-empty",
+            help=gettext_lazy("Load it only into a database that has no workspace yet (the first run)."),
+        ),
+    ] = False,
     host: Annotated[
         str, typer.Option(help=gettext_lazy("The host to print in the URL."), hidden=True)
     ] = "127.0.0.1",
@@ -321,7 +328,11 @@ def demo(
     from django.utils import timezone
 
     from northstar.exchange.demo import load_demo
+    from northstar.workspaces.models import Workspace
 
+    if if_empty and Workspace.objects.exists():
+        out().print(Text(_("There are workspaces already; the demo was not loaded.")))
+        return
     with user_errors():
         with progress_bar(_("Loading the demo")) as update:
             result = load_demo(today=timezone.localdate(), shift=shift, reset=reset, on_progress=update)

@@ -214,6 +214,18 @@ def test_demo_loads_once_and_prints_the_login(run):
     assert Workspace.objects.count() == 1
 
 
+def test_demo_if_empty_leaves_a_database_with_workspaces_alone(run, world):
+    result = run("demo", "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert not Workspace.objects.filter(slug="finvest").exists()
+
+
+def test_demo_if_empty_loads_into_an_empty_database(run, db):
+    result = run("demo", "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert Workspace.objects.filter(slug="finvest").exists()
+
+
 def test_serve_runs_the_development_server(run, monkeypatch):
     calls = []
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append(a))
