@@ -7,7 +7,7 @@ Every error has one shape, in the language of the request:
 from collections.abc import Sequence
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -180,3 +180,23 @@ def on_request_invalid(request: HttpRequest, exc: RequestInvalid) -> HttpRespons
     ):
         errors = [("body", _("Send a JSON object."))]
     return error(request, 422, INVALID, errors)
+
+
+class MethodNotAllowedAsJson:
+    """Django answers a wrong method with an empty 405; under /api/ it gets the API's error shape instead."""
+
+    def __init__(self, get_response: Any):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if response.status_code != 405 or not request.path.startswith("/api/"):
+            return response
+        allowed = response.get("Allow", "")
+        detail = _("This address does not accept %(method)s; use %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed,
+        }
+        answer = JsonResponse({"detail": str(detail), "errors": []}, status=405)
+        answer["Allow"] = allowed
+        return answer

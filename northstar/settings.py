@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "northstar.workspaces.middleware.UserLanguageMiddleware",
+    "northstar.api.MethodNotAllowedAsJson",
 ]
 
 ROOT_URLCONF = "northstar.urls"

@@ -394,7 +394,7 @@ def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     view, _check_ins = queries.key_result_detail(actor, pk, today=today())
     kr = view.kr
     if request.method == "GET":
-        form = check_in_form(kr, value=kr.current_value)
+        form = check_in_form(kr, value=kr.current_value, confidence=view.confidence_score)
         return render(request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form})
     form = check_in_form(kr, request.POST)
     status = 200

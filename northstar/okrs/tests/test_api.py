@@ -894,3 +894,15 @@ def test_check_in_list_runs_the_same_number_of_queries_for_n_and_5n_rows(world, 
         okr_actions.do_check_in(actor, world.key_result.pk, value=value)
     assert api.get(path).json()["count"] == 15
     assert count_queries(api, path) == small
+
+
+@pytest.mark.django_db
+def test_a_wrong_method_answers_405_in_the_error_shape(world, client):
+    client.force_login(world.owner)
+    response = client.put(
+        f"/api/v1/check-ins/{world.key_result.pk}", data="{}", content_type="application/json"
+    )
+    assert response.status_code == 405
+    body = response.json()
+    assert "PUT" in body["detail"] and body["errors"] == []
+    assert "GET" in response["Allow"]
