@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from northstar.okrs.api import router as okrs_router
+from northstar.roadmap.api import router as roadmap_router
 from northstar.workspaces.api import AUTH, CsrfFailed
 from northstar.workspaces.api import router as workspaces_router
 from northstar.workspaces.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
@@ -46,6 +47,7 @@ class NorthstarAPI(NinjaAPI):
 api = NorthstarAPI(title="northstar", version="1", urls_namespace="api", description=DESCRIPTION, auth=AUTH)
 api.add_router("", workspaces_router)
 api.add_router("", okrs_router)
+api.add_router("", roadmap_router)
 
 
 # --- errors ---------------------------------------------------------------------------------------------------

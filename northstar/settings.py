@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ninja",
     "northstar.workspaces",
     "northstar.okrs",
+    "northstar.roadmap",
     "northstar.exchange",
 ]
 

@@ -5,5 +5,6 @@ from northstar.api import api
 urlpatterns = [
     path("", include("northstar.workspaces.urls")),
     path("", include("northstar.okrs.urls")),
+    path("", include("northstar.roadmap.urls")),
     path("api/v1/", api.urls),
 ]

@@ -36,6 +36,7 @@ class KeyResultView:
     confidence_level: str | None
     confidence_score: int | None
     can_check_in: bool = False
+    milestones: tuple[int, int] = (0, 0)  # (reached, linked), for milestone-kind key results
 
     @property
     def percent(self) -> int:
@@ -98,12 +99,24 @@ def measure_of(kr: KeyResult, *, milestones: tuple[int, int] = (0, 0)) -> Measur
     )
 
 
+def linked_milestones(actor: Actor, key_results: list[KeyResult]) -> dict[int, tuple[int, int]]:
+    """(reached, linked) milestones of the roadmap for each milestone-kind key result; no query without any."""
+    wanted = [kr.pk for kr in key_results if kr.kind == CoreKind.MILESTONE]
+    if not wanted:
+        return {}
+    from northstar.roadmap.queries import milestone_counts  # the roadmap app builds on this one
+
+    return milestone_counts(actor, wanted)
+
+
 def period_pace(period: Period | None, today: dt.date) -> float | None:
     return expected_progress(period.start, period.end, today) if period is not None else None
 
 
-def key_result_view(kr: KeyResult, period: Period | None, today: dt.date, cadence_days: int) -> KeyResultView:
-    p = progress(measure_of(kr))
+def key_result_view(
+    kr: KeyResult, period: Period | None, today: dt.date, cadence_days: int, milestones: tuple[int, int] = (0, 0)
+) -> KeyResultView:
+    p = progress(measure_of(kr, milestones=milestones))
     last = kr.last_check_in_at.date() if kr.last_check_in_at else None
     return KeyResultView(
         kr=kr,
@@ -116,6 +129,7 @@ def key_result_view(kr: KeyResult, period: Period | None, today: dt.date, cadenc
         stale=kr.kind != CoreKind.MILESTONE and is_stale(last, today, cadence_days),
         confidence_level=confidence_level(kr.current_confidence),
         confidence_score=confidence_score(kr.current_confidence),
+        milestones=milestones,
     )
 
 
@@ -211,6 +225,7 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
     key_results = list(
         KeyResult.objects.filter(objective_id__in=ids).select_related("owner").order_by("position", "id")
     )
+    milestones = linked_milestones(actor, key_results)
     check_in_ok = (
         set(
             KeyResult.objects.restrict(actor, "check_in")
@@ -226,7 +241,9 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
         else set()
     )
     for kr in key_results:
-        view = key_result_view(kr, objectives_by_id[kr.objective_id].period, today, cadence)
+        view = key_result_view(
+            kr, objectives_by_id[kr.objective_id].period, today, cadence, milestones.get(kr.pk, (0, 0))
+        )
         view.can_check_in = kr.pk in check_in_ok
         krs_by_objective[kr.objective_id].append(view)
     visible_ids = set(Objective.objects.restrict(actor).values_list("pk", flat=True))
@@ -290,7 +307,13 @@ def key_result_detail(
         key_result_id,
         VIEW,
     )
-    view = key_result_view(kr, kr.objective.period, today, actor.workspace.check_in_cadence_days)
+    view = key_result_view(
+        kr,
+        kr.objective.period,
+        today,
+        actor.workspace.check_in_cadence_days,
+        linked_milestones(actor, [kr]).get(kr.pk, (0, 0)),
+    )
     view.can_check_in = KeyResult.objects.restrict(actor, "check_in").filter(pk=kr.pk).exists()
     check_ins = list(kr.check_ins.select_related("author").order_by("checked_in_at", "id"))
     return view, check_ins

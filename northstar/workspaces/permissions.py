@@ -151,6 +151,25 @@ def _rule(label: str, actor: Actor, action: str) -> Q | None:
         if action == VIEW:
             return _objective_visible(actor, "key_result__objective__")
         return Q(author_id=actor.user_id) if actor.can_edit else NOTHING
+    if label == "roadmap.workitem":
+        if action == VIEW:
+            return None
+        return (Q(team_id__in=actor.covered_team_ids) | Q(owner_id=actor.user_id)) if actor.can_edit else NOTHING
+    if label == "roadmap.dependency":
+        if action == VIEW:
+            return None
+        editable = Q(successor__team_id__in=actor.covered_team_ids) | Q(successor__owner_id=actor.user_id)
+        return editable if actor.can_edit else NOTHING
+    if label == "roadmap.contribution":
+        if action == VIEW:
+            # A link to a private objective's key result is as private as that objective.
+            return (Q(key_result__isnull=False) & _objective_visible(actor, "key_result__objective__")) | (
+                Q(objective__isnull=False) & _objective_visible(actor, "objective__")
+            )
+        editable = Q(work_item__team_id__in=actor.covered_team_ids) | Q(work_item__owner_id=actor.user_id)
+        return editable if actor.can_edit else NOTHING
+    if label in {"roadmap.baseline", "roadmap.baselineitem"}:
+        return None if action == VIEW or actor.can_edit else NOTHING
     if label == "workspaces.apitoken":
         return Q(user_id=actor.user_id)
     if label == "workspaces.auditentry":

@@ -1,0 +1,180 @@
+"""The roadmap: work items (initiative ▸ milestone / task), their dependencies, the key results they serve,
+baselines of their dates and team capacity per period."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from northstar.okrs.models import KeyResult, Objective, Period
+from northstar.workspaces.models import Team, TenantModel, TenantQuerySet, User
+
+
+class WorkItemKind(models.TextChoices):
+    INITIATIVE = "initiative", _("Initiative")
+    MILESTONE = "milestone", _("Milestone")
+    TASK = "task", _("Task")
+
+
+class WorkItemStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class WorkItem(TenantModel):
+    key = models.SlugField(_("key"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=12, choices=WorkItemKind.choices, default=WorkItemKind.TASK)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="work_items", verbose_name=_("team")
+    )
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("owner")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    # A milestone has one date: start == end.
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=WorkItemStatus.choices, default=WorkItemStatus.PLANNED
+    )
+    estimate_days = models.FloatField(_("estimate (person-days)"), null=True, blank=True)
+    effort_done_days = models.FloatField(_("effort done (person-days)"), default=0)
+    position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("work item")
+        verbose_name_plural = _("work items")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="unique_work_item_key")]
+        indexes = [models.Index(fields=["workspace", "start", "end"], name="work_item_dates_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == WorkItemKind.MILESTONE
+
+
+class DependencyKind(models.TextChoices):
+    FINISH_TO_START = "fs", _("Finish to start")
+    START_TO_START = "ss", _("Start to start")
+    FINISH_TO_FINISH = "ff", _("Finish to finish")
+
+
+class Dependency(TenantModel):
+    predecessor = models.ForeignKey(
+        WorkItem, on_delete=models.CASCADE, related_name="successor_links", verbose_name=_("predecessor")
+    )
+    successor = models.ForeignKey(
+        WorkItem, on_delete=models.CASCADE, related_name="predecessor_links", verbose_name=_("successor")
+    )
+    kind = models.CharField(
+        _("type"), max_length=2, choices=DependencyKind.choices, default=DependencyKind.FINISH_TO_START
+    )
+    lag_days = models.IntegerField(_("lag (days)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_dependency"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")), name="dependency_not_on_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} ({self.kind})"
+
+
+class Contribution(TenantModel):
+    """A work item serves a key result (or a whole objective) with a weight: its expected share of the impact."""
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="contributions")
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="contributions"
+    )
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.CASCADE, related_name="contributions"
+    )
+    weight = models.FloatField(_("weight"), default=1.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(key_result__isnull=False, objective__isnull=True)
+                    | models.Q(key_result__isnull=True, objective__isnull=False)
+                ),
+                name="contribution_to_one_target",
+            ),
+            models.UniqueConstraint(fields=["work_item", "key_result"], name="unique_contribution_kr"),
+            models.UniqueConstraint(fields=["work_item", "objective"], name="unique_contribution_objective"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_item_id} → {self.key_result_id or self.objective_id} ({self.weight})"
+
+
+class Baseline(TenantModel):
+    name = models.CharField(_("name"), max_length=120)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BaselineItem(TenantModel):
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="items")
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="baseline_dates")
+    start = models.DateField(null=True, blank=True)
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["baseline", "work_item"], name="unique_baseline_item")]
+
+    def __str__(self) -> str:
+        return f"{self.baseline_id}: {self.work_item_id} {self.start}..{self.end}"
+
+
+class TeamCapacity(TenantModel):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="capacities")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="capacities")
+    person_days = models.FloatField(_("capacity (person-days)"))
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("team capacity")
+        verbose_name_plural = _("team capacities")
+        constraints = [models.UniqueConstraint(fields=["team", "period"], name="unique_team_capacity")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} in {self.period_id}: {self.person_days}"

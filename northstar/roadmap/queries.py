@@ -1,0 +1,307 @@
+"""Reads for the roadmap pages, the timeline data endpoint, the API and the CLI — a fixed number of queries.
+
+The maths (schedule, output progress, inherited links) is in `core`; this module only loads rows and shapes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from northstar.core.output import Link, OutputProgress, Task, effective_links, output_progress
+from northstar.core.schedule import Dep, DepKind, Item, Schedule, period_conflicts, schedule
+from northstar.okrs.models import KeyResult, Objective, Period
+from northstar.okrs.queries import team_tree
+from northstar.roadmap.models import Contribution, Dependency, WorkItem, WorkItemKind
+from northstar.workspaces.models import Team
+from northstar.workspaces.permissions import Actor
+
+UNLINKED = "unlinked"
+LANE_MODES = ("objective", "team", "key_result", "owner", "none")
+
+
+@dataclass
+class Conflict:
+    kind: str  # "dependency" | "period"
+    item_id: int
+    message: str
+    other_id: int | None = None
+
+
+@dataclass
+class Lane:
+    id: str
+    label: str
+    order: int
+    unlinked: bool = False
+
+
+@dataclass
+class ItemView:
+    item: WorkItem
+    links: tuple[Link, ...]
+    inherited: bool
+    lane: str = UNLINKED
+    also_serves: list[str] = field(default_factory=list)
+    output: OutputProgress | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
+    critical: bool = False
+    can_change: bool = False
+
+    @property
+    def linked(self) -> bool:
+        return bool(self.links)
+
+
+@dataclass
+class Roadmap:
+    items: list[ItemView]
+    by_id: dict[int, ItemView]
+    dependencies: list[Dependency]
+    lanes: list[Lane]
+    conflicts: list[Conflict]
+    periods: list[Period]
+    schedule: Schedule
+    key_results: dict[int, KeyResult]
+    objectives: dict[int, Objective]
+
+
+def _core_item(w: WorkItem) -> Item:
+    return Item(id=w.pk, start=w.start, end=w.end, milestone=w.kind == WorkItemKind.MILESTONE)
+
+
+def _core_dep(d: Dependency) -> Dep:
+    return Dep(
+        predecessor=d.predecessor_id, successor=d.successor_id, kind=DepKind(d.kind), lag_days=d.lag_days
+    )
+
+
+def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") -> Roadmap:
+    work = list(WorkItem.objects.restrict(actor).select_related("team", "owner").order_by("position", "id"))
+    deps = list(Dependency.objects.restrict(actor).select_related("predecessor", "successor"))
+    links = list(
+        Contribution.objects.restrict(actor).select_related(
+            "key_result__objective__period", "objective__period"
+        )
+    )
+    objectives = {o.pk: o for o in Objective.objects.restrict(actor).select_related("team", "period")}
+    key_results = {k.pk: k for k in KeyResult.objects.restrict(actor).select_related("objective")}
+    periods = list(Period.objects.restrict(actor))
+    teams = list(Team.objects.restrict(actor))
+    changeable = (
+        set(WorkItem.objects.restrict(actor, "change").values_list("pk", flat=True))
+        if actor.can_edit
+        else set()
+    )
+
+    own: dict[int, list[Link]] = defaultdict(list)
+    for c in links:
+        target = ("kr", c.key_result_id) if c.key_result_id else ("objective", c.objective_id)
+        own[c.work_item_id].append(Link(target=target, weight=c.weight))  # type: ignore[arg-type]
+    parents = {w.pk: w.parent_id for w in work}
+    effective = effective_links(parents, own)
+
+    children: dict[int, list[WorkItem]] = defaultdict(list)
+    for w in work:
+        if w.parent_id:
+            children[w.parent_id].append(w)
+
+    sched = schedule([_core_item(w) for w in work], [_core_dep(d) for d in deps])
+    views = [
+        ItemView(
+            item=w,
+            links=effective.get(w.pk, ()),
+            inherited=bool(effective.get(w.pk)) and not own.get(w.pk),
+            critical=w.pk in sched.critical,
+            can_change=w.pk in changeable,
+        )
+        for w in work
+    ]
+    by_id = {v.item.pk: v for v in views}
+    for v in views:
+        if children.get(v.item.pk):
+            v.output = output_progress(
+                [
+                    Task(d.pk, d.kind, d.status, d.estimate_days, d.effort_done_days, d.end)
+                    for d in _descendants(v.item.pk, children)
+                ],
+                today,
+            )
+
+    conflicts = _conflicts(views, by_id, sched, key_results, objectives)
+    lanes = _assign_lanes(views, lane_by, objectives, key_results, teams)
+    return Roadmap(
+        items=views,
+        by_id=by_id,
+        dependencies=deps,
+        lanes=lanes,
+        conflicts=conflicts,
+        periods=periods,
+        schedule=sched,
+        key_results=key_results,
+        objectives=objectives,
+    )
+
+
+def _descendants(root: int, children: dict[int, list[WorkItem]]) -> list[WorkItem]:
+    out: list[WorkItem] = []
+    stack = list(children.get(root, []))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(children.get(node.pk, []))
+    return out
+
+
+def objective_of(link: Link, key_results: dict[int, KeyResult]) -> int | None:
+    kind, pk = link.target
+    if kind == "objective":
+        return pk
+    kr = key_results.get(pk)
+    return kr.objective_id if kr else None
+
+
+def _conflicts(
+    views: list[ItemView],
+    by_id: dict[int, ItemView],
+    sched: Schedule,
+    key_results: dict[int, KeyResult],
+    objectives: dict[int, Objective],
+) -> list[Conflict]:
+    found: list[Conflict] = []
+    kind_words = {"fs": _("finish to start"), "ss": _("start to start"), "ff": _("finish to finish")}
+    for v in sched.violations:
+        pred, succ = by_id[v.dep.predecessor].item, by_id[v.dep.successor].item
+        message = _("%(days)d days too early for its dependency on “%(other)s” (%(kind)s).") % {
+            "days": v.days_late,
+            "other": pred.title,
+            "kind": kind_words[str(v.dep.kind)],
+        }
+        found.append(Conflict("dependency", succ.pk, str(message), other_id=pred.pk))
+    serves: list[tuple[int, int, dt.date]] = []
+    for view in views:
+        for link in view.links:
+            if link.target[0] != "kr":
+                continue
+            kr = key_results.get(link.target[1])
+            objective = objectives.get(kr.objective_id) if kr else None
+            if kr is not None and objective is not None and objective.period is not None:
+                serves.append((view.item.pk, kr.pk, objective.period.end))
+    for c in period_conflicts([_core_item(v.item) for v in views], serves):
+        message = _("Ends %(days)d days after the period of the key result it serves, “%(kr)s”.") % {
+            "days": c.days_over,
+            "kr": key_results[c.key_result].title,
+        }
+        found.append(Conflict("period", c.item, str(message)))
+    for conflict in found:
+        by_id[conflict.item_id].conflicts.append(conflict)
+    return found
+
+
+def _assign_lanes(
+    views: list[ItemView],
+    lane_by: str,
+    objectives: dict[int, Objective],
+    key_results: dict[int, KeyResult],
+    teams: list[Team],
+) -> list[Lane]:
+    """Objectives are the default swimlanes: an item sits under the objective it serves most strongly and names
+    the others; items that serve no OKR get the last lane, "Not linked to any OKR"."""
+    lanes: dict[str, Lane] = {}
+    unlinked = Lane(UNLINKED, str(_("Not linked to any OKR")), 10**9, unlinked=True)
+    team_order = {t.pk: i for i, (t, _depth) in enumerate(team_tree(teams))}
+    for v in views:
+        if lane_by == "team":
+            t = v.item.team
+            v.lane = f"team:{t.pk}"
+            lanes.setdefault(v.lane, Lane(v.lane, t.name, team_order.get(t.pk, 0)))
+            continue
+        if lane_by == "owner":
+            owner = v.item.owner
+            v.lane = f"owner:{owner.pk}" if owner else "owner:none"
+            label = str(owner) if owner else str(_("Nobody yet"))
+            lanes.setdefault(v.lane, Lane(v.lane, label, 0 if owner else 1))
+            continue
+        if lane_by == "none":
+            v.lane = "all"
+            lanes.setdefault("all", Lane("all", str(_("All work")), 0))
+            continue
+        if not v.links:
+            v.lane = UNLINKED
+            lanes[UNLINKED] = unlinked
+            continue
+        if lane_by == "key_result":
+            strongest = max(v.links, key=lambda link: (link.weight, -link.target[1]))
+            names = []
+            for link in v.links:
+                label = _target_label(link, key_results, objectives)
+                if link is strongest:
+                    v.lane = f"{link.target[0]}:{link.target[1]}"
+                    lanes.setdefault(v.lane, Lane(v.lane, label, link.target[1]))
+                else:
+                    names.append(label)
+            v.also_serves = names
+            continue
+        weights: dict[int, float] = defaultdict(float)
+        for link in v.links:
+            objective_id = objective_of(link, key_results)
+            if objective_id is not None and objective_id in objectives:
+                weights[objective_id] += link.weight
+        if not weights:
+            v.lane = UNLINKED
+            lanes[UNLINKED] = unlinked
+            continue
+        best = max(weights, key=lambda pk: (weights[pk], -objectives[pk].position, -pk))
+        v.lane = f"objective:{best}"
+        o = objectives[best]
+        lanes.setdefault(v.lane, Lane(v.lane, o.title, team_order.get(o.team_id, 0) * 10_000 + o.position))
+        v.also_serves = [objectives[pk].title for pk in weights if pk != best]
+    return sorted(lanes.values(), key=lambda lane: (lane.order, lane.label))
+
+
+def _target_label(link: Link, key_results: dict[int, KeyResult], objectives: dict[int, Objective]) -> str:
+    kind, pk = link.target
+    if kind == "kr":
+        return key_results[pk].title if pk in key_results else "?"
+    return objectives[pk].title if pk in objectives else "?"
+
+
+def milestone_counts(actor: Actor, key_result_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For milestone-kind key results: (milestones reached, linked milestones), counting links inherited from a
+    parent item. Three queries, whatever the number of key results."""
+    if not key_result_ids:
+        return {}
+    work = list(WorkItem.objects.restrict(actor).values_list("pk", "parent_id", "kind", "status"))
+    own: dict[int, list[Link]] = defaultdict(list)
+    for item_id, kr_id, weight in (
+        Contribution.objects.restrict(actor)
+        .filter(key_result__isnull=False)
+        .values_list("work_item_id", "key_result_id", "weight")
+    ):
+        own[item_id].append(Link(("kr", kr_id), weight))
+    effective = effective_links({pk: parent for pk, parent, _k, _s in work}, own)
+    wanted = set(key_result_ids)
+    counts: dict[int, list[int]] = {pk: [0, 0] for pk in key_result_ids}
+    for pk, _parent, kind, status in work:
+        if kind != WorkItemKind.MILESTONE or status == "cancelled":
+            continue
+        for link in effective.get(pk, ()):
+            if link.target[1] in wanted:
+                counts[link.target[1]][1] += 1
+                counts[link.target[1]][0] += status == "done"
+    return {pk: (reached, total) for pk, (reached, total) in counts.items()}
+
+
+__all__ = [
+    "LANE_MODES",
+    "UNLINKED",
+    "Conflict",
+    "ItemView",
+    "Lane",
+    "Roadmap",
+    "load_roadmap",
+    "milestone_counts",
+]
