@@ -42,8 +42,15 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help=gettext_lazy("Manage user accounts."), no_args_is_help=True)
 token_app = typer.Typer(help=gettext_lazy("Manage API tokens for scripts."), no_args_is_help=True)
+bench_app = typer.Typer(
+    help=gettext_lazy(
+        "Benchmarks: each prints its time and the ratio to a baseline measured in the same run."
+    ),
+    no_args_is_help=True,
+)
 app.add_typer(users_app, name="users")
 app.add_typer(token_app, name="token")
+app.add_typer(bench_app, name="bench")
 
 
 class UserError(Exception):
@@ -542,6 +549,32 @@ def token_create(
         )  # fmt: skip
         console.print(Text(_("This is the only time the secret is shown; store it now:"), style="bold"))
         sys.stdout.write(secret + "\n")
+
+
+@bench_app.command("schedule")
+def bench_schedule(
+    items: Annotated[int, typer.Option(help=gettext_lazy("How many work items."))] = 100_000,
+    deps: Annotated[int, typer.Option(help=gettext_lazy("How many dependencies."))] = 200_000,
+    seed: Annotated[int, typer.Option(help=gettext_lazy("Seed of the random roadmap."))] = 7,
+) -> None:
+    """The whole schedule (earliest/latest dates, slack, critical path, violations) of a random roadmap, against a
+    plain topological sort of the same graph (graphlib)."""
+    from rich.table import Table
+
+    from northstar.core.bench_schedule import run
+
+    with user_errors():
+        if items < 2 or deps < 0:
+            raise UserError(_("Give at least 2 items and no negative number of dependencies."))
+        result = run(n_items=items, n_deps=deps, seed=seed)
+    table = Table(title=_("Schedule of %(items)s items and %(deps)s dependencies (best of 3)") % {
+        "items": f"{items:,}", "deps": f"{deps:,}"})  # fmt: skip
+    table.add_column(_("what"))
+    table.add_column(_("seconds"), justify="right")
+    table.add_column(_("ratio"), justify="right")
+    table.add_row(_("topological sort (graphlib, baseline)"), f"{result['baseline_s']:.3f}", "1.00")
+    table.add_row(_("northstar schedule()"), f"{result['schedule_s']:.3f}", f"{result['ratio']:.2f}")
+    out().print(table)
 
 
 def main() -> None:

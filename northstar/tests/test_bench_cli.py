@@ -1,0 +1,15 @@
+from typer.testing import CliRunner
+
+from northstar.cli import app
+
+
+def test_bench_schedule_prints_time_and_ratio_to_the_baseline():
+    result = CliRunner().invoke(app, ["bench", "schedule", "--items", "300", "--deps", "600"])
+    assert result.exit_code == 0, result.output
+    assert "graphlib" in result.output and "schedule()" in result.output
+    assert "1.00" in result.output  # the baseline's own ratio
+
+
+def test_bench_schedule_refuses_a_nonsense_size():
+    result = CliRunner().invoke(app, ["bench", "schedule", "--items", "1"])
+    assert result.exit_code == 1
