@@ -241,16 +241,9 @@ def print_report(report: ImportReport) -> None:
     table.add_column(_("Created"), justify="right", style="green")
     table.add_column(_("Updated"), justify="right", style="yellow")
     table.add_column(_("Unchanged"), justify="right", style="dim")
-    table.add_column(_("Skipped"), justify="right", style="magenta")
     for name, tally in report.tallies.items():
-        table.add_row(
-            str(SECTION_LABELS[name]), str(tally.created), str(tally.updated), str(tally.unchanged), "0"
-        )
-    for skipped in report.skipped:
-        table.add_row(skipped.section, "0", "0", "0", str(skipped.count))
+        table.add_row(str(SECTION_LABELS[name]), str(tally.created), str(tally.updated), str(tally.unchanged))
     console.print(table)
-    for skipped in report.skipped:
-        console.print(Text(skipped.message, style="magenta"))
     for warning in report.warnings:
         console.print(Text(f"{warning.field}: {warning.message}", style="yellow"))
     if not report.changed and not report.dry_run:

@@ -53,7 +53,8 @@ def _shift(value: Any, delta: dt.timedelta) -> Any:
 
 
 def shift_document(document: Any, days: int) -> Any:
-    """A copy of the document with every date moved by `days` (periods, check-ins, and the roadmap sections).
+    """A copy of the document with every date moved by `days` (periods, check-ins, and the roadmap: the start, end
+    and date of every work item at any depth).
 
     Periods whose kind followed from their dates (a year, a quarter) get it written out first, so that they stay a
     year and a quarter when the shift lands them on other month lengths."""

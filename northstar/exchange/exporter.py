@@ -4,8 +4,10 @@ Everything is read through the permission gate (`restrict(actor)`), so an export
 see: a private objective of another team is not in it, nor its key results and check-ins, nor alignments to it.
 The number of queries does not depend on the size of the workspace.
 
-Not exported (yet): the roadmap sections `work` and `capacity` (the roadmap will add them); people who are not
-members any more appear neither as owners nor as check-in authors, so that the file imports again cleanly.
+The roadmap is written as a tree (`work`: initiatives with their `children`, in position order; a milestone with
+one `date`; a child's team only when it differs from its parent's) with each item's `contributes` and
+`depends_on`, and `capacity` per team and period. Not exported: people who are not members any more appear neither
+as owners nor as check-in authors, so that the file imports again cleanly.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ from northstar.okrs.models import (
     ObjectiveStatus,
     Period,
     Visibility,
+)
+from northstar.roadmap.models import (
+    Contribution,
+    Dependency,
+    DependencyKind,
+    TeamCapacity,
+    WorkItem,
+    WorkItemKind,
+    WorkItemStatus,
 )
 from northstar.workspaces.models import Membership, Team, TeamMember, Workspace
 from northstar.workspaces.permissions import Actor, NotFound
@@ -116,6 +127,16 @@ def export_document(actor: Actor) -> dict[str, Any]:
             _objective(o, aligns_to.get(o.pk, []), key_results.get(o.pk, []), check_ins, members)
             for o in objectives
         ]
+
+    work = _work(actor, members)
+    if work:
+        doc["work"] = work
+    capacity = [
+        Flow(team=c.team.key, period=c.period.key, person_days=number(c.person_days))
+        for c in TeamCapacity.objects.restrict(actor).select_related("team", "period").order_by("id")
+    ]
+    if capacity:
+        doc["capacity"] = capacity
     return doc
 
 
@@ -123,8 +144,7 @@ def export_text(actor: Actor, fmt: str = "yaml") -> str:
     header = ""
     if fmt == "yaml":
         header = _(
-            "northstar export of %(workspace)s, as seen by %(user)s.\n"
-            "Import it with: northstar import FILE. The roadmap (work, capacity) is not exported yet."
+            "northstar export of %(workspace)s, as seen by %(user)s.\nImport it with: northstar import FILE."
         ) % {"workspace": actor.workspace.name, "user": actor.user.email if actor.user else "-"}
     return dump_document(export_document(actor), fmt, header=header)
 
@@ -228,3 +248,72 @@ def _check_in(check_in: CheckIn, default_author: int | None, members: dict[int, 
     if check_in.author_id in members and check_in.author_id != default_author:
         data["by"] = members[check_in.author_id]
     return data
+
+
+# --- the roadmap ------------------------------------------------------------------------------------------------
+
+
+def _work(actor: Actor, members: dict[int, str]) -> list[dict[str, Any]]:
+    """The work items as a tree, with their contributions and dependencies (a fixed number of queries)."""
+    items = list(WorkItem.objects.restrict(actor).select_related("team").order_by("position", "id"))
+    keys = {w.pk: w.key for w in items}
+    children: dict[int | None, list[WorkItem]] = {}
+    for w in items:
+        children.setdefault(w.parent_id if w.parent_id in keys else None, []).append(w)
+    contributes: dict[int, list[Flow]] = {}
+    for item_id, kr_key, objective_key, weight in (
+        Contribution.objects.restrict(actor)
+        .order_by("id")
+        .values_list("work_item_id", "key_result__key", "objective__key", "weight")
+    ):
+        target = Flow(kr=kr_key) if kr_key is not None else Flow(objective=objective_key)
+        target["weight"] = number(weight)
+        contributes.setdefault(item_id, []).append(target)
+    depends_on: dict[int, list[str | Flow]] = {}
+    for d in Dependency.objects.restrict(actor).order_by("id"):
+        if d.predecessor_id not in keys or d.successor_id not in keys:
+            continue
+        if d.kind == DependencyKind.FINISH_TO_START and not d.lag_days:
+            depends_on.setdefault(d.successor_id, []).append(keys[d.predecessor_id])
+            continue
+        link = Flow(key=keys[d.predecessor_id])
+        if d.kind != DependencyKind.FINISH_TO_START:
+            link["kind"] = d.kind
+        if d.lag_days:
+            link["lag_days"] = d.lag_days
+        depends_on.setdefault(d.successor_id, []).append(link)
+
+    def tree(item: WorkItem, parent: WorkItem | None) -> dict[str, Any]:
+        below = [tree(child, item) for child in children.get(item.pk, [])]
+        # A child without children or description is written on one line, as the reference file writes tasks and
+        # milestones.
+        one_line = parent is not None and not below and not item.description
+        data: dict[str, Any] = (Flow if one_line else dict)(key=item.key)
+        data["kind"] = item.kind
+        data["title"] = item.title
+        if item.description:
+            data["description"] = item.description
+        if parent is None or parent.team_id != item.team_id:
+            data["team"] = item.team.key
+        if item.owner_id in members:
+            data["owner"] = members[item.owner_id]
+        if item.kind == WorkItemKind.MILESTONE:
+            if item.start is not None:
+                data["date"] = item.start
+        elif item.start is not None and item.end is not None:
+            data["start"], data["end"] = item.start, item.end
+        if item.estimate_days is not None:
+            data["estimate_days"] = number(item.estimate_days)
+        if item.effort_done_days:
+            data["effort_done_days"] = number(item.effort_done_days)
+        if item.status != WorkItemStatus.PLANNED:
+            data["status"] = item.status
+        if item.pk in contributes:
+            data["contributes"] = contributes[item.pk]
+        if item.pk in depends_on:
+            data["depends_on"] = FlowList(depends_on[item.pk])
+        if below:
+            data["children"] = below
+        return data
+
+    return [tree(item, None) for item in children.get(None, [])]

@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy
 from northstar.exchange.schema import Existing, PersonSpec, Plan, validate_document
 from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, Period
+from northstar.roadmap import actions as roadmap_actions
+from northstar.roadmap.models import Contribution, Dependency, TeamCapacity, WorkItem
 from northstar.workspaces import actions as ws_actions
 from northstar.workspaces.errors import FieldError, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from northstar.workspaces.models import Membership, Role, Team, TeamMember, User, Workspace
@@ -43,6 +45,10 @@ SECTION_LABELS = {
     "objectives": gettext_lazy("Objectives"),
     "key_results": gettext_lazy("Key results"),
     "check_ins": gettext_lazy("Check-ins"),
+    "work": gettext_lazy("Work items"),
+    "dependencies": gettext_lazy("Dependencies"),
+    "contributions": gettext_lazy("Contributions"),
+    "capacity": gettext_lazy("Capacity"),
 }
 
 ProgressCallback = Callable[[str, int, int], None]  # (section, done, total)
@@ -62,7 +68,6 @@ class ImportReport:
     created_workspace: bool
     dry_run: bool
     tallies: dict[str, Tally] = field(default_factory=lambda: {name: Tally() for name in SECTION_LABELS})
-    skipped: list[Any] = field(default_factory=list)  # schema.SkippedSection
     warnings: list[FieldError] = field(default_factory=list)
 
     @property
@@ -103,6 +108,7 @@ def _at(path: str) -> Iterator[None]:
 def existing_in(actor: Actor) -> Existing:
     """What the actor can see of a workspace, for checking references in update mode (a fixed number of queries)."""
     objectives = dict(Objective.objects.restrict(actor).values_list("pk", "key"))
+    work = dict(WorkItem.objects.restrict(actor).values_list("pk", "key"))
     alignments: dict[str, list[str]] = {}
     for child_id, parent_id in Alignment.objects.restrict(actor).values_list("child_id", "parent_id"):
         if child_id in objectives and parent_id in objectives:
@@ -117,6 +123,12 @@ def existing_in(actor: Actor) -> Existing:
         },
         members=frozenset(Membership.objects.restrict(actor).values_list("user__email", flat=True)),
         alignments={k: tuple(v) for k, v in alignments.items()},
+        work_items=frozenset(work.values()),
+        dependencies=tuple(
+            (work[pred], work[succ])
+            for pred, succ in Dependency.objects.restrict(actor).values_list("predecessor_id", "successor_id")
+            if pred in work and succ in work
+        ),
     )
 
 
@@ -226,6 +238,7 @@ class _Writer:
         self.on_progress = on_progress or (lambda section, done, total: None)
         self.total = len(plan.periods) + len(plan.teams) + len(plan.people) + len(plan.objectives)
         self.total += len(plan.key_results) + len(plan.check_ins) + 1
+        self.total += len(plan.work) + len(plan.dependencies) + len(plan.contributions) + len(plan.capacity)
         self.done = 0
         self.users: dict[str, User] = {}
 
@@ -253,8 +266,11 @@ class _Writer:
         self.people()
         self.actor = actor_for(self.actor.user, workspace)  # the importer's teams may have changed
         self.objectives()
+        self.work_items()
+        self.dependencies()
+        self.contributions()
+        self.capacity()
         self.report.workspace_name = Workspace.objects.get(pk=workspace.pk).name
-        self.report.skipped = list(self.plan.skipped)
         return self.report
 
     # --- workspace ---
@@ -511,6 +527,112 @@ class _Writer:
             tally.created += 1
         self.step("check_ins")
 
+    # --- the roadmap: work items, dependencies, contributions, capacity ---
+
+    def work_items(self) -> None:
+        tally = self.report.tallies["work"]
+        by_key = {w.key: w for w in WorkItem.objects.restrict(self.actor)}
+        for spec in self.plan.work:  # tree order: a parent is written before its children
+            wanted: dict[str, Any] = dict(
+                title=spec.title, description=spec.description, kind=spec.kind, team=self.team_ids[spec.team],
+                owner=self.member_id(spec.owner), parent=by_key[spec.parent].pk if spec.parent else None,
+                start=spec.start, end=spec.end, status=spec.status, estimate_days=spec.estimate_days,
+                effort_done_days=spec.effort_done_days,
+            )  # fmt: skip
+            current = by_key.get(spec.key)
+            with _at(spec.path):
+                if current is None:
+                    by_key[spec.key] = roadmap_actions.create_work_item(self.actor, key=spec.key, **wanted)
+                    tally.created += 1
+                else:
+                    changes = {k: v for k, v in wanted.items() if getattr(current, _column(k)) != v}
+                    if changes:
+                        by_key[spec.key] = roadmap_actions.update_work_item(self.actor, current.pk, **changes)
+                        tally.updated += 1
+                    else:
+                        tally.unchanged += 1
+            self.step("work")
+        self.work_ids = {key: w.pk for key, w in by_key.items()}
+
+    def dependencies(self) -> None:
+        tally = self.report.tallies["dependencies"]
+        current = {(d.predecessor_id, d.successor_id): d for d in Dependency.objects.restrict(self.actor)}
+        for item, spec in self.plan.dependencies:
+            pair = (self.work_ids[spec.predecessor], self.work_ids[item.key])
+            found = current.get(pair)
+            with _at(spec.path):
+                if found is not None and (found.kind, found.lag_days) == (spec.kind, spec.lag_days):
+                    tally.unchanged += 1
+                else:
+                    if found is not None:  # there is no editing a dependency: replace it
+                        roadmap_actions.remove_dependency(self.actor, found.pk)
+                    roadmap_actions.add_dependency(
+                        self.actor,
+                        predecessor=pair[0],
+                        successor=pair[1],
+                        kind=spec.kind,
+                        lag_days=spec.lag_days,
+                    )
+                    if found is None:
+                        tally.created += 1
+                    else:
+                        tally.updated += 1
+            self.step("dependencies")
+
+    def contributions(self) -> None:
+        tally = self.report.tallies["contributions"]
+        key_results = dict(KeyResult.objects.restrict(self.actor).values_list("key", "pk"))
+        objectives = dict(Objective.objects.restrict(self.actor).values_list("key", "pk"))
+        current: dict[tuple[int, str, int], float] = {}
+        for item_id, kr_id, objective_id, weight in Contribution.objects.restrict(self.actor).values_list(
+            "work_item_id", "key_result_id", "objective_id", "weight"
+        ):
+            if kr_id is not None:
+                current[(item_id, "key_result", kr_id)] = weight
+            else:
+                current[(item_id, "objective", objective_id)] = weight
+        for item, spec in self.plan.contributions:
+            item_id = self.work_ids[item.key]
+            if spec.key_result is not None:
+                field, target_id = "key_result", key_results.get(spec.key_result)
+            else:
+                field, target_id = "objective", objectives.get(spec.objective or "")
+            pair = (item_id, field, target_id)
+            weight = current.get(pair)
+            if weight is not None and weight == spec.weight:
+                tally.unchanged += 1
+            else:
+                with _at(spec.path):
+                    if target_id is None:  # in the workspace, but hidden from the importing user
+                        raise NotFound
+                    roadmap_actions.set_contribution(
+                        self.actor, item_id, weight=spec.weight, **{field: target_id}
+                    )
+                if weight is None:
+                    tally.created += 1
+                else:
+                    tally.updated += 1
+            self.step("contributions")
+
+    def capacity(self) -> None:
+        tally = self.report.tallies["capacity"]
+        current = {(c.team_id, c.period_id): c.person_days for c in TeamCapacity.objects.restrict(self.actor)}
+        for spec in self.plan.capacity:
+            pair = (self.team_ids[spec.team], self.period_ids[spec.period])
+            person_days = current.get(pair)
+            if person_days is not None and person_days == spec.person_days:
+                tally.unchanged += 1
+            else:
+                with _at(spec.path):
+                    roadmap_actions.set_capacity(
+                        self.actor, team=pair[0], period=pair[1], person_days=spec.person_days
+                    )
+                if person_days is None:
+                    tally.created += 1
+                else:
+                    tally.updated += 1
+            self.step("capacity")
+
 
 def _column(name: str) -> str:
-    return f"{name}_id" if name in ("owner", "team", "period") else name
+    return f"{name}_id" if name in ("owner", "team", "period", "parent") else name

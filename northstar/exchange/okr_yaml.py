@@ -10,8 +10,12 @@ The format, one document per workspace::
     objectives: [{key, title, description?, team, owner?, period?, status?, visibility?, weight?, aligns_to?,
                   key_results: [{key, title, description?, kind, unit?, start?, target?, low?, high?, weight?,
                                  owner?, check_ins: [{date, value, confidence?, comment?, by?}]}]}]
-    work:       [...]                 # the roadmap: not imported yet, reported as skipped
-    capacity:   [...]                 # idem
+    work:       [{key, kind: initiative|milestone|task, title, description?, team? (default: the parent's),
+                  owner?, start?, end? | date (a milestone), status?, estimate_days?, effort_done_days?,
+                  contributes?: [{kr: KEY | objective: KEY, weight}],
+                  depends_on?: [KEY | {key, kind?: fs|ss|ff, lag_days?}],
+                  children?: [...]}]    # nested to any depth; keys unique across the file
+    capacity:   [{team, period, person_days}]
 
 Three steps, each in its own module:
 
@@ -23,8 +27,8 @@ Three steps, each in its own module:
 
 Export omits default values (status active, visibility workspace, weight 1, a period kind that follows from its
 dates, a check-in's author when it is the key result's owner…), so exporting an imported file gives the same data
-back. The `work` and `capacity` sections are not carried through an import/export cycle yet: the roadmap will
-import and export them.
+back — the roadmap included (planned status, zero effort done, a child's team when it is its parent's, a
+finish-to-start dependency without lag written as the bare key).
 
 JSON documents have the same shape (dates as ISO 8601 strings); `parse_text` reads both.
 """

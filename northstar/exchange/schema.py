@@ -21,19 +21,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from northstar.core.graph import find_cycle
 from northstar.exchange.okr_yaml import FORMAT_VERSION
 from northstar.okrs.models import KRKind, ObjectiveStatus, PeriodKind, Visibility
 from northstar.okrs.validation import check_confidence, check_key_result_definition
+from northstar.roadmap.models import DependencyKind, WorkItemKind, WorkItemStatus
 from northstar.workspaces.errors import FieldError, ValidationFailed
 from northstar.workspaces.models import Role
 
 KEY_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+\Z")  # Django's slug: what the key columns accept
 SECTIONS = ("northstar", "workspace", "periods", "teams", "people", "objectives", "work", "capacity")
-# Sections the format defines but this version does not import: reported as skipped, never silently dropped.
-SKIPPED_SECTIONS = ("work", "capacity")
 
 WORKSPACE_KEYS = ("name", "language", "check_in_cadence_days", "rollup_includes_aligned")
 PERIOD_KEYS = ("key", "name", "start", "end", "parent", "kind", "closed")
@@ -47,6 +45,16 @@ KEY_RESULT_KEYS = (
     "key", "title", "description", "kind", "unit", "start", "target", "low", "high", "weight", "owner", "check_ins",
 )  # fmt: skip
 CHECK_IN_KEYS = ("date", "value", "confidence", "comment", "by")
+WORK_ITEM_KEYS = (
+    "key", "kind", "title", "description", "team", "owner", "start", "end", "date", "status", "estimate_days",
+    "effort_done_days", "contributes", "depends_on", "children",
+)  # fmt: skip
+CONTRIBUTION_KEYS = ("kr", "objective", "weight")
+DEPENDENCY_KEYS = ("key", "kind", "lag_days")
+CAPACITY_KEYS = ("team", "period", "person_days")
+MAX_PERSON_DAYS = 100_000  # an item's estimate and effort (roadmap.actions checks the same)
+MAX_CAPACITY_DAYS = 1_000_000
+MAX_LAG_DAYS = 3650
 
 DEFAULT_ROLE = Role.VIEWER  # least privilege when a file leaves the role out
 NOON = dt.time(12, 0)
@@ -135,18 +143,51 @@ class ObjectiveSpec:
     key_results: list[KeyResultSpec] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class SkippedSection:
-    section: str
-    count: int
+@dataclass
+class ContributionSpec:
+    path: str
+    key_result: str | None  # exactly one of key_result and objective
+    objective: str | None
+    weight: float
 
     @property
-    def message(self) -> str:
-        return ngettext(
-            "%(section)s: %(count)d item skipped — the roadmap arrives in a later version",
-            "%(section)s: %(count)d items skipped — the roadmap arrives in a later version",
-            self.count,
-        ) % {"section": self.section, "count": self.count}
+    def target(self) -> tuple[str, str]:
+        return ("kr", self.key_result) if self.key_result is not None else ("objective", self.objective or "")
+
+
+@dataclass
+class DependencySpec:
+    path: str
+    predecessor: str  # the work item this one depends on
+    kind: str
+    lag_days: int
+
+
+@dataclass
+class WorkItemSpec:
+    path: str
+    key: str
+    kind: str
+    title: str
+    description: str
+    team: str  # the parent's team when the file leaves it out
+    owner: str | None
+    parent: str | None
+    start: dt.date | None
+    end: dt.date | None
+    status: str
+    estimate_days: float | None
+    effort_done_days: float
+    contributes: list[ContributionSpec] = field(default_factory=list)
+    depends_on: list[DependencySpec] = field(default_factory=list)
+
+
+@dataclass
+class CapacitySpec:
+    path: str
+    team: str
+    period: str
+    person_days: float
 
 
 @dataclass
@@ -158,7 +199,8 @@ class Plan:
     teams: list[TeamSpec]
     people: list[PersonSpec]
     objectives: list[ObjectiveSpec]
-    skipped: list[SkippedSection]
+    work: list[WorkItemSpec] = field(default_factory=list)  # tree order: each item after its parent
+    capacity: list[CapacitySpec] = field(default_factory=list)
 
     @property
     def key_results(self) -> list[KeyResultSpec]:
@@ -167,6 +209,14 @@ class Plan:
     @property
     def check_ins(self) -> list[CheckInSpec]:
         return [c for kr in self.key_results for c in kr.check_ins]
+
+    @property
+    def dependencies(self) -> list[tuple[WorkItemSpec, DependencySpec]]:
+        return [(w, d) for w in self.work for d in w.depends_on]
+
+    @property
+    def contributions(self) -> list[tuple[WorkItemSpec, ContributionSpec]]:
+        return [(w, c) for w in self.work for c in w.contributes]
 
     def first_owner(self) -> PersonSpec | None:
         return next((p for p in self.people if p.role == Role.OWNER), None)
@@ -182,6 +232,8 @@ class Existing:
     key_results: Mapping[str, str] = field(default_factory=dict)  # key result key -> its objective's key
     members: frozenset[str] = frozenset()  # emails
     alignments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # objective key -> parent keys
+    work_items: frozenset[str] = frozenset()
+    dependencies: tuple[tuple[str, str], ...] = ()  # (predecessor key, successor key)
 
 
 # --- small checks -----------------------------------------------------------------------------------------------
@@ -443,11 +495,8 @@ class _DocumentChecker(_Checker):
         teams = self.teams(self.items(doc.get("teams"), "teams"))
         people = self.people(self.items(doc.get("people"), "people"), teams)
         objectives = self.objectives(self.items(doc.get("objectives"), "objectives"), periods, teams, people)
-        skipped = [
-            SkippedSection(name, len(self.items(doc.get(name), name)))
-            for name in SKIPPED_SECTIONS
-            if name in doc
-        ]
+        work = self.work(self.items(doc.get("work"), "work"), teams, people, objectives)
+        capacity = self.capacity(self.items(doc.get("capacity"), "capacity"), periods, teams)
         if self.errors:
             raise ValidationFailed(self.errors)
         return Plan(
@@ -456,7 +505,8 @@ class _DocumentChecker(_Checker):
             teams=_ordered(teams, {t.key: [t.parent] for t in teams if t.parent}),
             people=people,
             objectives=_ordered(objectives, {o.key: o.aligns_to for o in objectives}),
-            skipped=skipped,
+            work=work,
+            capacity=capacity,
         )
 
     def workspace(self, value: Any) -> WorkspaceSpec:
@@ -753,6 +803,227 @@ class _DocumentChecker(_Checker):
         if at is None or value is None:
             return None
         return CheckInSpec(path=path, at=at, value=value, confidence=confidence, comment=comment, by=by)
+
+    # --- the roadmap ---
+
+    def work(
+        self,
+        items: list[Any],
+        teams: list[TeamSpec],
+        people: list[PersonSpec],
+        objectives: list[ObjectiveSpec],
+    ) -> list[WorkItemSpec]:
+        """Work items, nested to any depth under `children`, flattened in tree order (each after its parent)."""
+        context = _WorkContext(
+            team_keys={t.key for t in teams},
+            emails={p.email for p in people},
+            key_results={kr.key for o in objectives for kr in o.key_results},
+            objectives={o.key for o in objectives},
+        )
+        for i, item in enumerate(items):
+            self.work_item(item, join("work", i), None, context)
+        self.check_dependencies(context.specs)
+        return context.specs
+
+    def work_item(self, item: Any, path: str, parent: WorkItemSpec | None, context: _WorkContext) -> None:
+        data = self.mapping(item, path, WORK_ITEM_KEYS, ("key", "kind", "title"))
+        if data is None:
+            return
+        key = self.key(data, "key", path, max_length=80)
+        self.unique(context.seen, key, join(path, "key"), "work item")
+        kind = self.choice(data, "kind", path, WorkItemKind.values, str(WorkItemKind.TASK))
+        if parent is not None and kind == WorkItemKind.INITIATIVE and data.get("kind") is not None:
+            self.error(
+                join(path, "kind"),
+                _("An initiative is the top of its tree; it cannot be part of another item."),
+            )
+        if data.get("team") is not None:
+            team = self.team_ref(data.get("team"), join(path, "team"), context.team_keys) or ""
+        elif parent is not None:
+            team = parent.team  # inherited
+        else:
+            team = ""
+            self.error(join(path, "team"), _("This value is required (a top-level item has no parent team)."))
+        start, end = self.work_dates(data, path, kind)
+        spec = WorkItemSpec(
+            path=path,
+            key=key,
+            kind=kind,
+            title=self.text(data, "title", path, max_length=300, required=True),
+            description=self.text(data, "description", path, max_length=20000),
+            team=team,
+            owner=self.person_ref(data.get("owner"), join(path, "owner"), context.emails),
+            parent=parent.key if parent is not None else None,
+            start=start,
+            end=end,
+            status=self.choice(data, "status", path, WorkItemStatus.values, str(WorkItemStatus.PLANNED)),
+            estimate_days=self.number(data, "estimate_days", path, low=0, high=MAX_PERSON_DAYS),
+            effort_done_days=self.number(data, "effort_done_days", path, low=0, high=MAX_PERSON_DAYS) or 0,
+        )
+        targets: dict[tuple[str, str], str] = {}
+        for j, value in enumerate(self.items(data.get("contributes"), join(path, "contributes"))):
+            contribution = self.contribution(value, join(join(path, "contributes"), j), context)
+            if contribution is None:
+                continue
+            if contribution.target in targets:
+                self.error(
+                    contribution.path,
+                    _("This is already listed as %(other)s.") % {"other": targets[contribution.target]},
+                )
+                continue
+            targets[contribution.target] = contribution.path
+            spec.contributes.append(contribution)
+        predecessors: dict[str, str] = {}
+        for j, value in enumerate(self.items(data.get("depends_on"), join(path, "depends_on"))):
+            dependency = self.dependency(value, join(join(path, "depends_on"), j))
+            if dependency is None:
+                continue
+            if dependency.predecessor in predecessors:
+                self.error(
+                    dependency.path,
+                    _("This is already listed as %(other)s.")
+                    % {"other": predecessors[dependency.predecessor]},
+                )
+                continue
+            predecessors[dependency.predecessor] = dependency.path
+            spec.depends_on.append(dependency)
+        context.specs.append(spec)
+        children = self.items(data.get("children"), join(path, "children"))
+        if children and kind == WorkItemKind.MILESTONE:
+            self.error(join(path, "children"), _("A milestone cannot contain other items."))
+        for j, child in enumerate(children):
+            self.work_item(child, join(join(path, "children"), j), spec, context)
+
+    def work_dates(self, data: dict[str, Any], path: str, kind: str) -> tuple[dt.date | None, dt.date | None]:
+        """A milestone has one `date` (stored as start == end); other items have `start` and `end`, or neither."""
+        if kind == WorkItemKind.MILESTONE:
+            for name in ("start", "end"):
+                if data.get(name) is not None:
+                    self.error(join(path, name), _("A milestone has one date: write date: instead."))
+            day = self.date(data, "date", path)
+            return day, day
+        if data.get("date") is not None:
+            self.error(join(path, "date"), _("Only a milestone has a single date; give start and end."))
+        start, end = self.date(data, "start", path), self.date(data, "end", path)
+        if (data.get("start") is None) != (data.get("end") is None):
+            missing = "end" if data.get("end") is None else "start"
+            self.error(join(path, missing), _("Give both dates, or neither."))
+        if start and end and end < start:
+            self.error(join(path, "end"), _("The end must be on or after the start."))
+        return start, end
+
+    def contribution(self, value: Any, path: str, context: _WorkContext) -> ContributionSpec | None:
+        data = self.mapping(value, path, CONTRIBUTION_KEYS, ("weight",))
+        if data is None:
+            return None
+        if (data.get("kr") is None) == (data.get("objective") is None):
+            self.error(path, _("Name one key result (kr: KEY) or one objective (objective: KEY)."))
+            return None
+        errors_before = len(self.errors)
+        kr = self.reference(data.get("kr"), join(path, "kr"))
+        objective = self.reference(data.get("objective"), join(path, "objective"))
+        if kr is not None and kr not in context.key_results and kr not in self.existing.key_results:
+            self.error(join(path, "kr"), _("There is no key result with the key “%(key)s”.") % {"key": kr})
+        if (
+            objective is not None
+            and objective not in context.objectives
+            and objective not in self.existing.objectives
+        ):
+            self.error(
+                join(path, "objective"),
+                _("There is no objective with the key “%(key)s”.") % {"key": objective},
+            )
+        weight = self.number(data, "weight", path, low=0, high=1000)
+        if weight is None or len(self.errors) != errors_before:
+            return None
+        return ContributionSpec(path=path, key_result=kr, objective=objective, weight=weight)
+
+    def dependency(self, value: Any, path: str) -> DependencySpec | None:
+        if not isinstance(value, dict):
+            key = self.reference(value, path)
+            return DependencySpec(path, key, str(DependencyKind.FINISH_TO_START), 0) if key else None
+        data = self.mapping(value, path, DEPENDENCY_KEYS, ("key",))
+        if data is None:
+            return None
+        key = self.reference(data.get("key"), join(path, "key"))
+        kind = self.choice(data, "kind", path, DependencyKind.values, str(DependencyKind.FINISH_TO_START))
+        lag = self.number(data, "lag_days", path, low=-MAX_LAG_DAYS, high=MAX_LAG_DAYS)
+        if lag is not None and not float(lag).is_integer():
+            self.error(join(path, "lag_days"), _("Expected a whole number of days."))
+        if key is None:
+            return None
+        return DependencySpec(path=path, predecessor=key, kind=kind, lag_days=int(lag or 0))
+
+    def check_dependencies(self, specs: list[WorkItemSpec]) -> None:
+        """Every predecessor exists (in the file, or in the workspace when updating), and the dependencies of the
+        file together with those the workspace has form no loop; a loop is reported with its path, once."""
+        keys = {s.key for s in specs if s.key}
+        edges: dict[str, list[str]] = {}
+        for predecessor, successor in self.existing.dependencies:
+            edges.setdefault(predecessor, []).append(successor)
+        for spec in specs:
+            for d in spec.depends_on:
+                if d.predecessor not in keys and d.predecessor not in self.existing.work_items:
+                    self.error(
+                        d.path, _("There is no work item with the key “%(key)s”.") % {"key": d.predecessor}
+                    )
+                    continue
+                if d.predecessor == spec.key:
+                    self.error(d.path, _("A work item cannot depend on itself."))
+                    continue
+                if spec.key in edges.get(d.predecessor, ()):
+                    continue  # the workspace has this dependency already
+                cycle = find_cycle(edges, (d.predecessor, spec.key))
+                if cycle is not None:
+                    self.error(
+                        d.path,
+                        _("These dependencies form a loop: %(path)s (each comes before the next).")
+                        % {"path": " → ".join(cycle)},
+                    )
+                    continue
+                edges.setdefault(d.predecessor, []).append(spec.key)
+
+    def capacity(
+        self, items: list[Any], periods: list[PeriodSpec], teams: list[TeamSpec]
+    ) -> list[CapacitySpec]:
+        specs: list[CapacitySpec] = []
+        seen: dict[tuple[str, str], str] = {}
+        team_keys, period_keys = {t.key for t in teams}, {p.key for p in periods}
+        for i, item in enumerate(items):
+            path = join("capacity", i)
+            data = self.mapping(item, path, CAPACITY_KEYS, CAPACITY_KEYS)
+            if data is None:
+                continue
+            errors_before = len(self.errors)
+            team = self.team_ref(data.get("team"), join(path, "team"), team_keys)
+            period = self.reference(data.get("period"), join(path, "period"))
+            if period is not None and period not in period_keys and period not in self.existing.periods:
+                self.error(
+                    join(path, "period"), _("There is no period with the key “%(key)s”.") % {"key": period}
+                )
+            person_days = self.number(data, "person_days", path, low=0, high=MAX_CAPACITY_DAYS)
+            if team is None or period is None or person_days is None or len(self.errors) != errors_before:
+                continue
+            if (team, period) in seen:
+                self.error(
+                    path,
+                    _("The capacity of %(team)s in %(period)s is already given at %(other)s.")
+                    % {"team": team, "period": period, "other": seen[(team, period)]},
+                )
+                continue
+            seen[(team, period)] = path
+            specs.append(CapacitySpec(path=path, team=team, period=period, person_days=person_days))
+        return specs
+
+
+@dataclass
+class _WorkContext:
+    team_keys: set[str]
+    emails: set[str]
+    key_results: set[str]
+    objectives: set[str]
+    specs: list[WorkItemSpec] = field(default_factory=list)
+    seen: dict[str, str] = field(default_factory=dict)
 
 
 def _ordered[S: (PeriodSpec, TeamSpec, ObjectiveSpec)](

@@ -80,9 +80,11 @@ def delete_workspace(actor: Actor) -> None:
     actor.require("owner")
     workspace = Workspace.objects.select_for_update().get(pk=actor.workspace.pk)
     from northstar.okrs.models import Objective, Period
+    from northstar.roadmap.models import WorkItem
 
-    # Rows inside a workspace PROTECT each other against stray deletes (a team with objectives, a parent period);
-    # remove those links first so that the cascade from the workspace can take every row at once.
+    # Rows inside a workspace PROTECT each other against stray deletes (a team with objectives or work, a parent
+    # period); remove those links first so that the cascade from the workspace can take every row at once.
+    WorkItem.objects.filter(workspace=workspace).delete()
     Objective.objects.filter(workspace=workspace).delete()
     Period.objects.filter(workspace=workspace).update(parent=None)
     Team.objects.filter(workspace=workspace).update(parent=None)

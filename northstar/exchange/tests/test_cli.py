@@ -47,11 +47,15 @@ def test_every_command_has_help(run, command):
     assert "Usage" in result.output
 
 
-def test_import_prints_the_counts_and_the_skipped_sections(run):
+def test_import_prints_the_counts_of_every_section_the_roadmap_included(run):
     result = run("import", str(FINVEST))
     assert result.exit_code == 0, result.output
     assert "Objectives" in result.output
-    assert "work: 6 items skipped — the roadmap arrives in a later version" in result.output
+    rows = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.count("│") > 2}
+    assert rows["Work items"].split("│")[2].strip() == "12"
+    assert rows["Capacity"].split("│")[2].strip() == "3"
+    assert "skipped" not in result.output
+    assert "later version" not in result.output
     assert Objective.objects.count() == 3
 
 

@@ -14,6 +14,7 @@ from northstar.exchange.demo import (
 )
 from northstar.exchange.schema import infer_period_kind
 from northstar.okrs.models import CheckIn, Objective, Period
+from northstar.roadmap.models import Contribution, Dependency, TeamCapacity, WorkItem
 from northstar.workspaces.models import User, Workspace
 
 # A fixed "today" before the real clock, so that shifted check-ins are never in the future.
@@ -63,6 +64,21 @@ def test_the_demo_loads_finvest_shifted_to_today():
 
 
 @pytest.mark.django_db
+def test_the_demo_loads_the_roadmap_with_its_dates_shifted_too(finvest_raw):
+    load_demo(today=TODAY)
+    workspace = Workspace.objects.get(slug=DEMO_SLUG)
+    delta = dt.timedelta(days=DAYS)
+    checkout = WorkItem.objects.get(workspace=workspace, key="offer-checkout")
+    assert (checkout.start, checkout.end) == (dt.date(2026, 11, 23) + delta, dt.date(2026, 12, 18) + delta)
+    probes = WorkItem.objects.get(workspace=workspace, key="probes-live")
+    assert probes.start == probes.end == dt.date(2027, 1, 20) + delta
+    assert WorkItem.objects.filter(workspace=workspace).count() == 12
+    assert Dependency.objects.filter(workspace=workspace).count() == 4
+    assert Contribution.objects.filter(workspace=workspace).count() == 7
+    assert TeamCapacity.objects.filter(workspace=workspace).count() == len(finvest_raw["capacity"])
+
+
+@pytest.mark.django_db
 def test_the_demo_can_keep_the_file_dates():
     load_demo(today=TODAY, shift=False)
     assert Period.objects.get(key="FY27").start == dt.date(2026, 7, 1)
@@ -97,3 +113,5 @@ def test_reset_deletes_the_demo_and_loads_it_afresh():
     assert Objective.objects.count() == 3
     assert Period.objects.get(key="FY27").start == dt.date(2026, 7, 1)
     assert User.objects.filter(email__endswith="@finvest.example").count() == 5
+    assert WorkItem.objects.filter(workspace=workspace).count() == 12  # the roadmap was reloaded, not doubled
+    assert WorkItem.objects.get(key="probes-live").start == dt.date(2027, 1, 20)
