@@ -570,6 +570,35 @@ def bench_schedule(
     out().print(table)
 
 
+@bench_app.command("timeline")
+def bench_timeline(
+    items: Annotated[
+        int, typer.Option(help=gettext_lazy("How many work items on the large roadmap."))
+    ] = 10_000,
+    baseline: Annotated[
+        int, typer.Option(help=gettext_lazy("How many on the small one (the baseline)."))
+    ] = 100,
+) -> None:
+    """Time to first render of the roadmap timeline in headless Chromium, large against small, in a throw-away
+    database served on a free loopback port."""
+    from rich.table import Table
+
+    from northstar.roadmap.bench_timeline import run
+
+    with user_errors():
+        try:
+            result = run(large=items, small=baseline)
+        except RuntimeError as exc:
+            raise UserError(str(exc)) from exc
+    table = Table(title=_("Timeline: time to first render in headless Chromium (best of 3)"))
+    table.add_column(_("work items"), justify="right")
+    table.add_column(_("milliseconds"), justify="right")
+    table.add_column(_("ratio"), justify="right")
+    table.add_row(f"{baseline:,}", f"{result['small_ms']:.0f}", "1.00")
+    table.add_row(f"{items:,}", f"{result['large_ms']:.0f}", f"{result['ratio']:.2f}")
+    out().print(table)
+
+
 def main() -> None:
     setup_django()
     app(prog_name="northstar")
