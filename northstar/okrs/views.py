@@ -6,7 +6,6 @@ HTMX requests get the fragment (a template partial), normal requests the page, f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +24,7 @@ from northstar.workspaces import audit
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, CHECK_IN, Actor, access
-from northstar.workspaces.web import dry_run, today, workspace_view
+from northstar.workspaces.web import saved, submit_form, today, workspace_view
 
 STATUS_CHOICES = ["on_track", "at_risk", "off_track", "done", "no_data"]
 
@@ -129,68 +128,18 @@ def _objective_values(form: ObjectiveForm) -> dict[str, Any]:
     return data
 
 
-def _form_response(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    if request.htmx:
-        return render(request, f"{template}#form", context, status=status)
-    return render(request, template, context, status=status)
-
-
-def _saved(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return HttpResponseRedirect(url)
-
-
-def _submit(
-    request: HttpRequest,
-    form: Any,
-    template: str,
-    context: dict[str, Any],
-    *,
-    values: Callable[[Any], dict[str, Any]],
-    save: Callable[[dict[str, Any], int | None], Any],
-    done: Callable[[Any], HttpResponse],
-) -> HttpResponse:
-    """POST handling shared by the OKR forms. `_validate=1` (sent by HTMX as you type) runs the action's full
-    validation in a rolled-back transaction and answers the form with its errors; a real submit saves and calls
-    `done`, answers 422 with the field errors, or 409 when someone else saved first."""
-    validate_only = request.POST.get("_validate") == "1"
-    status = 200 if validate_only else 422
-    if form.is_valid():
-        try:
-            if validate_only:
-                dry_run(save, values(form), None)
-            else:
-                return done(save(values(form), form.cleaned_data.get("version")))
-        except ValidationFailed as exc:
-            form.add_action_errors(exc)
-        except StaleVersion as exc:
-            form.add_error(None, str(exc))
-            status = 409
-    if validate_only:
-        # Don't scold about fields the person has not reached yet; the real submit still does.
-        for name in [n for n in form.errors if n in form.fields and not request.POST.get(n)]:
-            del form.errors[name]
-        if request.htmx:
-            shown = [f for f in form if f.html_name in request.POST and not f.is_hidden]
-            return render(request, "includes/form_errors_oob.html", {"form": form, "fields": shown})
-    response = _form_response(request, template, {**context, "form": form}, status)
-    return reswap(response, "outerHTML") if request.htmx else response
-
-
 @workspace_view("editor")
 @require_http_methods(["GET", "POST"])
 def objective_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST":
-        return _submit(
+        return submit_form(
             request,
             _objective_form(actor, request.POST),
             "okrs/objective_form.html",
             {"creating": True},
             values=_objective_values,
             save=lambda values, _version: actions.create_objective(actor, **values),
-            done=lambda objective: _saved(
+            done=lambda objective: saved(
                 request,
                 _("Objective created. Now add its key results."),
                 reverse("key-result-create", args=[objective.pk]),
@@ -217,7 +166,7 @@ def objective_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     objective = access(Objective.objects, actor, pk, CHANGE)
     context: dict[str, Any] = {"objective": objective, "creating": False}
     if request.method == "POST":
-        return _submit(
+        return submit_form(
             request,
             _objective_form(actor, request.POST, exclude=objective.pk),
             "okrs/objective_form.html",
@@ -226,7 +175,7 @@ def objective_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             save=lambda values, version: actions.update_objective(
                 actor, objective.pk, expected_version=version, **values
             ),
-            done=lambda _saved_objective: _saved(
+            done=lambda _saved_objective: saved(
                 request, _("Objective saved."), reverse("objective", args=[objective.pk])
             ),
         )
@@ -288,14 +237,14 @@ def key_result_create(request: HttpRequest, actor: Actor, objective_pk: int) -> 
         next_url = reverse(
             "key-result-create" if request.POST.get("_another") else "objective", args=[objective.pk]
         )
-        return _submit(
+        return submit_form(
             request,
             KeyResultForm(request.POST, people=people),
             "okrs/key_result_form.html",
             context,
             values=_kr_values,
             save=lambda values, _version: actions.create_key_result(actor, objective.pk, **values),
-            done=lambda _kr: _saved(request, _("Key result added."), next_url),
+            done=lambda _kr: saved(request, _("Key result added."), next_url),
         )
     context["form"] = KeyResultForm(people=people, initial={"owner": actor.user_id})
     return render(request, "okrs/key_result_form.html", context)
@@ -347,7 +296,7 @@ def key_result_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
     people = queries.workspace_people(actor)
     context: dict[str, Any] = {"objective": kr.objective, "kr": kr, "creating": False}
     if request.method == "POST":
-        return _submit(
+        return submit_form(
             request,
             KeyResultForm(request.POST, people=people),
             "okrs/key_result_form.html",
@@ -356,7 +305,7 @@ def key_result_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
             save=lambda values, version: actions.update_key_result(
                 actor, kr.pk, expected_version=version, **values
             ),
-            done=lambda _kr: _saved(request, _("Key result saved."), reverse("key-result", args=[kr.pk])),
+            done=lambda _kr: saved(request, _("Key result saved."), reverse("key-result", args=[kr.pk])),
         )
     fields = ["title", "kind", "unit", "start", "target", "low", "high", "weight", "description"]
     initial = {f: getattr(kr, f) for f in fields} | {"owner": kr.owner_id, "version": kr.version}

@@ -135,7 +135,7 @@ def run(large: int = 10_000, small: int = 100, runs: int = 3) -> dict[str, float
         subprocess.run(
             [sys.executable, "-m", "northstar.cli", "migrate"], env=env, check=True, capture_output=True
         )
-        seed = SEED_SCRIPT.replace("\"PASSWORD\"", repr(PASSWORD))
+        seed = SEED_SCRIPT.replace('"PASSWORD"', repr(PASSWORD))
         subprocess.run([sys.executable, "-c", seed, str(small), str(large)], env=env, check=True)
         with _server(env, _free_port()) as base:
             small_ms, small_drawn = _first_render_ms(base, "small@bench.example", runs)

@@ -4,4 +4,17 @@ from northstar.roadmap import views
 
 urlpatterns = [
     path("roadmap/", views.timeline, name="roadmap"),
+    path("roadmap/timeline.json", views.timeline_json, name="roadmap-timeline-json"),
+    path("roadmap/board/", views.board, name="roadmap-board"),
+    path("roadmap/list/", views.item_list, name="roadmap-list"),
+    path("roadmap/items/new/", views.item_create, name="work-item-create"),
+    path("roadmap/items/<int:pk>/", views.item_detail, name="work-item"),
+    path("roadmap/items/<int:pk>/edit/", views.item_edit, name="work-item-edit"),
+    path("roadmap/items/<int:pk>/delete/", views.item_delete, name="work-item-delete"),
+    path("roadmap/items/<int:pk>/move/", views.item_move, name="work-item-move"),
+    path("roadmap/items/<int:pk>/push-successors/", views.push_successors, name="work-item-push"),
+    path("roadmap/items/<int:pk>/dependencies/new/", views.dependency_add, name="dependency-add"),
+    path("roadmap/dependencies/<int:pk>/delete/", views.dependency_remove, name="dependency-remove"),
+    path("roadmap/items/<int:pk>/serves/new/", views.contribution_add, name="contribution-add"),
+    path("roadmap/serves/<int:pk>/delete/", views.contribution_remove, name="contribution-remove"),
 ]

@@ -1,9 +1,731 @@
-from django.http import HttpRequest, HttpResponse
+"""Roadmap pages: timeline, board, list, the work item page and its forms. Thin views over roadmap.queries (reads)
+and roadmap.actions (writes); HTMX requests get the fragment (a template partial), normal requests the page.
 
-from northstar.workspaces.permissions import Actor
-from northstar.workspaces.web import workspace_view
+`timeline_json` answers the same shape as the REST API's `GET /api/v1/timeline`, so the page does not depend on
+the API; `item_move` takes the API's `PATCH /api/v1/work-items/{id}` body ({"version", "start", "end"}) and answers
+like it (200 / 409 with current_version / 422 with errors), so the timeline script can use either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from northstar.core.output import Link
+from northstar.core.schedule import Dep, DepKind, Item, Shift, propagate_delay
+from northstar.okrs import queries as okr_queries
+from northstar.okrs.models import KeyResult
+from northstar.roadmap import actions
+from northstar.roadmap.forms import ContributionForm, DependencyForm, WorkItemForm
+from northstar.roadmap.models import (
+    Contribution,
+    Dependency,
+    WorkItem,
+    WorkItemKind,
+    WorkItemStatus,
+)
+from northstar.roadmap.queries import LANE_MODES, ItemView, Roadmap, load_roadmap, milestone_counts
+from northstar.workspaces import audit
+from northstar.workspaces.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from northstar.workspaces.models import Team
+from northstar.workspaces.permissions import CHANGE, VIEW, Actor, access
+from northstar.workspaces.web import saved, submit_form, today, workspace_view
+
+LANE_LABELS = {
+    "objective": gettext_lazy("Objective"),
+    "team": gettext_lazy("Team"),
+    "key_result": gettext_lazy("Key result"),
+    "owner": gettext_lazy("Owner"),
+    "none": gettext_lazy("No lanes"),
+}
+NEXT_WINDOW = dt.timedelta(weeks=6)
+CLOSED = (WorkItemStatus.DONE, WorkItemStatus.CANCELLED)
+SORTS = ("title", "lane", "team", "start", "end", "status")
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _lane_mode(request: HttpRequest) -> str:
+    value = request.GET.get("lanes") or "objective"
+    return value if value in LANE_MODES else "objective"
+
+
+def _lane_switch(request: HttpRequest, mode: str) -> list[dict[str, Any]]:
+    return [
+        {"mode": m, "label": LANE_LABELS[m], "current": m == mode, "query": f"?lanes={m}"} for m in LANE_MODES
+    ]
+
+
+# --- shapes shared by the pages --------------------------------------------------------------------------------
+
+
+@dataclass
+class Served:
+    """A key result (or whole objective) an item serves, with its current outcome progress."""
+
+    kind: str  # "kr" | "objective"
+    pk: int
+    title: str
+    objective_title: str
+    weight: float
+    inherited: bool
+    progress: float
+    status: Any
+    url: str
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+@dataclass
+class Output:
+    """An item's output progress: effort share, plus milestones reached for initiatives."""
+
+    share: float | None
+    milestones: list[bool]  # one per milestone: reached?
+    caption: str
+
+    @property
+    def percent(self) -> int:
+        return round((self.share or 0) * 100)
+
+
+def _output(view: ItemView) -> Output:
+    item = view.item
+    if view.output is not None:
+        o = view.output
+        marks = [True] * o.milestones_reached + [False] * (o.milestones_total - o.milestones_reached)
+        if o.effort_planned:
+            caption = _("%(done)s of %(planned)s person-days") % {
+                "done": f"{o.effort_done:g}",
+                "planned": f"{o.effort_planned:g}",
+            }
+        else:
+            caption = _("%(done)d of %(total)d tasks done") % {"done": o.tasks_done, "total": o.tasks_total}
+        if o.milestones_total:
+            caption += " · " + _("%(reached)d of %(total)d milestones") % {
+                "reached": o.milestones_reached,
+                "total": o.milestones_total,
+            }
+        return Output(o.share if (o.tasks_total or o.effort_planned) else None, marks, caption)
+    if item.status == WorkItemStatus.CANCELLED:
+        return Output(None, [], _("Cancelled"))
+    if item.kind == WorkItemKind.MILESTONE:
+        reached = item.status == WorkItemStatus.DONE
+        return Output(None, [reached], _("Reached") if reached else _("Not reached yet"))
+    if item.status == WorkItemStatus.DONE:
+        return Output(1.0, [], _("Done"))
+    if item.estimate_days:
+        share = min(1.0, (item.effort_done_days or 0) / item.estimate_days)
+        caption = _("%(done)s of %(planned)s person-days") % {
+            "done": f"{item.effort_done_days or 0:g}",
+            "planned": f"{item.estimate_days:g}",
+        }
+        return Output(share, [], caption)
+    return Output(0.0, [], _("No estimate"))
+
+
+class Outcomes:
+    """Outcome progress of every key result (and directly linked objective) the roadmap's items serve; a fixed
+    number of queries whatever the number of items."""
+
+    def __init__(self, actor: Actor, rm: Roadmap, now: dt.date) -> None:
+        cadence = actor.workspace.check_in_cadence_days
+        counts = milestone_counts(actor, [pk for pk, kr in rm.key_results.items() if kr.kind == "milestone"])
+        self.rm = rm
+        self.krs = {
+            pk: okr_queries.key_result_view(
+                kr,
+                rm.objectives[kr.objective_id].period if kr.objective_id in rm.objectives else None,
+                now,
+                cadence,
+                counts.get(pk, (0, 0)),
+            )
+            for pk, kr in rm.key_results.items()
+        }
+        direct = {link.target[1] for v in rm.items for link in v.links if link.target[0] == "objective"}
+        wanted = [rm.objectives[pk] for pk in sorted(direct) if pk in rm.objectives]
+        self.objectives = {o.objective.pk: o for o in okr_queries.objective_views(actor, wanted, today=now)}
+
+    def served(self, view: ItemView) -> list[Served]:
+        out = []
+        for link in sorted(view.links, key=lambda link: -link.weight):
+            entry = self._one(link, view.inherited)
+            if entry is not None:
+                out.append(entry)
+        return out
+
+    def _one(self, link: Link, inherited: bool) -> Served | None:
+        kind, pk = link.target
+        if kind == "kr":
+            k = self.krs.get(pk)
+            if k is None:
+                return None
+            objective = self.rm.objectives.get(k.kr.objective_id)
+            return Served(
+                "kr", pk, k.kr.title, objective.title if objective else "", link.weight, inherited,
+                k.progress.value, k.status, reverse("key-result", args=[pk]),
+            )  # fmt: skip
+        o = self.objectives.get(pk)
+        if o is None:
+            return None
+        return Served(
+            "objective", pk, o.objective.title, o.objective.title, link.weight, inherited, o.rollup.progress,
+            o.status, reverse("objective", args=[pk]),
+        )  # fmt: skip
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def timeline_data(rm: Roadmap, now: dt.date) -> dict[str, Any]:
+    """The timeline as JSON, in the shape of the API's `GET /api/v1/timeline`."""
+    return {
+        "lanes": [{"id": lane.id, "label": lane.label, "unlinked": lane.unlinked} for lane in rm.lanes],
+        "items": [
+            {
+                "id": v.item.pk,
+                "lane": v.lane,
+                "title": v.item.title,
+                "kind": v.item.kind,
+                "start": _iso(v.item.start),
+                "end": _iso(v.item.end),
+                "status": v.item.status,
+                "version": v.item.version,
+                "can_change": v.can_change,
+                "critical": v.critical,
+                "conflicts": [
+                    {"kind": c.kind, "message": c.message, "other": c.other_id} for c in v.conflicts
+                ],
+                "also_serves": v.also_serves,
+            }
+            for v in rm.items
+        ],
+        "dependencies": [
+            {
+                "id": d.pk,
+                "from": d.predecessor_id,
+                "to": d.successor_id,
+                "kind": d.kind,
+                "lag_days": d.lag_days,
+            }
+            for d in rm.dependencies
+        ],
+        "periods": [
+            {"id": p.pk, "name": p.name, "start": _iso(p.start), "end": _iso(p.end)} for p in rm.periods
+        ],
+        "today": now.isoformat(),
+    }
+
+
+def _lane_labels(rm: Roadmap) -> dict[str, str]:
+    return {lane.id: lane.label for lane in rm.lanes}
+
+
+def _nav(request: HttpRequest, actor: Actor, current: str) -> dict[str, Any]:
+    return {"roadmap_tab": current, "can_create": actor.can_edit}
+
+
+# --- timeline ---------------------------------------------------------------------------------------------------
 
 
 @workspace_view()
-def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:  # replaced by the roadmap pages
-    return HttpResponse("roadmap")
+@require_GET
+def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
+    now = today()
+    mode = _lane_mode(request)
+    rm = load_roadmap(actor, today=now, lane_by=mode)
+    labels = _lane_labels(rm)
+    rows = sorted(
+        rm.items,
+        key=lambda v: ([lane.id for lane in rm.lanes].index(v.lane), v.item.start or dt.date.max, v.item.pk),
+    )
+    context = {
+        **_nav(request, actor, "timeline"),
+        "rm": rm,
+        "rows": [(v, labels.get(v.lane, "")) for v in rows],
+        "conflicts": [(c, rm.by_id[c.item_id].item) for c in rm.conflicts],
+        "data": timeline_data(rm, now),
+        "lanes": _lane_switch(request, mode),
+        "mode": mode,
+        "undated": sum(1 for v in rm.items if v.item.start is None and v.item.end is None),
+        "today": now,
+    }
+    if request.htmx and request.htmx.target == "roadmap-details":
+        return render(request, "roadmap/timeline.html#details", context)
+    return render(request, "roadmap/timeline.html", context)
+
+
+@workspace_view()
+@require_GET
+def timeline_json(request: HttpRequest, actor: Actor) -> JsonResponse:
+    now = today()
+    rm = load_roadmap(actor, today=now, lane_by=_lane_mode(request))
+    return JsonResponse(timeline_data(rm, now))
+
+
+def _json_errors(exc: ValidationFailed) -> JsonResponse:
+    errors = [{"field": e.field, "message": str(e.message)} for e in exc.errors]
+    return JsonResponse({"detail": "; ".join(e["message"] for e in errors), "errors": errors}, status=422)
+
+
+@workspace_view()
+@require_http_methods(["PATCH", "POST"])
+def item_move(request: HttpRequest, actor: Actor, pk: int) -> JsonResponse:
+    """Change an item's dates from the timeline (drag or resize). Body: {"version": n, "start": "YYYY-MM-DD",
+    "end": "YYYY-MM-DD"}."""
+    try:
+        body = json.loads(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"detail": _("Send a JSON object.")}, status=400)
+    changes: dict[str, Any] = {}
+    errors = []
+    for field in ("start", "end"):
+        if field in body:
+            try:
+                changes[field] = dt.date.fromisoformat(body[field]) if body[field] else None
+            except (TypeError, ValueError):
+                errors.append({"field": field, "message": _("Enter a date as YYYY-MM-DD.")})
+    version = body.get("version")
+    if version is not None and not isinstance(version, int):
+        errors.append({"field": "version", "message": _("The version must be a whole number.")})
+    if errors:
+        return JsonResponse({"detail": errors[0]["message"], "errors": errors}, status=422)
+    try:
+        item = actions.update_work_item(actor, pk, expected_version=version, **changes)
+    except StaleVersion as exc:
+        return JsonResponse({"detail": str(exc), "current_version": exc.current_version}, status=409)
+    except ValidationFailed as exc:
+        return _json_errors(exc)
+    except NotFound:
+        return JsonResponse({"detail": _("No such work item.")}, status=404)
+    except PermissionDenied as exc:
+        return JsonResponse({"detail": str(exc) or _("You cannot change this item.")}, status=403)
+    return JsonResponse(
+        {
+            "id": item.pk,
+            "title": item.title,
+            "kind": item.kind,
+            "start": _iso(item.start),
+            "end": _iso(item.end),
+            "status": item.status,
+            "version": item.version,
+        }
+    )
+
+
+# --- board and list ---------------------------------------------------------------------------------------------
+
+
+def _column(view: ItemView, now: dt.date) -> str:
+    item = view.item
+    if item.status == WorkItemStatus.IN_PROGRESS or (item.start is not None and item.start <= now):
+        return "now"
+    if item.start is not None and item.start <= now + NEXT_WINDOW:
+        return "next"
+    return "later"
+
+
+@workspace_view()
+@require_GET
+def board(request: HttpRequest, actor: Actor) -> HttpResponse:
+    now = today()
+    rm = load_roadmap(actor, today=now)
+    labels = _lane_labels(rm)
+    show_done = request.GET.get("done") == "1"
+    columns: dict[str, list[tuple[ItemView, str]]] = {"now": [], "next": [], "later": []}
+    hidden = 0
+    for v in sorted(rm.items, key=lambda v: (v.item.start or dt.date.max, v.item.pk)):
+        if v.item.status in CLOSED and not show_done:
+            hidden += 1
+            continue
+        columns[_column(v, now)].append((v, labels.get(v.lane, "")))
+    titles = {
+        "now": _("Now"),
+        "next": _("Next"),
+        "later": _("Later"),
+    }
+    hints = {
+        "now": _("In progress, or started by today"),
+        "next": _("Starting within six weeks"),
+        "later": _("Everything after that, and undated work"),
+    }
+    context = {
+        **_nav(request, actor, "board"),
+        "columns": [(key, titles[key], hints[key], cards) for key, cards in columns.items()],
+        "show_done": show_done,
+        "hidden": hidden,
+        "today": now,
+    }
+    return render(request, "roadmap/board.html", context)
+
+
+def _served_ids(view: ItemView, rm: Roadmap) -> tuple[set[int], set[int]]:
+    krs = {link.target[1] for link in view.links if link.target[0] == "kr"}
+    objectives = {link.target[1] for link in view.links if link.target[0] == "objective"}
+    objectives |= {rm.key_results[k].objective_id for k in krs if k in rm.key_results}
+    return krs, objectives
+
+
+def _sort_key(name: str, labels: dict[str, str]) -> Any:
+    far = dt.date.max
+    return {
+        "title": lambda r: r[0].item.title.casefold(),
+        "lane": lambda r: (labels.get(r[0].lane, "").casefold(), r[0].item.start or far),
+        "team": lambda r: (r[0].item.team.name.casefold(), r[0].item.start or far),
+        "start": lambda r: (r[0].item.start or far, r[0].item.pk),
+        "end": lambda r: (r[0].item.end or far, r[0].item.pk),
+        "status": lambda r: (str(r[0].item.status), r[0].item.start or far),
+    }[name]
+
+
+@workspace_view()
+@require_GET
+def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    now = today()
+    rm = load_roadmap(actor, today=now)
+    outcomes = Outcomes(actor, rm, now)
+    labels = _lane_labels(rm)
+    status = request.GET.get("status") if request.GET.get("status") in WorkItemStatus.values else None
+    filters = {
+        "team": _int_or_none(request.GET.get("team")),
+        "objective": _int_or_none(request.GET.get("objective")),
+        "key_result": _int_or_none(request.GET.get("key_result")),
+        "status": status,
+        "conflicts": request.GET.get("conflicts") == "1",
+        "unlinked": request.GET.get("unlinked") == "1",
+        "q": (request.GET.get("q") or "").strip()[:100],
+    }
+    sort = request.GET.get("sort") or "start"
+    descending = sort.startswith("-")
+    sort = sort.lstrip("-")
+    if sort not in SORTS:
+        sort, descending = "start", False
+    rows = []
+    for v in rm.items:
+        krs, objectives = _served_ids(v, rm)
+        if filters["team"] and v.item.team_id != filters["team"]:
+            continue
+        if filters["objective"] and filters["objective"] not in objectives:
+            continue
+        if filters["key_result"] and filters["key_result"] not in krs:
+            continue
+        if filters["status"] and v.item.status != filters["status"]:
+            continue
+        if filters["conflicts"] and not v.conflicts:
+            continue
+        if filters["unlinked"] and v.links:
+            continue
+        if filters["q"] and filters["q"].casefold() not in v.item.title.casefold():
+            continue
+        rows.append((v, labels.get(v.lane, ""), _output(v), outcomes.served(v)))
+    rows.sort(key=_sort_key(sort, labels), reverse=descending)
+    query = request.GET.copy()
+    query.pop("sort", None)
+    base = query.urlencode()
+    columns = []
+    for name, label in (
+        ("title", _("Item")),
+        ("lane", _("Objective")),
+        ("team", _("Team")),
+        ("start", _("Start")),
+        ("end", _("End")),
+        ("status", _("Status")),
+    ):
+        current = name == sort
+        wanted = f"-{name}" if current and not descending else name
+        columns.append(
+            {
+                "label": label,
+                "url": "?" + (f"{base}&" if base else "") + f"sort={wanted}",
+                "aria_sort": ("descending" if descending else "ascending") if current else None,
+            }
+        )
+    context = {
+        **_nav(request, actor, "list"),
+        "rows": rows,
+        "columns": columns,
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "teams": okr_queries.team_tree(list(Team.objects.restrict(actor))),
+        "objectives": sorted(rm.objectives.values(), key=lambda o: o.title.casefold()),
+        "key_results": sorted(rm.key_results.values(), key=lambda k: k.title.casefold()),
+        "status_choices": WorkItemStatus.choices,
+        "total": len(rm.items),
+        "sort": ("-" if descending else "") + sort,
+    }
+    if request.htmx and request.htmx.target == "roadmap-list":
+        return render(request, "roadmap/list.html#results", context)
+    return render(request, "roadmap/list.html", context)
+
+
+# --- the work item page -----------------------------------------------------------------------------------------
+
+
+def _core_item(w: WorkItem) -> Item:
+    return Item(id=w.pk, start=w.start, end=w.end, milestone=w.kind == WorkItemKind.MILESTONE)
+
+
+def _shifts(rm: Roadmap, item: WorkItem) -> list[Shift]:
+    """Successors that must move later to respect their dependencies on this item's current dates."""
+    if item.start is None or item.end is None:
+        return []
+    deps = [Dep(d.predecessor_id, d.successor_id, DepKind(d.kind), d.lag_days) for d in rm.dependencies]
+    return propagate_delay([_core_item(v.item) for v in rm.items], deps, {item.pk: (item.start, item.end)})
+
+
+def _key_result_choices(actor: Actor) -> list[tuple[str, list[tuple[int, str]]]]:
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for kr in (
+        KeyResult.objects.restrict(actor).select_related("objective").order_by("objective__title", "position")
+    ):
+        groups.setdefault(kr.objective.title, []).append((kr.pk, kr.title))
+    return list(groups.items())
+
+
+def _dependency_form(actor: Actor, item: WorkItem, data: Any = None) -> DependencyForm:
+    taken = set(
+        Dependency.objects.restrict(actor).filter(successor=item).values_list("predecessor_id", flat=True)
+    )
+    candidates = [
+        w for w in WorkItem.objects.restrict(actor).order_by("title") if w.pk != item.pk and w.pk not in taken
+    ]
+    return DependencyForm(
+        data, candidates=candidates, initial={"kind": "fs", "lag_days": 0}, auto_id="dep_%s"
+    )
+
+
+def _contribution_form(actor: Actor, data: Any = None) -> ContributionForm:
+    return ContributionForm(
+        data, key_results=_key_result_choices(actor), initial={"weight": 1.0}, auto_id="link_%s"
+    )
+
+
+@workspace_view()
+@require_GET
+def item_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    access(WorkItem.objects, actor, pk, VIEW)
+    now = today()
+    rm = load_roadmap(actor, today=now)
+    view = rm.by_id.get(pk)
+    if view is None:
+        raise Http404
+    item = view.item
+    outcomes = Outcomes(actor, rm, now)
+    own = list(
+        Contribution.objects.restrict(actor)
+        .filter(work_item_id=pk)
+        .select_related("key_result__objective", "objective")
+        .order_by("-weight", "pk")
+    )
+    context = {
+        **_nav(request, actor, "item"),
+        "v": view,
+        "item": item,
+        "lane": _lane_labels(rm).get(view.lane, ""),
+        "parent": rm.by_id.get(item.parent_id) if item.parent_id else None,
+        "children": [(c, _output(c)) for c in rm.items if c.item.parent_id == pk],
+        "predecessors": [d for d in rm.dependencies if d.successor_id == pk],
+        "successors": [d for d in rm.dependencies if d.predecessor_id == pk],
+        "served": outcomes.served(view),
+        "own_links": own,
+        "output": _output(view),
+        "shifts": [(s, rm.by_id[s.id].item) for s in _shifts(rm, item)],
+        "titles": {v.item.pk: v.item.title for v in rm.items},
+        "dependency_form": _dependency_form(actor, item) if view.can_change else None,
+        "contribution_form": _contribution_form(actor) if view.can_change else None,
+        "entries": audit.history(actor, "workitem", pk),
+        "today": now,
+    }
+    return render(request, "roadmap/item_detail.html", context)
+
+
+# --- work item forms --------------------------------------------------------------------------------------------
+
+
+def _item_form(
+    actor: Actor, data: Any = None, initial: dict[str, Any] | None = None, exclude: int | None = None
+):
+    parents = [
+        w
+        for w in WorkItem.objects.restrict(actor).exclude(kind=WorkItemKind.MILESTONE).order_by("title")
+        if w.pk != exclude
+    ]
+    return WorkItemForm(
+        data,
+        initial=initial,
+        teams=okr_queries.team_tree(list(Team.objects.restrict(actor))),
+        people=okr_queries.workspace_people(actor),
+        parents=parents,
+    )
+
+
+@workspace_view("editor")
+@require_http_methods(["GET", "POST"])
+def item_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    context: dict[str, Any] = {"creating": True}
+    if request.method == "POST":
+        return submit_form(
+            request,
+            _item_form(actor, request.POST),
+            "roadmap/item_form.html",
+            context,
+            values=lambda form: form.values(),
+            save=lambda values, _version: actions.create_work_item(actor, **values),
+            done=lambda item: saved(request, _("Work item created."), reverse("work-item", args=[item.pk])),
+        )
+    initial: dict[str, Any] = {"owner": actor.user_id, "status": WorkItemStatus.PLANNED}
+    team = next(iter(sorted(actor.team_ids)), None)
+    if team is not None:
+        initial["team"] = team
+    parent = _int_or_none(request.GET.get("parent"))
+    if parent is not None:
+        found = WorkItem.objects.restrict(actor).filter(pk=parent).first()
+        if found is not None:
+            initial.update(parent=found.pk, team=found.team_id, kind=WorkItemKind.TASK)
+    if request.GET.get("kind") in WorkItemKind.values:
+        initial["kind"] = request.GET["kind"]
+    context["form"] = _item_form(actor, initial=initial)
+    return render(request, "roadmap/item_form.html", context)
+
+
+@workspace_view("editor")
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    item = access(WorkItem.objects, actor, pk, CHANGE)
+    context: dict[str, Any] = {"item": item, "creating": False}
+    if request.method == "POST":
+        return submit_form(
+            request,
+            _item_form(actor, request.POST, exclude=item.pk),
+            "roadmap/item_form.html",
+            context,
+            values=lambda form: form.values(),
+            save=lambda values, version: actions.update_work_item(
+                actor, item.pk, expected_version=version, **values
+            ),
+            done=lambda _item: saved(request, _("Work item saved."), reverse("work-item", args=[item.pk])),
+        )
+    fields = ["title", "kind", "start", "end", "status", "estimate_days", "effort_done_days", "description"]
+    initial = {f: getattr(item, f) for f in fields} | {
+        "team": item.team_id,
+        "parent": item.parent_id,
+        "owner": item.owner_id,
+        "version": item.version,
+    }
+    context["form"] = _item_form(actor, initial=initial, exclude=item.pk)
+    return render(request, "roadmap/item_form.html", context)
+
+
+@workspace_view("editor")
+@require_POST
+def item_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    actions.delete_work_item(actor, pk)
+    messages.success(request, _("Work item deleted."))
+    return HttpResponseRedirect(reverse("roadmap"))
+
+
+@workspace_view("editor")
+@require_POST
+def push_successors(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Move every successor that the item's dates now collide with, keeping durations, in one transaction."""
+    item = access(WorkItem.objects, actor, pk, CHANGE)
+    rm = load_roadmap(actor, today=today())
+    shifts = _shifts(rm, item)
+    with transaction.atomic():
+        for s in shifts:
+            actions.update_work_item(actor, s.id, start=s.new_start, end=s.new_end)
+    messages.success(
+        request,
+        _("Moved %(count)d item(s) later to respect their dependencies.") % {"count": len(shifts)}
+        if shifts
+        else _("Nothing needed to move."),
+    )
+    return HttpResponseRedirect(reverse("work-item", args=[pk]))
+
+
+# --- dependencies and contributions -----------------------------------------------------------------------------
+
+
+@workspace_view("editor")
+@require_http_methods(["GET", "POST"])
+def dependency_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    item = access(WorkItem.objects, actor, pk, CHANGE)
+    context: dict[str, Any] = {"item": item}
+    if request.method == "POST":
+        return submit_form(
+            request,
+            _dependency_form(actor, item, request.POST),
+            "roadmap/dependency_form.html",
+            context,
+            values=lambda form: dict(form.cleaned_data),
+            save=lambda values, _version: actions.add_dependency(actor, successor=item.pk, **values),
+            done=lambda _dep: saved(
+                request, _("Dependency added."), reverse("work-item", args=[item.pk]) + "#dependencies"
+            ),
+        )
+    context["form"] = _dependency_form(actor, item)
+    return render(request, "roadmap/dependency_form.html", context)
+
+
+@workspace_view("editor")
+@require_POST
+def dependency_remove(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    dep = Dependency.objects.restrict(actor).filter(pk=pk).first()
+    if dep is None:
+        raise Http404
+    back = _int_or_none(request.POST.get("item"))
+    back = back if back in (dep.predecessor_id, dep.successor_id) else dep.successor_id
+    actions.remove_dependency(actor, pk)
+    return saved(request, _("Dependency removed."), reverse("work-item", args=[back]) + "#dependencies")
+
+
+@workspace_view("editor")
+@require_http_methods(["GET", "POST"])
+def contribution_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    item = access(WorkItem.objects, actor, pk, CHANGE)
+    context: dict[str, Any] = {"item": item}
+    if request.method == "POST":
+        return submit_form(
+            request,
+            _contribution_form(actor, request.POST),
+            "roadmap/contribution_form.html",
+            context,
+            values=lambda form: dict(form.cleaned_data),
+            save=lambda values, _version: actions.set_contribution(actor, item.pk, **values),
+            done=lambda _link: saved(
+                request, _("Key result linked."), reverse("work-item", args=[item.pk]) + "#serves"
+            ),
+        )
+    context["form"] = _contribution_form(actor)
+    return render(request, "roadmap/contribution_form.html", context)
+
+
+@workspace_view("editor")
+@require_POST
+def contribution_remove(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    link = Contribution.objects.restrict(actor).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    actions.remove_contribution(actor, pk)
+    return saved(request, _("Link removed."), reverse("work-item", args=[link.work_item_id]) + "#serves")

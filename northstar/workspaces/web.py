@@ -7,14 +7,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django_htmx.http import reswap
 
-from northstar.workspaces.errors import NotFound, PermissionDenied
+from northstar.workspaces.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from northstar.workspaces.middleware import request_actor
 
 View = Callable[..., HttpResponse]
@@ -69,3 +71,53 @@ def dry_run(action: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
             raise _DryRun
     except _DryRun:
         pass
+
+
+def form_response(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    if request.htmx:
+        return render(request, f"{template}#form", context, status=status)
+    return render(request, template, context, status=status)
+
+
+def saved(request: HttpRequest, message: str, url: str) -> HttpResponse:
+    messages.success(request, message)
+    return HttpResponseRedirect(url)
+
+
+def submit_form(
+    request: HttpRequest,
+    form: Any,
+    template: str,
+    context: dict[str, Any],
+    *,
+    values: Callable[[Any], dict[str, Any]],
+    save: Callable[[dict[str, Any], int | None], Any],
+    done: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """POST handling shared by the forms of the pages. `_validate=1` (sent by HTMX as you type) runs the action's full
+    validation in a rolled-back transaction and answers the form with its errors; a real submit saves and calls
+    `done`, answers 422 with the field errors, or 409 when someone else saved first."""
+    validate_only = request.POST.get("_validate") == "1"
+    status = 200 if validate_only else 422
+    if form.is_valid():
+        try:
+            if validate_only:
+                dry_run(save, values(form), None)
+            else:
+                return done(save(values(form), form.cleaned_data.get("version")))
+        except ValidationFailed as exc:
+            form.add_action_errors(exc)
+        except StaleVersion as exc:
+            form.add_error(None, str(exc))
+            status = 409
+    if validate_only:
+        # Don't scold about fields the person has not reached yet; the real submit still does.
+        for name in [n for n in form.errors if n in form.fields and not request.POST.get(n)]:
+            del form.errors[name]
+        if request.htmx:
+            shown = [f for f in form if f.html_name in request.POST and not f.is_hidden]
+            return render(request, "includes/form_errors_oob.html", {"form": form, "fields": shown})
+    response = form_response(request, template, {**context, "form": form}, status)
+    return reswap(response, "outerHTML") if request.htmx else response

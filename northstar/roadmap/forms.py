@@ -1,0 +1,115 @@
+"""Forms for the roadmap pages. They only shape input; the rules (dates, parents, cycles, weights) live in
+roadmap.actions, so the pages, the API and the CLI check exactly the same things."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from northstar.okrs.forms import ActionErrorsMixin
+from northstar.roadmap.models import DependencyKind, WorkItemKind, WorkItemStatus
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class WorkItemForm(ActionErrorsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        help_text=_("What will be delivered, e.g. “Annual plan offer at renewal”."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=WorkItemKind.choices,
+        initial=WorkItemKind.TASK,
+        help_text=_("An initiative holds milestones and tasks; a milestone has one date."),
+    )
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+    parent = forms.TypedChoiceField(label=_("Part of"), coerce=int, required=False, empty_value=None)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+    start = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    end = forms.DateField(
+        label=_("End"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The last working day. A milestone needs only this or the start."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=WorkItemStatus.choices, initial=WorkItemStatus.PLANNED
+    )
+    estimate_days = forms.FloatField(label=_("Estimate (person-days)"), required=False, min_value=0)
+    effort_done_days = forms.FloatField(label=_("Effort done (person-days)"), required=False, min_value=0)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, teams: list[Any], people: list[Any], parents: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [(t.pk, ("— " * depth) + t.name) for t, depth in teams]
+        self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
+        self.fields["parent"].choices = [("", _("Nothing (top level)"))] + [(w.pk, w.title) for w in parents]
+
+    def values(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["description"] = data.get("description") or ""
+        data["effort_done_days"] = data.get("effort_done_days") or 0
+        if data.get("kind") == WorkItemKind.MILESTONE:
+            # One date: whichever was given becomes both.
+            day = data.get("end") or data.get("start")
+            data["start"] = data["end"] = day
+        return data
+
+
+class DependencyForm(ActionErrorsMixin, forms.Form):
+    predecessor = forms.TypedChoiceField(
+        label=_("Depends on"),
+        coerce=int,
+        help_text=_("The item that must happen first."),
+        error_messages={"required": _("Choose the item this one depends on.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=DependencyKind.choices, initial=DependencyKind.FINISH_TO_START
+    )
+    lag_days = forms.IntegerField(
+        label=_("Lag (days)"),
+        initial=0,
+        min_value=-3650,
+        max_value=3650,
+        help_text=_("Days to wait after the predecessor; negative for an overlap."),
+    )
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["predecessor"].choices = [("", "—")] + [(w.pk, w.title) for w in candidates]
+
+
+class ContributionForm(ActionErrorsMixin, forms.Form):
+    key_result = forms.TypedChoiceField(
+        label=_("Key result"),
+        coerce=int,
+        error_messages={"required": _("Choose the key result this item serves.")},
+    )
+    weight = forms.FloatField(
+        label=_("Weight"),
+        initial=1.0,
+        min_value=0,
+        max_value=1000,
+        help_text=_("Its expected share of the impact on this key result."),
+    )
+
+    def __init__(
+        self, *args: Any, key_results: list[tuple[str, list[tuple[int, str]]]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key_result"].choices = [("", "—"), *key_results]

@@ -1,0 +1,366 @@
+"""The roadmap pages: timeline (and its JSON), board, list, the work item page and its forms, per persona."""
+
+import datetime as dt
+import json
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from northstar.roadmap import actions
+from northstar.roadmap.models import Contribution, Dependency, WorkItem
+from northstar.testing import PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(world):
+    """Growth's initiative serving the annual-plans KR (a task and a milestone inside it), an IT item serving the
+    IT objective's KR, and one unlinked item; the task depends on the IT item."""
+    boss = world.actor(world.owner)
+    offer = actions.create_work_item(
+        boss, title="Annual offer", kind="initiative", team=world.growth.pk,
+        start=dt.date(2026, 10, 1), end=dt.date(2027, 1, 31), estimate_days=20,
+    )  # fmt: skip
+    actions.set_contribution(boss, offer.pk, key_result=world.key_result.pk, weight=0.7)
+    checkout = actions.create_work_item(
+        boss, title="Checkout option", kind="task", parent=offer.pk,
+        start=dt.date(2026, 11, 20), end=dt.date(2026, 12, 18), estimate_days=10, effort_done_days=4,
+    )  # fmt: skip
+    launch = actions.create_work_item(
+        boss, title="Offer live", kind="milestone", parent=offer.pk, start=dt.date(2027, 1, 15)
+    )
+    billing = actions.create_work_item(
+        boss, title="Billing engine", kind="task", team=world.it.pk,
+        start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30),
+    )  # fmt: skip
+    uptime_kr = world.it_objective.key_results.get()
+    actions.set_contribution(boss, billing.pk, key_result=uptime_kr.pk)
+    dark = actions.create_work_item(
+        boss, title="Dark mode", kind="initiative", team=world.growth.pk,
+        start=dt.date(2026, 11, 1), end=dt.date(2026, 12, 20),
+    )  # fmt: skip
+    dep = actions.add_dependency(boss, predecessor=billing.pk, successor=checkout.pk)
+    return SimpleNamespace(
+        offer=offer,
+        checkout=checkout,
+        launch=launch,
+        billing=billing,
+        dark=dark,
+        dep=dep,
+        uptime_kr=uptime_kr,
+    )
+
+
+def page_urls(plan):
+    offer = plan.offer.pk
+    return {
+        "timeline": "/roadmap/",
+        "timeline_json": "/roadmap/timeline.json",
+        "board": "/roadmap/board/",
+        "list": "/roadmap/list/",
+        "item": f"/roadmap/items/{offer}/",
+        "item_edit": f"/roadmap/items/{offer}/edit/",
+        "item_create": "/roadmap/items/new/",
+        "dependency_add": f"/roadmap/items/{offer}/dependencies/new/",
+        "contribution_add": f"/roadmap/items/{offer}/serves/new/",
+    }
+
+
+PAGES = [
+    "timeline", "timeline_json", "board", "list", "item", "item_edit", "item_create", "dependency_add",
+    "contribution_add",
+]  # fmt: skip
+READ = ["timeline", "timeline_json", "board", "list", "item"]
+EVERYTHING = dict.fromkeys(PAGES, 200)
+READ_ONLY = {**dict.fromkeys(PAGES, 403), **dict.fromkeys(READ, 200)}
+EXPECTED = {
+    "owner": EVERYTHING,
+    "admin": EVERYTHING,
+    "editor": EVERYTHING,  # the items belong to Growth, the editor's team
+    "viewer": READ_ONLY,
+    "other_team": {**READ_ONLY, "item_create": 200},  # may plan IT's work, not change Growth's
+    # Signed in to workspace B: its own (empty) roadmap, and workspace A's items do not exist.
+    "outsider": {**dict.fromkeys(PAGES, 404), **dict.fromkeys(["timeline", "timeline_json", "board", "list"], 200),
+                 "item_create": 200},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_permissions(world, plan, client, persona, page_name):
+    user = world.persona(persona)
+    if user is not None:
+        client.force_login(user)
+    response = client.get(page_urls(plan)[page_name])
+    if user is None:
+        assert response.status_code == 302 and "/login/" in response["Location"]
+        return
+    assert response.status_code == EXPECTED[persona][page_name]
+    if persona == "outsider":
+        body = response.content.decode()
+        for title in (
+            "Annual offer",
+            "Checkout option",
+            "Billing engine",
+            "Dark mode",
+            world.objective.title,
+        ):
+            assert title not in body
+
+
+def test_viewer_sees_the_roadmap_read_only(world, plan, client):
+    client.force_login(world.viewer)
+    html = client.get("/roadmap/").content.decode()
+    assert "Annual offer" in html and "New item" not in html
+    data = client.get("/roadmap/timeline.json").json()
+    assert data["items"] and not any(item["can_change"] for item in data["items"])
+    detail = client.get(f"/roadmap/items/{plan.offer.pk}/").content.decode()
+    assert "Edit" not in detail and "Add dependency" not in detail
+    moved = client.patch(
+        f"/roadmap/items/{plan.offer.pk}/move/",
+        json.dumps({"version": plan.offer.version, "start": "2026-10-02", "end": "2027-02-01"}),
+        content_type="application/json",
+    )
+    assert moved.status_code == 403
+
+
+def test_timeline_json_has_objective_lanes_with_the_unlinked_lane_last(world, plan, client):
+    client.force_login(world.editor)
+    data = client.get("/roadmap/timeline.json").json()
+    assert set(data) == {"lanes", "items", "dependencies", "periods", "today"}
+    lanes = data["lanes"]
+    assert [lane["label"] for lane in lanes] == [
+        world.objective.title,
+        world.it_objective.title,
+        "Not linked to any OKR",
+    ]
+    assert lanes[-1]["unlinked"] is True and not any(lane["unlinked"] for lane in lanes[:-1])
+    by_title = {item["title"]: item for item in data["items"]}
+    # Parts inherit the initiative's link, so they sit in its lane.
+    assert by_title["Checkout option"]["lane"] == by_title["Annual offer"]["lane"] == lanes[0]["id"]
+    assert by_title["Dark mode"]["lane"] == "unlinked"
+    assert by_title["Offer live"]["start"] == by_title["Offer live"]["end"] == "2027-01-15"
+    assert data["dependencies"] == [
+        {"id": plan.dep.pk, "from": plan.billing.pk, "to": plan.checkout.pk, "kind": "fs", "lag_days": 0}
+    ]
+    assert {p["name"] for p in data["periods"]} == {"FY 2027", "FY27 Q2"}
+    # Checkout starts 20 Nov but billing ends 30 Nov: a dependency conflict, with its reason.
+    (conflict,) = by_title["Checkout option"]["conflicts"]
+    assert conflict["kind"] == "dependency" and conflict["other"] == plan.billing.pk
+    assert "Billing engine" in conflict["message"]
+
+
+@pytest.mark.parametrize("mode", ["team", "key_result", "owner", "none"])
+def test_lane_switcher_regroups(world, plan, client, mode):
+    client.force_login(world.editor)
+    data = client.get(f"/roadmap/timeline.json?lanes={mode}").json()
+    assert {item["lane"] for item in data["items"]} <= {lane["id"] for lane in data["lanes"]}
+    html = client.get(f"/roadmap/?lanes={mode}").content.decode()
+    assert f'data-timeline-url="/roadmap/timeline.json?lanes={mode}"' in html
+
+
+def test_timeline_page_lists_conflicts_and_every_item(world, plan, client):
+    client.force_login(world.editor)
+    html = client.get("/roadmap/").content.decode()
+    assert 'id="roadmap-data"' in html and 'type="application/json"' in html
+    assert "<script>" not in html.split("<body", 1)[1]  # no inline scripts: the CSP forbids them
+    assert "style=" not in html
+    assert f'href="/roadmap/items/{plan.checkout.pk}/"' in html.split('id="conflicts"', 1)[1]
+    for title in ("Annual offer", "Checkout option", "Offer live", "Billing engine", "Dark mode"):
+        assert title in html
+    fragment = client.get("/roadmap/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="roadmap-details")
+    assert fragment.content.decode().lstrip().startswith('<div id="roadmap-details"')
+
+
+def _add_items(world, n, first=0):
+    boss = world.actor(world.owner)
+    for i in range(first, first + n):
+        parent = actions.create_work_item(
+            boss, title=f"Item {i}", kind="initiative", team=world.growth.pk,
+            start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 1), estimate_days=5,
+        )  # fmt: skip
+        actions.set_contribution(boss, parent.pk, key_result=world.key_result.pk)
+        child = actions.create_work_item(
+            boss, title=f"Part {i}", parent=parent.pk, start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 20)
+        )
+        actions.add_dependency(boss, predecessor=child.pk, successor=parent.pk, kind="ff")
+
+
+@pytest.mark.parametrize("url", ["/roadmap/timeline.json", "/roadmap/", "/roadmap/board/", "/roadmap/list/"])
+def test_query_count_does_not_grow_with_items(world, client, url):
+    client.force_login(world.editor)
+    _add_items(world, 3)
+    client.get(url)  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _add_items(world, 12, first=3)  # 5 × as many
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.status_code == 200 and "Item 14" in response.content.decode()
+    assert len(many) == len(few)
+
+
+def test_board_puts_items_now_next_later_and_hides_done(world, plan, client, monkeypatch):
+    monkeypatch.setattr("northstar.roadmap.views.today", lambda: dt.date(2026, 11, 5))
+    boss = world.actor(world.owner)
+    actions.update_work_item(boss, plan.dark.pk, status="done")
+    client.force_login(world.editor)
+    html = client.get("/roadmap/board/").content.decode()
+    now, rest = html.split('id="column-next"', 1)
+    upcoming, later = rest.split('id="column-later"', 1)
+    assert "Billing engine" in now and "Annual offer" in now
+    assert "Checkout option" in upcoming  # starts 20 Nov, within six weeks
+    assert "Offer live" in later
+    assert "Dark mode" not in html
+    assert "Dark mode" in client.get("/roadmap/board/?done=1").content.decode()
+
+
+def test_list_filters_and_sorts(world, plan, client):
+    client.force_login(world.editor)
+    only_unlinked = client.get("/roadmap/list/?unlinked=1").content.decode()
+    assert "Dark mode" in only_unlinked and "Annual offer" not in only_unlinked
+    only_conflicts = client.get("/roadmap/list/?conflicts=1").content.decode()
+    assert "Checkout option" in only_conflicts and "Dark mode" not in only_conflicts
+    by_kr = client.get(f"/roadmap/list/?key_result={plan.uptime_kr.pk}").content.decode()
+    assert "Billing engine" in by_kr and "Annual offer" not in by_kr
+    by_team = client.get(f"/roadmap/list/?team={world.it.pk}").content.decode()
+    assert "Billing engine" in by_team and "Dark mode" not in by_team
+    by_objective = client.get(f"/roadmap/list/?objective={world.objective.pk}").content.decode()
+    assert "Checkout option" in by_objective
+    assert f'href="/roadmap/items/{plan.billing.pk}/"' not in by_objective
+    titles = client.get("/roadmap/list/?sort=-title").content.decode()
+    assert titles.index("Offer live") < titles.index("Dark mode") < titles.index("Annual offer")
+    fragment = client.get("/roadmap/list/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="roadmap-list")
+    assert fragment.content.decode().lstrip().startswith('<section id="roadmap-list"')
+    # Output beside outcome: the initiative's effort and the KR it serves.
+    assert "4 of 10 person-days" in client.get("/roadmap/list/").content.decode()
+
+
+def test_item_page_shows_links_dependencies_and_history(world, plan, client):
+    client.force_login(world.editor)
+    html = client.get(f"/roadmap/items/{plan.checkout.pk}/").content.decode()
+    assert world.key_result.title in html and "Inherited from the item it is part of." in html
+    assert "Billing engine" in html.split('id="dependencies"', 1)[1]
+    assert "days too early for its dependency" in html
+    assert 'id="history-heading"' in html and "created this" in html
+
+
+def test_create_item_with_the_form(world, client):
+    client.force_login(world.editor)
+    data = {
+        "title": "Referral programme", "kind": "initiative", "team": world.growth.pk, "status": "planned",
+        "start": "2026-12-01", "end": "2026-12-31", "estimate_days": "12",
+    }  # fmt: skip
+    response = client.post("/roadmap/items/new/", data)
+    item = WorkItem.objects.get(title="Referral programme")
+    assert response.status_code == 302 and response["Location"] == f"/roadmap/items/{item.pk}/"
+    assert (item.start, item.end, item.estimate_days) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31), 12)
+
+
+def test_item_form_errors_come_from_the_action(world, client):
+    client.force_login(world.editor)
+    data = {"title": "Backwards", "kind": "task", "team": world.growth.pk, "status": "planned",
+            "start": "2026-12-10", "end": "2026-12-01"}  # fmt: skip
+    response = client.post("/roadmap/items/new/", data)
+    assert response.status_code == 422
+    assert "The end must be on or after the start." in response.content.decode()
+    assert not WorkItem.objects.filter(title="Backwards").exists()
+
+
+def test_inline_validation_answers_only_the_errors_without_saving(world, client):
+    client.force_login(world.editor)
+    data = {"title": "Backwards", "kind": "task", "team": world.growth.pk, "status": "planned",
+            "start": "2026-12-10", "end": "2026-12-01", "_validate": "1"}  # fmt: skip
+    response = client.post("/roadmap/items/new/", data, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="id_end_error" hx-swap-oob="true"' in body
+    assert "The end must be on or after the start." in body and "<form" not in body
+    assert not WorkItem.objects.filter(title="Backwards").exists()
+
+
+def test_edit_item_with_a_stale_version_answers_409(world, plan, client):
+    client.force_login(world.editor)
+    stale = plan.checkout.version
+    actions.update_work_item(world.actor(world.owner), plan.checkout.pk, title="Changed meanwhile")
+    data = {"title": "Mine", "kind": "task", "team": world.growth.pk, "parent": plan.offer.pk,
+            "status": "planned", "start": "2026-12-01", "end": "2026-12-20", "version": stale}  # fmt: skip
+    response = client.post(f"/roadmap/items/{plan.checkout.pk}/edit/", data)
+    assert response.status_code == 409
+    assert WorkItem.objects.get(pk=plan.checkout.pk).title == "Changed meanwhile"
+    data["version"] = stale + 1
+    assert client.post(f"/roadmap/items/{plan.checkout.pk}/edit/", data).status_code == 302
+    assert WorkItem.objects.get(pk=plan.checkout.pk).title == "Mine"
+
+
+def test_add_and_remove_a_dependency_with_the_form(world, plan, client):
+    client.force_login(world.editor)
+    url = f"/roadmap/items/{plan.launch.pk}/dependencies/new/"
+    response = client.post(url, {"predecessor": plan.checkout.pk, "kind": "fs", "lag_days": "2"})
+    assert response.status_code == 302 and response["Location"].endswith("#dependencies")
+    dep = Dependency.objects.get(predecessor=plan.checkout, successor=plan.launch)
+    assert dep.lag_days == 2
+    response = client.post(f"/roadmap/dependencies/{dep.pk}/delete/", {"item": plan.launch.pk})
+    assert response.status_code == 302 and not Dependency.objects.filter(pk=dep.pk).exists()
+
+
+def test_a_dependency_that_makes_a_loop_is_refused_with_the_loop_spelled_out(world, plan, client):
+    client.force_login(world.admin)
+    # billing → checkout exists; checkout → billing would close the loop.
+    response = client.post(
+        f"/roadmap/items/{plan.billing.pk}/dependencies/new/",
+        {"predecessor": plan.checkout.pk, "kind": "fs", "lag_days": "0"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert "This dependency would make a loop" in body and "Checkout option → Billing engine" in body
+    assert not Dependency.objects.filter(predecessor=plan.checkout, successor=plan.billing).exists()
+
+
+def test_link_a_key_result_with_a_weight_and_remove_it(world, plan, client):
+    client.force_login(world.editor)
+    response = client.post(
+        f"/roadmap/items/{plan.dark.pk}/serves/new/", {"key_result": world.key_result.pk, "weight": "0.4"}
+    )
+    assert response.status_code == 302
+    link = Contribution.objects.get(work_item=plan.dark)
+    assert (link.key_result_id, link.weight) == (world.key_result.pk, 0.4)
+    assert "Dark mode" not in client.get("/roadmap/list/?unlinked=1").content.decode()
+    assert client.post(f"/roadmap/serves/{link.pk}/delete/").status_code == 302
+    assert not Contribution.objects.filter(pk=link.pk).exists()
+
+
+def test_move_saves_with_the_version_and_rejects_a_stale_one(world, plan, client):
+    client.force_login(world.editor)
+    url = f"/roadmap/items/{plan.checkout.pk}/move/"
+    body = {"version": plan.checkout.version, "start": "2026-12-01", "end": "2026-12-29"}
+    response = client.patch(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 200
+    saved = response.json()
+    assert saved["version"] == plan.checkout.version + 1 and saved["start"] == "2026-12-01"
+    again = client.patch(url, json.dumps(body), content_type="application/json")
+    assert again.status_code == 409 and again.json()["current_version"] == saved["version"]
+    backwards = {"version": saved["version"], "start": "2026-12-10", "end": "2026-12-01"}
+    invalid = client.patch(url, json.dumps(backwards), content_type="application/json")
+    assert invalid.status_code == 422 and invalid.json()["errors"][0]["field"] == "end"
+    # The dependency conflict is gone now that checkout starts after billing ends.
+    data = client.get("/roadmap/timeline.json").json()
+    assert next(i for i in data["items"] if i["id"] == plan.checkout.pk)["conflicts"] == []
+
+
+def test_push_successors_moves_them_in_one_go(world, plan, client):
+    client.force_login(world.admin)
+    boss = world.actor(world.owner)
+    actions.add_dependency(boss, predecessor=plan.checkout.pk, successor=plan.launch.pk, lag_days=30)
+    html = client.get(f"/roadmap/items/{plan.billing.pk}/").content.decode()
+    assert "Push successors" in html
+    response = client.post(f"/roadmap/items/{plan.billing.pk}/push-successors/")
+    assert response.status_code == 302
+    checkout = WorkItem.objects.get(pk=plan.checkout.pk)
+    launch = WorkItem.objects.get(pk=plan.launch.pk)
+    # Billing ends 30 Nov: checkout (28 days long) starts 1 Dec; the launch follows 30 days after it ends.
+    assert (checkout.start, checkout.end) == (dt.date(2026, 12, 1), dt.date(2026, 12, 29))
+    assert launch.start == launch.end == dt.date(2027, 1, 29)
+    assert "Push successors" not in client.get(f"/roadmap/items/{plan.billing.pk}/").content.decode()
