@@ -114,7 +114,11 @@ def period_pace(period: Period | None, today: dt.date) -> float | None:
 
 
 def key_result_view(
-    kr: KeyResult, period: Period | None, today: dt.date, cadence_days: int, milestones: tuple[int, int] = (0, 0)
+    kr: KeyResult,
+    period: Period | None,
+    today: dt.date,
+    cadence_days: int,
+    milestones: tuple[int, int] = (0, 0),
 ) -> KeyResultView:
     p = progress(measure_of(kr, milestones=milestones))
     last = kr.last_check_in_at.date() if kr.last_check_in_at else None

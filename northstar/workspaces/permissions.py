@@ -154,7 +154,9 @@ def _rule(label: str, actor: Actor, action: str) -> Q | None:
     if label == "roadmap.workitem":
         if action == VIEW:
             return None
-        return (Q(team_id__in=actor.covered_team_ids) | Q(owner_id=actor.user_id)) if actor.can_edit else NOTHING
+        return (
+            (Q(team_id__in=actor.covered_team_ids) | Q(owner_id=actor.user_id)) if actor.can_edit else NOTHING
+        )
     if label == "roadmap.dependency":
         if action == VIEW:
             return None
