@@ -81,10 +81,10 @@ def _core_dep(d: Dependency) -> Dep:
 
 def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") -> Roadmap:
     work = list(WorkItem.objects.restrict(actor).select_related("team", "owner").order_by("position", "id"))
-    deps = list(Dependency.objects.restrict(actor).select_related("predecessor", "successor"))
+    deps = list(Dependency.objects.restrict(actor))
     links = list(
-        Contribution.objects.restrict(actor).select_related(
-            "key_result__objective__period", "objective__period"
+        Contribution.objects.restrict(actor).values_list(
+            "work_item_id", "key_result_id", "objective_id", "weight"
         )
     )
     objectives = {o.pk: o for o in Objective.objects.restrict(actor).select_related("team", "period")}
@@ -98,9 +98,9 @@ def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") ->
     )
 
     own: dict[int, list[Link]] = defaultdict(list)
-    for c in links:
-        target = ("kr", c.key_result_id) if c.key_result_id else ("objective", c.objective_id)
-        own[c.work_item_id].append(Link(target=target, weight=c.weight))  # type: ignore[arg-type]
+    for item_id, kr_id, objective_id, weight in links:
+        target = ("kr", kr_id) if kr_id else ("objective", objective_id)
+        own[item_id].append(Link(target=target, weight=weight))
     parents = {w.pk: w.parent_id for w in work}
     effective = effective_links(parents, own)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -236,6 +237,12 @@ def timeline_data(rm: Roadmap, now: dt.date) -> dict[str, Any]:
     }
 
 
+# Beyond this many, the timeline page lists the first items and conflicts and points to the (paged) list view:
+# a page with 10,000 table rows is neither readable nor fast.
+TABLE_ROWS = 200
+LIST_PAGE_SIZE = 100
+
+
 def _lane_labels(rm: Roadmap) -> dict[str, str]:
     return {lane.id: lane.label for lane in rm.lanes}
 
@@ -261,8 +268,10 @@ def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
     context = {
         **_nav(request, actor, "timeline"),
         "rm": rm,
-        "rows": [(v, labels.get(v.lane, "")) for v in rows],
-        "conflicts": [(c, rm.by_id[c.item_id].item) for c in rm.conflicts],
+        "rows": [(v, labels.get(v.lane, "")) for v in rows[:TABLE_ROWS]],
+        "rows_hidden": max(0, len(rows) - TABLE_ROWS),
+        "conflicts": [(c, rm.by_id[c.item_id].item) for c in rm.conflicts[:TABLE_ROWS]],
+        "conflict_count": len(rm.conflicts),
         "data": timeline_data(rm, now),
         "lanes": _lane_switch(request, mode),
         "mode": mode,
@@ -438,10 +447,14 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
             continue
         if filters["q"] and filters["q"].casefold() not in v.item.title.casefold():
             continue
-        rows.append((v, labels.get(v.lane, ""), _output(v), outcomes.served(v)))
+        rows.append((v, labels.get(v.lane, "")))
     rows.sort(key=_sort_key(sort, labels), reverse=descending)
+    # Output and outcome progress are worked out for the rows of this page only.
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_rows = [(v, lane, _output(v), outcomes.served(v)) for v, lane in page.object_list]
     query = request.GET.copy()
     query.pop("sort", None)
+    query.pop("page", None)
     base = query.urlencode()
     columns = []
     for name, label in (
@@ -461,9 +474,14 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
                 "aria_sort": ("descending" if descending else "ascending") if current else None,
             }
         )
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     context = {
         **_nav(request, actor, "list"),
-        "rows": rows,
+        "rows": page_rows,
+        "matching": len(rows),
+        "page": page,
+        "page_base": page_query.urlencode(),
         "columns": columns,
         "filters": filters,
         "filtered": any(filters.values()),
