@@ -13,6 +13,7 @@ import moment from "moment";
 import "moment/locale/sv";
 import "vis-timeline/styles/vis-timeline-graph2d.css";
 
+const CLUSTER_FROM = 1500;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SVG_NS = "http://www.w3.org/2000/svg";
 const ZOOM_DAYS = { weeks: 42, months: 122, quarters: 365, years: 3 * 365 };
@@ -197,7 +198,8 @@ class Roadmap {
   }
 
   initialWindow() {
-    const narrow = this.root.clientWidth < 700;
+    // vis-timeline measures every item in view on each draw; on a large roadmap open on the next weeks only.
+    const narrow = this.root.clientWidth < 700 || this.items.length >= CLUSTER_FROM;
     return { start: addDays(this.today, narrow ? -14 : -45), end: addDays(this.today, narrow ? 60 : 150) };
   }
 
@@ -233,6 +235,11 @@ class Roadmap {
       locales: LOCALES,
       xss: { disabled: false },
       onInitialDrawComplete: () => drawn && drawn(),
+      // Thousands of bars in view make every redraw slow: from CLUSTER_FROM items on, neighbours in a lane are
+      // drawn as one cluster ("12 items") at wide zoom and come apart as you zoom in.
+      ...(this.items.length >= CLUSTER_FROM
+        ? { cluster: { maxItems: 4, showStipes: false, fitOnDoubleClick: true, titleTemplate: this.msg("cluster") } }
+        : {}),
     });
     this.timeline.addCustomTime(this.today, "today");
     this.timeline.setCustomTimeMarker(this.msg("today"), "today", false);

@@ -241,6 +241,7 @@ def timeline_data(rm: Roadmap, now: dt.date) -> dict[str, Any]:
 # a page with 10,000 table rows is neither readable nor fast.
 TABLE_ROWS = 200
 LIST_PAGE_SIZE = 100
+BOARD_CARDS = 100
 
 
 def _lane_labels(rm: Roadmap) -> dict[str, str]:
@@ -381,7 +382,9 @@ def board(request: HttpRequest, actor: Actor) -> HttpResponse:
     }
     context = {
         **_nav(request, actor, "board"),
-        "columns": [(key, titles[key], hints[key], cards) for key, cards in columns.items()],
+        "columns": [
+            (key, titles[key], hints[key], cards[:BOARD_CARDS], len(cards)) for key, cards in columns.items()
+        ],
         "show_done": show_done,
         "hidden": hidden,
         "today": now,
