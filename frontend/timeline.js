@@ -2,7 +2,7 @@
 //
 // Data comes from a JSON <script type="application/json"> block on the page (first paint) and from the JSON URL in
 // data-timeline-url (refresh after a save); both have the shape of the API's GET /api/v1/timeline. A drag or resize
-// PATCHes {"version", "start", "end"} to data-save-url (the page's endpoint or the API's, same contract): 200 keeps
+// PATCHes {"version", "start", "end"} to data-save-url (the API's PATCH /api/v1/work-items/{id}): 200 keeps
 // the move, 409 (someone else saved first) and 422 (the move breaks a rule) put the item back and say why.
 //
 // No inline styles or scripts (CSP): vis-timeline's "peer" build positions with CSSOM, which the policy allows,
@@ -385,7 +385,7 @@ class Roadmap {
 
   /** PATCH the new dates with the version we have; true when saved. Used by drag and resize (and by tests). */
   async save(item, start, end) {
-    const url = this.root.getAttribute("data-save-url").replace("/0/", `/${item.id}/`);
+    const url = this.root.getAttribute("data-save-url").replace(/\/0(\/?)$/, `/${item.id}$1`);
     let response;
     let body = {};
     try {
@@ -416,7 +416,8 @@ class Roadmap {
       this.announce(format(this.msg("stale"), { title: item.title }), "warning");
       this.refresh();
     } else if (response.status === 422 || response.status === 403) {
-      this.announce(format(this.msg("invalid"), { title: item.title, reason: body.detail || "" }), "error");
+      const reasons = (body.errors || []).map((e) => e.message).join(" ");
+      this.announce(format(this.msg("invalid"), { title: item.title, reason: reasons || body.detail || "" }), "error");
     } else {
       this.announce(this.msg("failed"), "error");
     }

@@ -11,7 +11,6 @@ urlpatterns = [
     path("roadmap/items/<int:pk>/", views.item_detail, name="work-item"),
     path("roadmap/items/<int:pk>/edit/", views.item_edit, name="work-item-edit"),
     path("roadmap/items/<int:pk>/delete/", views.item_delete, name="work-item-delete"),
-    path("roadmap/items/<int:pk>/move/", views.item_move, name="work-item-move"),
     path("roadmap/items/<int:pk>/push-successors/", views.push_successors, name="work-item-push"),
     path("roadmap/items/<int:pk>/dependencies/new/", views.dependency_add, name="dependency-add"),
     path("roadmap/dependencies/<int:pk>/delete/", views.dependency_remove, name="dependency-remove"),

@@ -9,7 +9,6 @@ like it (200 / 409 with current_version / 422 with errors), so the timeline scri
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +37,6 @@ from northstar.roadmap.models import (
 )
 from northstar.roadmap.queries import LANE_MODES, ItemView, Roadmap, load_roadmap, milestone_counts
 from northstar.workspaces import audit
-from northstar.workspaces.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, VIEW, Actor, access
 from northstar.workspaces.web import saved, submit_form, today, workspace_view
@@ -290,58 +288,6 @@ def timeline_json(request: HttpRequest, actor: Actor) -> JsonResponse:
     now = today()
     rm = load_roadmap(actor, today=now, lane_by=_lane_mode(request))
     return JsonResponse(timeline_data(rm, now))
-
-
-def _json_errors(exc: ValidationFailed) -> JsonResponse:
-    errors = [{"field": e.field, "message": str(e.message)} for e in exc.errors]
-    return JsonResponse({"detail": "; ".join(e["message"] for e in errors), "errors": errors}, status=422)
-
-
-@workspace_view()
-@require_http_methods(["PATCH", "POST"])
-def item_move(request: HttpRequest, actor: Actor, pk: int) -> JsonResponse:
-    """Change an item's dates from the timeline (drag or resize). Body: {"version": n, "start": "YYYY-MM-DD",
-    "end": "YYYY-MM-DD"}."""
-    try:
-        body = json.loads(request.body or b"{}")
-        if not isinstance(body, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"detail": _("Send a JSON object.")}, status=400)
-    changes: dict[str, Any] = {}
-    errors = []
-    for field in ("start", "end"):
-        if field in body:
-            try:
-                changes[field] = dt.date.fromisoformat(body[field]) if body[field] else None
-            except (TypeError, ValueError):
-                errors.append({"field": field, "message": _("Enter a date as YYYY-MM-DD.")})
-    version = body.get("version")
-    if version is not None and not isinstance(version, int):
-        errors.append({"field": "version", "message": _("The version must be a whole number.")})
-    if errors:
-        return JsonResponse({"detail": errors[0]["message"], "errors": errors}, status=422)
-    try:
-        item = actions.update_work_item(actor, pk, expected_version=version, **changes)
-    except StaleVersion as exc:
-        return JsonResponse({"detail": str(exc), "current_version": exc.current_version}, status=409)
-    except ValidationFailed as exc:
-        return _json_errors(exc)
-    except NotFound:
-        return JsonResponse({"detail": _("No such work item.")}, status=404)
-    except PermissionDenied as exc:
-        return JsonResponse({"detail": str(exc) or _("You cannot change this item.")}, status=403)
-    return JsonResponse(
-        {
-            "id": item.pk,
-            "title": item.title,
-            "kind": item.kind,
-            "start": _iso(item.start),
-            "end": _iso(item.end),
-            "status": item.status,
-            "version": item.version,
-        }
-    )
 
 
 # --- board and list ---------------------------------------------------------------------------------------------
