@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from northstar.core.output import Link, OutputProgress, Task, effective_links, output_progress
-from northstar.core.schedule import Dep, DepKind, Item, Schedule, period_conflicts, schedule
+from northstar.core.schedule import Dep, DepKind, Item, Schedule, critical_path_to, period_conflicts, schedule
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.okrs.queries import team_tree
 from northstar.roadmap.models import Contribution, Dependency, WorkItem, WorkItemKind
@@ -77,6 +77,17 @@ def _core_dep(d: Dependency) -> Dep:
     return Dep(
         predecessor=d.predecessor_id, successor=d.successor_id, kind=DepKind(d.kind), lag_days=d.lag_days
     )
+
+
+def core_plan(rm: Roadmap) -> tuple[list[Item], list[Dep]]:
+    """The roadmap's items and dependencies as the schedule maths sees them."""
+    return [_core_item(v.item) for v in rm.items], [_core_dep(d) for d in rm.dependencies]
+
+
+def driving_chain(rm: Roadmap, item_id: int) -> list[WorkItem]:
+    """The chain of items whose dates hold this one up, first to last (the critical path to it)."""
+    items, deps = core_plan(rm)
+    return [rm.by_id[pk].item for pk in critical_path_to(item_id, items, deps)]
 
 
 def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") -> Roadmap:

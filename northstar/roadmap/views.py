@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from northstar.core.output import Link
-from northstar.core.schedule import Dep, DepKind, Item, Shift, propagate_delay
+from northstar.core.schedule import Shift, propagate_delay
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import KeyResult
 from northstar.roadmap import actions
@@ -35,7 +35,15 @@ from northstar.roadmap.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from northstar.roadmap.queries import LANE_MODES, ItemView, Roadmap, load_roadmap, milestone_counts
+from northstar.roadmap.queries import (
+    LANE_MODES,
+    ItemView,
+    Roadmap,
+    core_plan,
+    driving_chain,
+    load_roadmap,
+    milestone_counts,
+)
 from northstar.workspaces import audit
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, VIEW, Actor, access
@@ -449,16 +457,12 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 # --- the work item page -----------------------------------------------------------------------------------------
 
 
-def _core_item(w: WorkItem) -> Item:
-    return Item(id=w.pk, start=w.start, end=w.end, milestone=w.kind == WorkItemKind.MILESTONE)
-
-
 def _shifts(rm: Roadmap, item: WorkItem) -> list[Shift]:
     """Successors that must move later to respect their dependencies on this item's current dates."""
     if item.start is None or item.end is None:
         return []
-    deps = [Dep(d.predecessor_id, d.successor_id, DepKind(d.kind), d.lag_days) for d in rm.dependencies]
-    return propagate_delay([_core_item(v.item) for v in rm.items], deps, {item.pk: (item.start, item.end)})
+    items, deps = core_plan(rm)
+    return propagate_delay(items, deps, {item.pk: (item.start, item.end)})
 
 
 def _key_result_choices(actor: Actor) -> list[tuple[str, list[tuple[int, str]]]]:
@@ -518,6 +522,7 @@ def item_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "own_links": own,
         "output": _output(view),
         "shifts": [(s, rm.by_id[s.id].item) for s in _shifts(rm, item)],
+        "chain": driving_chain(rm, pk) if item.start else [],
         "titles": {v.item.pk: v.item.title for v in rm.items},
         "dependency_form": _dependency_form(actor, item) if view.can_change else None,
         "contribution_form": _contribution_form(actor) if view.can_change else None,

@@ -364,3 +364,15 @@ def test_push_successors_moves_them_in_one_go(world, plan, client):
     assert (checkout.start, checkout.end) == (dt.date(2026, 12, 1), dt.date(2026, 12, 29))
     assert launch.start == launch.end == dt.date(2027, 1, 29)
     assert "Push successors" not in client.get(f"/roadmap/items/{plan.billing.pk}/").content.decode()
+
+
+def test_item_page_shows_the_chain_that_holds_its_date(world, plan, client):
+    boss = world.actor(world.owner)
+    actions.add_dependency(boss, predecessor=plan.checkout.pk, successor=plan.launch.pk)
+    client.force_login(world.viewer)
+    html = client.get(f"/roadmap/items/{plan.launch.pk}/").content.decode()
+    chain = html[html.index('class="chain'):]
+    chain = chain[: chain.index("</ol>")]
+    # Billing engine → Checkout option → Offer live, in that order.
+    positions = [chain.index(title) for title in ("Billing engine", "Checkout option", "Offer live")]
+    assert positions == sorted(positions)
