@@ -113,3 +113,13 @@ class ContributionForm(ActionErrorsMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["key_result"].choices = [("", "—"), *key_results]
+
+
+class BaselineForm(forms.Form):
+    name = forms.CharField(
+        label=_("Baseline name"),
+        max_length=120,
+        help_text=_(
+            "A snapshot of every item's dates, e.g. “Plan at quarter start”, to compare the plan with later."
+        ),
+    )

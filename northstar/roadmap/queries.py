@@ -15,7 +15,7 @@ from northstar.core.output import Link, OutputProgress, Task, effective_links, o
 from northstar.core.schedule import Dep, DepKind, Item, Schedule, critical_path_to, period_conflicts, schedule
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.okrs.queries import team_tree
-from northstar.roadmap.models import Contribution, Dependency, WorkItem, WorkItemKind
+from northstar.roadmap.models import Baseline, BaselineItem, Contribution, Dependency, WorkItem, WorkItemKind
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 
@@ -278,6 +278,31 @@ def _target_label(link: Link, key_results: dict[int, KeyResult], objectives: dic
     if kind == "kr":
         return key_results[pk].title if pk in key_results else "?"
     return objectives[pk].title if pk in objectives else "?"
+
+
+@dataclass(frozen=True)
+class Slip:
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    days: int | None  # current end − planned end; None when either is missing
+
+
+def baseline_dates(
+    actor: Actor, baseline: Baseline | None, item_ids: list[int]
+) -> dict[int, tuple[dt.date | None, dt.date | None]]:
+    """The dates a baseline recorded for these items, in one query."""
+    if baseline is None:
+        return {}
+    rows = BaselineItem.objects.restrict(actor).filter(baseline=baseline, work_item_id__in=item_ids)
+    return {pk: (start, end) for pk, start, end in rows.values_list("work_item_id", "start", "end")}
+
+
+def slip(item: WorkItem, planned: tuple[dt.date | None, dt.date | None] | None) -> Slip | None:
+    if planned is None:
+        return None
+    start, end = planned
+    days = (item.end - end).days if item.end is not None and end is not None else None
+    return Slip(start, end, days)
 
 
 def milestone_counts(actor: Actor, key_result_ids: list[int]) -> dict[int, tuple[int, int]]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("roadmap/timeline.json", views.timeline_json, name="roadmap-timeline-json"),
     path("roadmap/board/", views.board, name="roadmap-board"),
     path("roadmap/list/", views.item_list, name="roadmap-list"),
+    path("roadmap/baselines/new/", views.baseline_create, name="baseline-create"),
     path("roadmap/items/new/", views.item_create, name="work-item-create"),
     path("roadmap/items/<int:pk>/", views.item_detail, name="work-item"),
     path("roadmap/items/<int:pk>/edit/", views.item_edit, name="work-item-edit"),

@@ -27,8 +27,9 @@ from northstar.core.schedule import Shift, propagate_delay
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import KeyResult
 from northstar.roadmap import actions
-from northstar.roadmap.forms import ContributionForm, DependencyForm, WorkItemForm
+from northstar.roadmap.forms import BaselineForm, ContributionForm, DependencyForm, WorkItemForm
 from northstar.roadmap.models import (
+    Baseline,
     Contribution,
     Dependency,
     WorkItem,
@@ -39,12 +40,15 @@ from northstar.roadmap.queries import (
     LANE_MODES,
     ItemView,
     Roadmap,
+    baseline_dates,
     core_plan,
     driving_chain,
     load_roadmap,
     milestone_counts,
+    slip,
 )
 from northstar.workspaces import audit
+from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, VIEW, Actor, access
 from northstar.workspaces.web import saved, submit_form, today, workspace_view
@@ -408,7 +412,13 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     rows.sort(key=_sort_key(sort, labels), reverse=descending)
     # Output and outcome progress are worked out for the rows of this page only.
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    page_rows = [(v, lane, _output(v), outcomes.served(v)) for v, lane in page.object_list]
+    baselines = list(Baseline.objects.restrict(actor))
+    baseline = next((b for b in baselines if b.pk == _int_or_none(request.GET.get("baseline"))), None)
+    planned = baseline_dates(actor, baseline, [v.item.pk for v, _lane in page.object_list])
+    page_rows = [
+        (v, lane, _output(v), outcomes.served(v), slip(v.item, planned.get(v.item.pk)))
+        for v, lane in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("sort", None)
     query.pop("page", None)
@@ -437,6 +447,9 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         **_nav(request, actor, "list"),
         "rows": page_rows,
         "matching": len(rows),
+        "baselines": baselines,
+        "baseline": baseline,
+        "baseline_form": BaselineForm() if actor.can_edit else None,
         "page": page,
         "page_base": page_query.urlencode(),
         "columns": columns,
@@ -452,6 +465,23 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.htmx and request.htmx.target == "roadmap-list":
         return render(request, "roadmap/list.html#results", context)
     return render(request, "roadmap/list.html", context)
+
+
+@workspace_view("editor")
+@require_POST
+def baseline_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = BaselineForm(request.POST)
+    if form.is_valid():
+        try:
+            baseline = actions.save_baseline(actor, name=form.cleaned_data["name"])
+        except ValidationFailed as exc:
+            messages.error(request, " ".join(str(e.message) for e in exc.errors))
+        else:
+            messages.success(request, _("Baseline saved: the list now compares every item with it."))
+            return HttpResponseRedirect(f"{reverse('roadmap-list')}?baseline={baseline.pk}")
+    else:
+        messages.error(request, " ".join(" ".join(errors) for errors in form.errors.values()))
+    return HttpResponseRedirect(reverse("roadmap-list"))
 
 
 # --- the work item page -----------------------------------------------------------------------------------------

@@ -371,8 +371,29 @@ def test_item_page_shows_the_chain_that_holds_its_date(world, plan, client):
     actions.add_dependency(boss, predecessor=plan.checkout.pk, successor=plan.launch.pk)
     client.force_login(world.viewer)
     html = client.get(f"/roadmap/items/{plan.launch.pk}/").content.decode()
-    chain = html[html.index('class="chain'):]
+    chain = html[html.index('class="chain') :]
     chain = chain[: chain.index("</ol>")]
     # Billing engine → Checkout option → Offer live, in that order.
     positions = [chain.index(title) for title in ("Billing engine", "Checkout option", "Offer live")]
     assert positions == sorted(positions)
+
+
+def test_a_baseline_shows_how_far_each_item_slipped(world, plan, client):
+    client.force_login(world.editor)
+    response = client.post("/roadmap/baselines/new/", {"name": "Plan at quarter start"})
+    baseline_url = response["Location"]
+    assert response.status_code == 302 and "baseline=" in baseline_url
+    actions.update_work_item(world.actor(world.owner), plan.checkout.pk, end=dt.date(2026, 12, 28))
+    html = client.get(baseline_url).content.decode()
+    assert "Planned end in “Plan at quarter start”" in html
+    row = html[html.index("Checkout option") :]
+    row = row[: row.index("</tr>")]
+    assert "10 days" in row  # 18 → 28 December
+    other = html[html.index("Billing engine") :]
+    assert "on plan" in other[: other.index("</tr>")]
+
+
+def test_viewers_cannot_save_baselines(world, plan, client):
+    client.force_login(world.viewer)
+    assert client.post("/roadmap/baselines/new/", {"name": "Mine"}).status_code == 403
+    assert "Save a baseline" not in client.get("/roadmap/list/").content.decode()
