@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import KeyResult, Objective, Period
@@ -132,3 +133,21 @@ def make_world() -> World:
         it_objective=it_objective, key_result=key_result, private_key_result=private_key_result,
         other_objective=other_objective, other_key_result=other_key_result,
     )  # fmt: skip
+
+
+# --- the persona × endpoint matrix of the API tests ----------------------------------------------------------------
+
+API = "/api/v1"
+
+
+def status_row(
+    owner: int, admin: int, editor: int, viewer: int, other_team: int, outsider: int, anonymous: int = 401
+) -> dict[str, int]:
+    """The status each persona should get, in the order of PERSONAS."""
+    return dict(zip(PERSONAS, [owner, admin, editor, viewer, other_team, outsider, anonymous], strict=True))
+
+
+def call_api(client: Any, method: str, path: str, body: Any = None) -> Any:
+    """Send one API request with the test client (a JSON body when there is one)."""
+    send = getattr(client, method)
+    return send(API + path, body, content_type="application/json") if body is not None else send(API + path)

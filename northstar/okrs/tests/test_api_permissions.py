@@ -13,16 +13,9 @@ import pytest
 
 from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import CheckIn, KeyResult, Objective, Period
-from northstar.testing import PERSONAS, World
+from northstar.testing import API, PERSONAS, World, call_api, status_row
 from northstar.workspaces import actions as ws_actions
 from northstar.workspaces.models import ApiToken, Membership, Team
-
-API = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -53,10 +46,6 @@ def scene(world) -> Scene:
     )
     token, _raw = ws_actions.create_api_token(world.actor(world.editor), name="Edith's script")
     return Scene(world, support, spare, KeyResult.objects.get(key="uptime-kr"), check_in, token)
-
-
-def status_row(owner, admin, editor, viewer, other_team, outsider, anonymous=401):
-    return dict(zip(PERSONAS, [owner, admin, editor, viewer, other_team, outsider, anonymous], strict=True))
 
 
 READ_ALL = status_row(
@@ -309,11 +298,7 @@ def test_each_persona_gets_the_expected_status(scene, client, persona, method, p
     user = scene.persona(persona)
     if user is not None:
         client.force_login(user)
-    send = getattr(client, method)
-    if body is None:
-        response = send(API + path(scene))
-    else:
-        response = send(API + path(scene), body(scene), content_type="application/json")
+    response = call_api(client, method, path(scene), body(scene) if body else None)
     assert response.status_code == expected[persona], response.content
     if response.status_code >= 400:
         assert set(response.json()) >= {"detail", "errors"}
@@ -347,12 +332,7 @@ REFUSED_WRITES = [
 def test_a_refused_write_changes_nothing(scene, client, persona, method, path, body):
     client.force_login(scene.persona(persona))
     before = state()
-    send = getattr(client, method)
-    response = (
-        send(API + path(scene), body(scene), content_type="application/json")
-        if body
-        else send(API + path(scene))
-    )
+    response = call_api(client, method, path(scene), body(scene) if body else None)
     assert response.status_code in (403, 404)
     assert state() == before
 

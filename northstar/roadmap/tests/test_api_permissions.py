@@ -15,11 +15,9 @@ import pytest
 from northstar.roadmap import actions
 from northstar.roadmap.models import Baseline, BaselineItem, Contribution, Dependency, WorkItem
 from northstar.roadmap.testing import RoadmapScene, make_roadmap
-from northstar.testing import PERSONAS, World
+from northstar.testing import API, PERSONAS, World, call_api, status_row
 from northstar.workspaces import actions as ws_actions
 from northstar.workspaces.models import Team
-
-API = "/api/v1"
 
 
 @dataclass
@@ -47,10 +45,6 @@ def scene(world) -> Scene:
     private_link = actions.set_contribution(boss, rm.design.pk, key_result=world.private_key_result.pk)
     baseline = actions.save_baseline(boss, name="Quarter start")
     return Scene(world, rm, baseline, private_link)
-
-
-def status_row(owner, admin, editor, viewer, other_team, outsider, anonymous=401):
-    return dict(zip(PERSONAS, [owner, admin, editor, viewer, other_team, outsider, anonymous], strict=True))
 
 
 READ_ALL = status_row(200, 200, 200, 200, 200, 200)  # lists: everyone signed in gets their own workspace
@@ -183,11 +177,7 @@ def test_each_persona_gets_the_expected_status(scene, client, persona, method, p
     user = scene.persona(persona)
     if user is not None:
         client.force_login(user)
-    send = getattr(client, method)
-    if body is None:
-        response = send(API + path(scene))
-    else:
-        response = send(API + path(scene), body(scene), content_type="application/json")
+    response = call_api(client, method, path(scene), body(scene) if body else None)
     assert response.status_code == expected[persona], response.content
     if response.status_code >= 400:
         assert set(response.json()) >= {"detail", "errors"}
@@ -216,12 +206,7 @@ REFUSED_WRITES = [
 def test_a_refused_write_changes_nothing(scene, client, persona, method, path, body):
     client.force_login(scene.persona(persona))
     before = state()
-    send = getattr(client, method)
-    response = (
-        send(API + path(scene), body(scene), content_type="application/json")
-        if body
-        else send(API + path(scene))
-    )
+    response = call_api(client, method, path(scene), body(scene) if body else None)
     assert response.status_code in (403, 404, 422)
     assert state() == before
 
