@@ -4,6 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from northstar.okrs.models import KeyResult, Objective, Period
+from northstar.roadmap.models import WorkItem
 from northstar.workspaces.models import Team
 
 from .conftest import NARROW, WIDE
@@ -28,6 +29,7 @@ def test_every_page_has_no_serious_accessibility_violations(ui, demo):
     key_result = KeyResult.objects.filter(objective=objective).order_by("pk").first()
     team = Team.objects.get(name="Growth")
     period = Period.objects.get(name="FY27 Q2")
+    initiative = WorkItem.objects.get(title="Annual plan offer at renewal")
     found: list[str] = []
 
     ui.visit("/login/")  # signed out
@@ -51,6 +53,14 @@ def test_every_page_has_no_serious_accessibility_violations(ui, demo):
         "/settings/",
         "/settings/tokens/",
         "/password/",
+        "/roadmap/",
+        "/roadmap/board/",
+        "/roadmap/list/",
+        f"/roadmap/items/{initiative.pk}/",
+        "/roadmap/items/new/",
+        f"/roadmap/items/{initiative.pk}/edit/",
+        f"/roadmap/items/{initiative.pk}/dependencies/new/",
+        f"/roadmap/items/{initiative.pk}/serves/new/",
     ]
     for path in pages:
         ui.visit(path)
@@ -59,9 +69,10 @@ def test_every_page_has_no_serious_accessibility_violations(ui, demo):
             ui.shot("okr-page-1440.png")
 
     page.set_viewport_size(NARROW)
-    ui.visit("/okrs/")
-    found += blocking_violations(page)
-    ui.shot("okr-page-390.png")
+    for path in ("/okrs/", "/roadmap/"):
+        ui.visit(path)
+        found += blocking_violations(page)
+    ui.shot("roadmap-390.png")
     page.set_viewport_size(WIDE)
     ui.settled()
 
