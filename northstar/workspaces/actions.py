@@ -64,9 +64,14 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
     cadence = changes.get("check_in_cadence_days", workspace.check_in_cadence_days)
     if not isinstance(cadence, int) or not 1 <= cadence <= 365:
         errors.append(FieldError("check_in_cadence_days", _("The cadence must be from 1 to 365 days.")))
+    threshold = changes.get("orphan_threshold", workspace.orphan_threshold)
+    if not isinstance(threshold, int | float) or not 0 <= threshold <= 1:
+        errors.append(
+            FieldError("orphan_threshold", _("The threshold is a share from 0 to 1 (0 % to 100 %)."))
+        )
     if errors:
         raise ValidationFailed(errors)
-    for field in ("name", "language", "check_in_cadence_days", "rollup_includes_aligned"):
+    for field in ("name", "language", "check_in_cadence_days", "rollup_includes_aligned", "orphan_threshold"):
         if field in changes:
             setattr(workspace, field, changes[field])
     workspace.save()

@@ -63,6 +63,13 @@ class WorkspaceSettingsForm(forms.Form):
         required=False,
         help_text=_("Objective progress also counts the progress of the child objectives aligned to it."),
     )
+    orphan_percent = forms.IntegerField(
+        label=_("Orphan work threshold (%)"),
+        min_value=0,
+        max_value=100,
+        initial=15,
+        help_text=_("Warn when more than this share of a team's planned effort serves no key result."),
+    )
     language = forms.ChoiceField(
         label=_("Workspace language"),
         choices=settings.LANGUAGES,

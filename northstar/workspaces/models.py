@@ -91,6 +91,11 @@ class Workspace(models.Model):
         default=False,
         help_text=_("Objective progress also counts the progress of the child objectives aligned to it."),
     )
+    orphan_threshold = models.FloatField(
+        _("orphan work threshold"),
+        default=0.15,
+        help_text=_("Above this share of planned effort on work that serves no key result, northstar warns."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

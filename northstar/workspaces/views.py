@@ -207,7 +207,9 @@ def workspace_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
         form = WorkspaceSettingsForm(request.POST)
         if form.is_valid():
             try:
-                ws_actions.update_workspace(actor, **form.cleaned_data)
+                values = dict(form.cleaned_data)
+                values["orphan_threshold"] = values.pop("orphan_percent") / 100
+                ws_actions.update_workspace(actor, **values)
             except ValidationFailed as exc:
                 apply_errors(form, exc)
             else:
@@ -219,6 +221,7 @@ def workspace_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
                 "name": workspace.name,
                 "check_in_cadence_days": workspace.check_in_cadence_days,
                 "rollup_includes_aligned": workspace.rollup_includes_aligned,
+                "orphan_percent": round(workspace.orphan_threshold * 100),
                 "language": workspace.language,
             }
         )

@@ -213,11 +213,18 @@ def test_workspace_switch_refuses_a_workspace_i_am_not_in(login, world):
 def test_admin_changes_settings_and_it_is_audited(login, world):
     response = login(world.admin).post(
         reverse("workspace-settings"),
-        {"name": "Acme Corp", "check_in_cadence_days": 7, "rollup_includes_aligned": "on", "language": "sv"},
+        {
+            "name": "Acme Corp",
+            "check_in_cadence_days": 7,
+            "rollup_includes_aligned": "on",
+            "orphan_percent": 20,
+            "language": "sv",
+        },
     )
     assert response.status_code == 302
     world.workspace.refresh_from_db()
     assert (world.workspace.name, world.workspace.check_in_cadence_days) == ("Acme Corp", 7)
+    assert world.workspace.orphan_threshold == 0.2
     assert world.workspace.rollup_includes_aligned is True
     assert AuditEntry.objects.filter(object_type="workspace", action="update", actor=world.admin).exists()
 
