@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
+from northstar.insights.api import router as insights_router
 from northstar.okrs.api import router as okrs_router
 from northstar.roadmap.api import router as roadmap_router
 from northstar.workspaces.api import AUTH, CsrfFailed
@@ -48,6 +49,7 @@ api = NorthstarAPI(title="northstar", version="1", urls_namespace="api", descrip
 api.add_router("", workspaces_router)
 api.add_router("", okrs_router)
 api.add_router("", roadmap_router)
+api.add_router("", insights_router)
 
 
 # --- errors ---------------------------------------------------------------------------------------------------

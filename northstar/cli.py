@@ -51,6 +51,8 @@ bench_app = typer.Typer(
 app.add_typer(users_app, name="users")
 app.add_typer(token_app, name="token")
 app.add_typer(bench_app, name="bench")
+report_app = typer.Typer(help=gettext_lazy("Reports on a workspace, as rich tables."), no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 
 class UserError(Exception):
@@ -542,6 +544,69 @@ def token_create(
         )  # fmt: skip
         console.print(Text(_("This is the only time the secret is shown; store it now:"), style="bold"))
         sys.stdout.write(secret + "\n")
+
+
+@report_app.command("coverage")
+def report_coverage(
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", help=gettext_lazy("The workspace's slug."))
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help=gettext_lazy("Report as this user (default: the first owner)."))
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help=gettext_lazy("The period's key (default: the current one)."))
+    ] = None,
+) -> None:
+    """Key results without work, work without key results (orphan share per team against the threshold),
+    capacity and load, and dependencies across teams, for one period."""
+    from rich.table import Table
+
+    from northstar.insights.queries import coverage_report
+    from northstar.okrs.models import Period
+    from northstar.okrs.queries import default_period
+    from northstar.workspaces.web import today
+
+    with user_errors():
+        actor = acting(find_workspace(workspace), as_user)
+        now = today()
+        chosen = (
+            Period.objects.restrict(actor).filter(key=period).first()
+            if period
+            else default_period(actor, now)
+        )
+        if chosen is None:
+            raise UserError(_("No such period in this workspace."))
+        report = coverage_report(actor, chosen, today=now)
+    console = out()
+    table = Table(
+        title=_("Coverage of %(period)s: %(share).0f %% of the planned effort serves no key result (threshold %(threshold).0f %%)")
+        % {"period": chosen.name, "share": report.company_orphan_share * 100, "threshold": report.threshold * 100},
+        title_justify="left",
+    )  # fmt: skip
+    for column in (_("Team"), _("Planned"), _("Orphan"), _("Orphan share"), _("Capacity"), _("Load")):
+        table.add_column(column, justify="left" if column == _("Team") else "right")
+    for line in report.teams:
+        table.add_row(
+            "  " * line.depth + line.team.name,
+            f"{line.planned:.1f}",
+            f"{line.orphan:.1f}",
+            Text(f"{line.orphan_share:.0%}", style="red" if line.over_threshold else ""),
+            "—" if line.load.capacity is None else f"{line.load.capacity:.0f}",
+            Text(f"{line.load.load:.1f}", style="red" if line.load.over else ""),
+        )
+    console.print(table)
+    sections = (
+        (_("Orphan work"), [item.title for item in report.orphans]),
+        (_("Key results with no work planned"), [k.title for k in report.unsupported_key_results]),
+        (_("Objectives with no work at all"), [o.title for o in report.unsupported_objectives]),
+        (_("Dependencies across teams"), [f"{a.title} → {b.title}" for a, b in report.cross_team]),
+    )
+    for heading, lines in sections:
+        if lines:
+            console.print(Text(heading, style="bold"))
+            for line_text in lines:
+                console.print(f"  • {line_text}")
 
 
 @bench_app.command("schedule")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "northstar.workspaces",
     "northstar.okrs",
     "northstar.roadmap",
+    "northstar.insights",
     "northstar.exchange",
 ]
 

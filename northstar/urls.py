@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("northstar.workspaces.urls")),
     path("", include("northstar.okrs.urls")),
     path("", include("northstar.roadmap.urls")),
+    path("", include("northstar.insights.urls")),
     path("api/v1/", api.urls),
 ]

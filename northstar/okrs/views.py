@@ -52,6 +52,8 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
         k for v in views for k in v.key_results if k.kr.owner_id == actor.user_id and k.kr.kind != "milestone"
     ]
     stale = [k for v in views for k in v.key_results if k.stale]
+    from northstar.insights.queries import coverage_report  # insights builds on the OKRs and the roadmap
+
     return render(
         request,
         "okrs/dashboard.html",
@@ -62,6 +64,7 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
             "my_key_results": my_key_results,
             "stale": stale,
             "today": now,
+            "orphan_report": coverage_report(actor, period, today=now) if period else None,
         },
     )
 

@@ -262,6 +262,13 @@ def _nav(request: HttpRequest, actor: Actor, current: str) -> dict[str, Any]:
     return {"roadmap_tab": current, "can_create": actor.can_edit}
 
 
+def _orphan_report(actor: Actor, rm: Roadmap, now: dt.date) -> Any:
+    from northstar.insights.queries import coverage_report  # insights builds on the roadmap
+
+    period = okr_queries.default_period(actor, now)
+    return coverage_report(actor, period, today=now, rm=rm) if period else None
+
+
 # --- timeline ---------------------------------------------------------------------------------------------------
 
 
@@ -287,6 +294,7 @@ def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
         "lanes": _lane_switch(request, mode),
         "mode": mode,
         "undated": sum(1 for v in rm.items if v.item.start is None and v.item.end is None),
+        "orphan_report": _orphan_report(actor, rm, now),
         "today": now,
     }
     if request.htmx and request.htmx.target == "roadmap-details":

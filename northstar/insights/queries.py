@@ -1,0 +1,132 @@
+"""The coverage report: where strategy and delivery are out of line, for a period — in a fixed number of queries.
+
+The rules (what is unsupported, what is orphan work, how effort is spread over a period) live in
+`core.alignment` and `core.capacity`; this module loads the rows once and shapes the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from northstar.core.alignment import Coverage, WorkNode, coverage
+from northstar.core.capacity import Load, Span, team_load
+from northstar.okrs.models import KeyResult, Objective, ObjectiveStatus, Period
+from northstar.okrs.queries import team_tree
+from northstar.roadmap.models import TeamCapacity, WorkItem, WorkItemKind
+from northstar.roadmap.queries import Roadmap, load_roadmap
+from northstar.workspaces.models import Team
+from northstar.workspaces.permissions import Actor
+
+
+@dataclass
+class TeamLine:
+    team: Team
+    depth: int
+    planned: float
+    orphan: float
+    load: Load
+    over_threshold: bool
+
+    @property
+    def orphan_share(self) -> float:
+        return self.orphan / self.planned if self.planned else 0.0
+
+
+@dataclass
+class CoverageReport:
+    period: Period
+    threshold: float
+    coverage: Coverage
+    teams: list[TeamLine]
+    company_orphan_share: float
+    unsupported_objectives: list[Objective]
+    unsupported_key_results: list[KeyResult]
+    orphans: list[WorkItem]
+    full_teams: list[tuple[Team, list[Objective]]]  # teams with no capacity left, and their objectives
+    cross_team: list[tuple[WorkItem, WorkItem]]  # (predecessor, successor) in different teams
+
+    @property
+    def warning(self) -> bool:
+        return self.company_orphan_share > self.threshold or any(t.over_threshold for t in self.teams)
+
+
+def work_nodes(rm: Roadmap) -> list[WorkNode]:
+    return [
+        WorkNode(
+            id=v.item.pk,
+            team=v.item.team_id,
+            parent=v.item.parent_id,
+            kind=v.item.kind,
+            status=v.item.status,
+            estimate_days=v.item.estimate_days,
+            span=Span(v.item.start, v.item.end) if v.item.start and v.item.end else None,
+            links=v.links,
+        )
+        for v in rm.items
+    ]
+
+
+def coverage_report(
+    actor: Actor, period: Period, *, today: dt.date, rm: Roadmap | None = None
+) -> CoverageReport:
+    rm = rm or load_roadmap(actor, today=today)
+    window = Span(period.start, period.end)
+    overlapping = Q(period__start__lte=period.end, period__end__gte=period.start) | Q(period__isnull=True)
+    objectives = list(
+        Objective.objects.restrict(actor)
+        .filter(overlapping, status=ObjectiveStatus.ACTIVE)
+        .select_related("team")
+        .order_by("position", "id")
+    )
+    objective_ids = {o.pk for o in objectives}
+    key_results = [k for k in rm.key_results.values() if k.objective_id in objective_ids]
+    cov = coverage(work_nodes(rm), {k.pk: k.objective_id for k in key_results}, objective_ids, window)
+
+    teams = list(Team.objects.restrict(actor))
+    capacities = {
+        c.team_id: c.person_days for c in TeamCapacity.objects.restrict(actor).filter(period=period)
+    }
+    # An initiative whose parts carry estimates is counted through its parts, never twice.
+    estimated_parents = {v.item.parent_id for v in rm.items if v.item.estimate_days}
+    rows = [
+        (v.item.team_id, v.item.estimate_days, Span(v.item.start, v.item.end))
+        for v in rm.items
+        if v.item.start
+        and v.item.end
+        and v.item.status != "cancelled"
+        and not (v.item.kind == WorkItemKind.INITIATIVE and v.item.pk in estimated_parents)
+    ]
+    lines = []
+    for team, depth in team_tree(teams):
+        planned = cov.planned_effort.get(team.pk, 0.0)
+        orphan = cov.orphan_effort.get(team.pk, 0.0)
+        load = team_load(rows, capacities.get(team.pk), team.pk, window)
+        if not planned and load.capacity is None:
+            continue
+        share = orphan / planned if planned else 0.0
+        lines.append(TeamLine(team, depth, planned, orphan, load, share > actor.workspace.orphan_threshold))
+    full = {line.team.pk for line in lines if line.load.free is not None and line.load.free <= 0}
+    by_id = rm.by_id
+    return CoverageReport(
+        period=period,
+        threshold=actor.workspace.orphan_threshold,
+        coverage=cov,
+        teams=lines,
+        company_orphan_share=cov.orphan_share(None),
+        unsupported_objectives=[o for o in objectives if o.pk in set(cov.unsupported_objectives)],
+        unsupported_key_results=sorted(
+            (k for k in key_results if k.pk in set(cov.unsupported_key_results)), key=lambda k: (k.objective_id, k.position)
+        ),
+        orphans=[by_id[pk].item for pk in cov.orphans if pk in by_id],
+        full_teams=[
+            (line.team, [o for o in objectives if o.team_id == line.team.pk]) for line in lines if line.team.pk in full
+        ],
+        cross_team=[
+            (by_id[d.predecessor_id].item, by_id[d.successor_id].item) for d in rm.dependencies
+            if d.predecessor_id in by_id and d.successor_id in by_id
+            and by_id[d.predecessor_id].item.team_id != by_id[d.successor_id].item.team_id
+        ],
+    )  # fmt: skip
