@@ -29,9 +29,10 @@ from northstar.workspaces.errors import FieldError, PermissionDenied, Validation
 from northstar.workspaces.models import Team, User
 from northstar.workspaces.permissions import CHANGE, DELETE, Actor, access
 
+SCORE_FIELDS = ["reach", "impact", "confidence", "cost_of_delay", "job_size"]
 WORK_ITEM_FIELDS = [
     "title", "description", "kind", "team", "owner", "parent", "start", "end", "status", "estimate_days",
-    "effort_done_days",
+    "effort_done_days", *SCORE_FIELDS,
 ]  # fmt: skip
 
 
@@ -58,6 +59,14 @@ def _check_work_item(item: WorkItem) -> None:
         value = getattr(item, field)
         if value is not None and not 0 <= value <= 100_000:
             errors.append(FieldError(field, _("Enter a number of person-days from 0 to 100000.")))
+    for field in SCORE_FIELDS:
+        value = getattr(item, field)
+        if value is not None and not 0 <= value <= 1_000_000_000:
+            errors.append(FieldError(field, _("Enter a number of 0 or more.")))
+    if item.confidence is not None and item.confidence > 1:
+        errors.append(FieldError("confidence", _("Confidence is a share from 0 to 1.")))
+    if item.job_size is not None and item.job_size == 0:
+        errors.append(FieldError("job_size", _("The job size must be more than 0.")))
     if item.kind == WorkItemKind.INITIATIVE and item.parent_id is not None:
         errors.append(
             FieldError(

@@ -51,6 +51,12 @@ class WorkItem(TenantModel):
     )
     estimate_days = models.FloatField(_("estimate (person-days)"), null=True, blank=True)
     effort_done_days = models.FloatField(_("effort done (person-days)"), default=0)
+    # Classic prioritisation inputs, shown beside the strategic score (the workspace picks RICE or WSJF).
+    reach = models.FloatField(_("reach"), null=True, blank=True, help_text=_("People or events per period."))
+    impact = models.FloatField(_("impact"), null=True, blank=True, help_text=_("0.25 minimal … 3 massive."))
+    confidence = models.FloatField(_("confidence"), null=True, blank=True, help_text=_("0 to 1."))
+    cost_of_delay = models.FloatField(_("cost of delay"), null=True, blank=True)
+    job_size = models.FloatField(_("job size"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -71,7 +71,17 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
         )
     if errors:
         raise ValidationFailed(errors)
-    for field in ("name", "language", "check_in_cadence_days", "rollup_includes_aligned", "orphan_threshold"):
+    if changes.get("classic_score", workspace.classic_score) not in {"none", "rice", "wsjf"}:
+        raise ValidationFailed.one("classic_score", _("Choose none, RICE or WSJF."))
+    fields = (
+        "name",
+        "language",
+        "check_in_cadence_days",
+        "rollup_includes_aligned",
+        "orphan_threshold",
+        "classic_score",
+    )
+    for field in fields:
         if field in changes:
             setattr(workspace, field, changes[field])
     workspace.save()

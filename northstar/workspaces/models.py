@@ -91,6 +91,13 @@ class Workspace(models.Model):
         default=False,
         help_text=_("Objective progress also counts the progress of the child objectives aligned to it."),
     )
+    classic_score = models.CharField(
+        _("classic prioritisation score"),
+        max_length=8,
+        choices=[("none", _("None")), ("rice", "RICE"), ("wsjf", "WSJF")],
+        default="rice",
+        help_text=_("Shown beside the strategic score and blended with it in the ranked backlog."),
+    )
     orphan_threshold = models.FloatField(
         _("orphan work threshold"),
         default=0.15,
