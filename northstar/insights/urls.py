@@ -1,7 +1,9 @@
 from django.urls import path
 
-from northstar.insights import views
+from northstar.insights import views, views_alignment, views_backlog
 
 urlpatterns = [
     path("insights/coverage/", views.coverage, name="coverage"),
+    path("insights/backlog/", views_backlog.backlog, name="backlog"),
+    path("alignment/", views_alignment.alignment_map, name="alignment"),
 ]
