@@ -13,3 +13,9 @@ def test_bench_schedule_prints_time_and_ratio_to_the_baseline():
 def test_bench_schedule_refuses_a_nonsense_size():
     result = CliRunner().invoke(app, ["bench", "schedule", "--items", "1"])
     assert result.exit_code == 1
+
+
+def test_bench_optimise_prints_the_value_against_greedy():
+    result = CliRunner().invoke(app, ["bench", "optimise", "--items", "40", "--teams", "4"])
+    assert result.exit_code == 0, result.output
+    assert "greedy" in result.output and "HiGHS" in result.output and "gap" in result.output
