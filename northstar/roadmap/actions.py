@@ -131,6 +131,11 @@ def create_work_item(
     effort_done_days: float = 0,
     description: str = "",
     key: str | None = None,
+    reach: float | None = None,
+    impact: float | None = None,
+    confidence: float | None = None,
+    cost_of_delay: float | None = None,
+    job_size: float | None = None,
 ) -> WorkItem:
     actor.require("editor")
     parent_obj = _parent(actor, parent)
@@ -156,6 +161,11 @@ def create_work_item(
         estimate_days=estimate_days,
         effort_done_days=effort_done_days or 0,
         description=description,
+        reach=reach,
+        impact=impact,
+        confidence=confidence,
+        cost_of_delay=cost_of_delay,
+        job_size=job_size,
     )
     _check_work_item(item)
     if key:

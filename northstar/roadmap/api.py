@@ -67,6 +67,7 @@ def work_item_out(view: ItemView) -> dict[str, Any]:
         "status": w.status,
         "estimate_days": w.estimate_days,
         "effort_done_days": w.effort_done_days,
+        **{f: getattr(w, f) for f in actions.SCORE_FIELDS},
         "position": w.position,
         "links": [
             {

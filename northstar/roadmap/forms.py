@@ -49,6 +49,29 @@ class WorkItemForm(ActionErrorsMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Classic prioritisation inputs (the workspace settings pick RICE or WSJF for the ranked backlog).
+    reach = forms.FloatField(
+        label=_("Reach"), required=False, min_value=0, help_text=_("RICE: people or events per period.")
+    )
+    impact = forms.FloatField(
+        label=_("Impact"), required=False, min_value=0, help_text=_("RICE: 0.25 minimal … 3 massive.")
+    )
+    confidence = forms.FloatField(
+        label=_("Confidence"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        help_text=_("RICE: 0 to 1. The estimate is the effort."),
+    )
+    cost_of_delay = forms.FloatField(
+        label=_("Cost of delay"),
+        required=False,
+        min_value=0,
+        help_text=_("WSJF: value lost per period of delay."),
+    )
+    job_size = forms.FloatField(
+        label=_("Job size"), required=False, min_value=0, help_text=_("WSJF: relative size, more than 0.")
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(

@@ -59,6 +59,11 @@ class WorkItemOut(Schema):
     status: WorkItemStatusName
     estimate_days: float | None
     effort_done_days: float
+    reach: float | None
+    impact: float | None
+    confidence: float | None
+    cost_of_delay: float | None
+    job_size: float | None
     position: int
     links: list[WorkItemLinkOut] = Field(
         description="The key results and objectives it serves, its own or else those of its nearest parent."
@@ -92,6 +97,11 @@ class WorkItemIn(InputSchema):
     effort_done_days: float = 0
     description: str = ""
     key: str | None = Field(None, max_length=80)
+    reach: float | None = Field(None, description="RICE: people or events per period.")
+    impact: float | None = Field(None, description="RICE: 0.25 minimal … 3 massive.")
+    confidence: float | None = Field(None, description="RICE: 0 to 1. The effort is estimate_days.")
+    cost_of_delay: float | None = Field(None, description="WSJF: value lost per period of delay.")
+    job_size: float | None = Field(None, description="WSJF: relative size, more than 0.")
 
 
 class WorkItemPatch(InputSchema):
@@ -108,6 +118,11 @@ class WorkItemPatch(InputSchema):
     estimate_days: float | None = None
     effort_done_days: float = None  # type: ignore[assignment]
     key: str = Field(None, max_length=80)  # type: ignore[assignment]
+    reach: float | None = Field(None, description="RICE: people or events per period; null clears it.")
+    impact: float | None = Field(None, description="RICE: 0.25 minimal … 3 massive.")
+    confidence: float | None = Field(None, description="RICE: 0 to 1.")
+    cost_of_delay: float | None = Field(None, description="WSJF: value lost per period of delay.")
+    job_size: float | None = Field(None, description="WSJF: relative size, more than 0.")
 
 
 class WorkItemFilters(Schema):

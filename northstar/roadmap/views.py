@@ -636,7 +636,10 @@ def item_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             ),
             done=lambda _item: saved(request, _("Work item saved."), reverse("work-item", args=[item.pk])),
         )
-    fields = ["title", "kind", "start", "end", "status", "estimate_days", "effort_done_days", "description"]
+    fields = [
+        "title", "kind", "start", "end", "status", "estimate_days", "effort_done_days", "description",
+        *actions.SCORE_FIELDS,
+    ]  # fmt: skip
     initial = {f: getattr(item, f) for f in fields} | {
         "team": item.team_id,
         "parent": item.parent_id,

@@ -12,7 +12,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from northstar.workspaces.errors import ValidationFailed
-from northstar.workspaces.models import Role
+from northstar.workspaces.models import Role, Workspace
 
 
 def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:
@@ -70,11 +70,23 @@ class WorkspaceSettingsForm(forms.Form):
         initial=15,
         help_text=_("Warn when more than this share of a team's planned effort serves no key result."),
     )
+    classic_score = forms.ChoiceField(
+        label=_("Classic prioritisation score"),
+        required=False,
+        choices=Workspace._meta.get_field("classic_score").choices,
+        help_text=_("Shown beside the strategic score and blended with it in the ranked backlog."),
+    )
     language = forms.ChoiceField(
         label=_("Workspace language"),
         choices=settings.LANGUAGES,
         help_text=_("Used for emails to people who have not chosen a language yet."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("classic_score"):  # left out (a script, an older form): keep the current choice
+            data.pop("classic_score", None)
+        return data
 
 
 class InviteForm(forms.Form):

@@ -222,6 +222,7 @@ def workspace_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
                 "check_in_cadence_days": workspace.check_in_cadence_days,
                 "rollup_includes_aligned": workspace.rollup_includes_aligned,
                 "orphan_percent": round(workspace.orphan_threshold * 100),
+                "classic_score": workspace.classic_score,
                 "language": workspace.language,
             }
         )
