@@ -210,3 +210,82 @@ document.addEventListener("htmx:load", (event) => {
     if (!described.includes(error.id)) control.setAttribute("aria-describedby", [...described, error.id].join(" "));
   }
 });
+
+// Tree filter (the alignment map): <input data-tree-filter="TREE_ID" data-filter-status="STATUS_ID"> shows the
+// [data-node] items whose data-search matches what is typed, with their ancestors (opened), and hides the rest.
+// Case and accents do not matter; clearing the search gives back the folding from before it. The status element says how many match (texts in data-none/-one/-many).
+function fold(text) {
+  return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
+
+// The folding a tree had before a search started: restored as each search step starts, and when it is cleared.
+const foldingBeforeSearch = new WeakMap();
+
+function applyFolding(saved) {
+  for (const [button, expanded] of saved) {
+    if (!button.isConnected) continue;
+    button.setAttribute("aria-expanded", String(expanded));
+    for (const target of toggleTargets(button)) target.hidden = !expanded;
+  }
+}
+
+function filterTree(input) {
+  const tree = document.getElementById(input.getAttribute("data-tree-filter"));
+  if (!tree) return;
+  const query = fold(input.value.trim());
+  const nodes = Array.from(tree.querySelectorAll("[data-node]"));
+  if (query !== "" && !foldingBeforeSearch.has(tree)) {
+    foldingBeforeSearch.set(tree, Array.from(tree.querySelectorAll(TOGGLE), (b) => [b, isExpanded(b)]));
+  }
+  if (foldingBeforeSearch.has(tree)) applyFolding(foldingBeforeSearch.get(tree));
+  if (query === "") foldingBeforeSearch.delete(tree);
+  const keep = new Set();
+  let matches = 0;
+  for (const node of nodes) {
+    const hit = query !== "" && fold(node.getAttribute("data-search")).includes(query);
+    node.classList.toggle("is-match", hit);
+    if (!hit) continue;
+    matches += 1;
+    for (let el = node; el && tree.contains(el); el = el.parentElement.closest("[data-node]")) {
+      if (keep.has(el)) break;
+      keep.add(el);
+    }
+  }
+  tree.classList.toggle("is-filtered", query !== "");
+  for (const node of nodes) node.hidden = query !== "" && !keep.has(node);
+  // Open the branches that lead to a match, so that it is visible.
+  for (const node of keep) {
+    const toggle = node.querySelector(":scope > * > [data-toggle-target]");
+    const inner = toggle && toggleTargets(toggle)[0];
+    if (inner && inner.querySelector(":scope > [data-node]:not([hidden])")) setExpanded(toggle, true);
+  }
+  const status = document.getElementById(input.getAttribute("data-filter-status") || "");
+  if (status) {
+    const many = status.getAttribute("data-many") || "%(count)s";
+    status.textContent =
+      query === "" ? "" : matches === 0 ? status.getAttribute("data-none") || "0"
+        : matches === 1 ? status.getAttribute("data-one") || "1" : many.replace("%(count)s", String(matches));
+  }
+}
+
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (input instanceof HTMLInputElement && input.hasAttribute("data-tree-filter")) filterTree(input);
+});
+
+// Escape in a tree filter clears it.
+document.addEventListener("keydown", (event) => {
+  const input = event.target;
+  if (event.key !== "Escape" || !(input instanceof HTMLInputElement) || !input.hasAttribute("data-tree-filter")) return;
+  if (input.value === "") return;
+  event.preventDefault();
+  input.value = "";
+  filterTree(input);
+});
+
+// A tree swapped in by htmx (another period) keeps the filter that is typed.
+document.addEventListener("htmx:afterSettle", () => {
+  for (const input of document.querySelectorAll("input[data-tree-filter]")) {
+    if (input.value.trim() !== "") filterTree(input);
+  }
+});

@@ -10,12 +10,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from northstar.core.output import Link, OutputProgress, Task, effective_links, output_progress
 from northstar.core.schedule import Dep, DepKind, Item, Schedule, critical_path_to, period_conflicts, schedule
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.okrs.queries import team_tree
-from northstar.roadmap.models import Baseline, BaselineItem, Contribution, Dependency, WorkItem, WorkItemKind
+from northstar.roadmap.models import (
+    Baseline,
+    BaselineItem,
+    Contribution,
+    Dependency,
+    WorkItem,
+    WorkItemKind,
+    WorkItemStatus,
+)
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 
@@ -186,7 +195,11 @@ def _conflicts(
     kind_words = {"fs": _("finish to start"), "ss": _("start to start"), "ff": _("finish to finish")}
     for v in sched.violations:
         pred, succ = by_id[v.dep.predecessor].item, by_id[v.dep.successor].item
-        message = _("%(days)d days too early for its dependency on “%(other)s” (%(kind)s).") % {
+        message = ngettext(
+            "%(days)d day too early for its dependency on “%(other)s” (%(kind)s).",
+            "%(days)d days too early for its dependency on “%(other)s” (%(kind)s).",
+            v.days_late,
+        ) % {
             "days": v.days_late,
             "other": pred.title,
             "kind": kind_words[str(v.dep.kind)],
@@ -202,7 +215,11 @@ def _conflicts(
             if kr is not None and objective is not None and objective.period is not None:
                 serves.append((view.item.pk, kr.pk, objective.period.end))
     for c in period_conflicts([_core_item(v.item) for v in views], serves):
-        message = _("Ends %(days)d days after the period of the key result it serves, “%(kr)s”.") % {
+        message = ngettext(
+            "Ends %(days)d day after the period of the key result it serves, “%(kr)s”.",
+            "Ends %(days)d days after the period of the key result it serves, “%(kr)s”.",
+            c.days_over,
+        ) % {
             "days": c.days_over,
             "kr": key_results[c.key_result].title,
         }
@@ -341,3 +358,57 @@ __all__ = [
     "load_roadmap",
     "milestone_counts",
 ]
+
+
+@dataclass
+class OutputSummary:
+    """An item's output progress: effort share, plus milestones reached for initiatives."""
+
+    share: float | None
+    milestones: list[bool]  # one per milestone: reached?
+    caption: str
+
+    @property
+    def percent(self) -> int:
+        return round((self.share or 0) * 100)
+
+
+def output_summary(view: ItemView) -> OutputSummary:
+    item = view.item
+    if view.output is not None:
+        o = view.output
+        marks = [True] * o.milestones_reached + [False] * (o.milestones_total - o.milestones_reached)
+        if o.effort_planned:
+            caption = _("%(done)s of %(planned)s person-days") % {
+                "done": f"{o.effort_done:g}",
+                "planned": f"{o.effort_planned:g}",
+            }
+        else:
+            caption = ngettext(
+                "%(done)d of %(total)d task done", "%(done)d of %(total)d tasks done", o.tasks_total
+            ) % {"done": o.tasks_done, "total": o.tasks_total}
+        if o.milestones_total:
+            caption += " · " + ngettext(
+                "%(reached)d of %(total)d milestone",
+                "%(reached)d of %(total)d milestones",
+                o.milestones_total,
+            ) % {
+                "reached": o.milestones_reached,
+                "total": o.milestones_total,
+            }
+        return OutputSummary(o.share if (o.tasks_total or o.effort_planned) else None, marks, caption)
+    if item.status == WorkItemStatus.CANCELLED:
+        return OutputSummary(None, [], _("Cancelled"))
+    if item.kind == WorkItemKind.MILESTONE:
+        reached = item.status == WorkItemStatus.DONE
+        return OutputSummary(None, [reached], _("Reached") if reached else _("Not reached yet"))
+    if item.status == WorkItemStatus.DONE:
+        return OutputSummary(1.0, [], _("Done"))
+    if item.estimate_days:
+        share = min(1.0, (item.effort_done_days or 0) / item.estimate_days)
+        caption = _("%(done)s of %(planned)s person-days") % {
+            "done": f"{item.effort_done_days or 0:g}",
+            "planned": f"{item.estimate_days:g}",
+        }
+        return OutputSummary(share, [], caption)
+    return OutputSummary(0.0, [], _("No estimate"))

@@ -45,6 +45,7 @@ from northstar.roadmap.queries import (
     driving_chain,
     load_roadmap,
     milestone_counts,
+    output_summary,
     slip,
 )
 from northstar.workspaces import audit
@@ -103,54 +104,6 @@ class Served:
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
-
-
-@dataclass
-class Output:
-    """An item's output progress: effort share, plus milestones reached for initiatives."""
-
-    share: float | None
-    milestones: list[bool]  # one per milestone: reached?
-    caption: str
-
-    @property
-    def percent(self) -> int:
-        return round((self.share or 0) * 100)
-
-
-def _output(view: ItemView) -> Output:
-    item = view.item
-    if view.output is not None:
-        o = view.output
-        marks = [True] * o.milestones_reached + [False] * (o.milestones_total - o.milestones_reached)
-        if o.effort_planned:
-            caption = _("%(done)s of %(planned)s person-days") % {
-                "done": f"{o.effort_done:g}",
-                "planned": f"{o.effort_planned:g}",
-            }
-        else:
-            caption = _("%(done)d of %(total)d tasks done") % {"done": o.tasks_done, "total": o.tasks_total}
-        if o.milestones_total:
-            caption += " · " + _("%(reached)d of %(total)d milestones") % {
-                "reached": o.milestones_reached,
-                "total": o.milestones_total,
-            }
-        return Output(o.share if (o.tasks_total or o.effort_planned) else None, marks, caption)
-    if item.status == WorkItemStatus.CANCELLED:
-        return Output(None, [], _("Cancelled"))
-    if item.kind == WorkItemKind.MILESTONE:
-        reached = item.status == WorkItemStatus.DONE
-        return Output(None, [reached], _("Reached") if reached else _("Not reached yet"))
-    if item.status == WorkItemStatus.DONE:
-        return Output(1.0, [], _("Done"))
-    if item.estimate_days:
-        share = min(1.0, (item.effort_done_days or 0) / item.estimate_days)
-        caption = _("%(done)s of %(planned)s person-days") % {
-            "done": f"{item.effort_done_days or 0:g}",
-            "planned": f"{item.estimate_days:g}",
-        }
-        return Output(share, [], caption)
-    return Output(0.0, [], _("No estimate"))
 
 
 class Outcomes:
@@ -424,7 +377,7 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     baseline = next((b for b in baselines if b.pk == _int_or_none(request.GET.get("baseline"))), None)
     planned = baseline_dates(actor, baseline, [v.item.pk for v, _lane in page.object_list])
     page_rows = [
-        (v, lane, _output(v), outcomes.served(v), slip(v.item, planned.get(v.item.pk)))
+        (v, lane, output_summary(v), outcomes.served(v), slip(v.item, planned.get(v.item.pk)))
         for v, lane in page.object_list
     ]
     query = request.GET.copy()
@@ -553,12 +506,12 @@ def item_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "item": item,
         "lane": _lane_labels(rm).get(view.lane, ""),
         "parent": rm.by_id.get(item.parent_id) if item.parent_id else None,
-        "children": [(c, _output(c)) for c in rm.items if c.item.parent_id == pk],
+        "children": [(c, output_summary(c)) for c in rm.items if c.item.parent_id == pk],
         "predecessors": [d for d in rm.dependencies if d.successor_id == pk],
         "successors": [d for d in rm.dependencies if d.predecessor_id == pk],
         "served": outcomes.served(view),
         "own_links": own,
-        "output": _output(view),
+        "output": output_summary(view),
         "shifts": [(s, rm.by_id[s.id].item) for s in _shifts(rm, item)],
         "chain": driving_chain(rm, pk) if item.start else [],
         "titles": {v.item.pk: v.item.title for v in rm.items},
