@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from northstar.okrs.forms import ActionErrorsMixin
 from northstar.roadmap.models import DependencyKind, WorkItemKind, WorkItemStatus
@@ -57,7 +58,7 @@ class WorkItemForm(ActionErrorsMixin, forms.Form):
         label=_("Impact"), required=False, min_value=0, help_text=_("RICE: 0.25 minimal … 3 massive.")
     )
     confidence = forms.FloatField(
-        label=_("Confidence"),
+        label=pgettext_lazy("RICE", "Confidence"),
         required=False,
         min_value=0,
         max_value=1,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.workspaces.models import Team, TenantModel, TenantQuerySet, User
@@ -54,7 +55,9 @@ class WorkItem(TenantModel):
     # Classic prioritisation inputs, shown beside the strategic score (the workspace picks RICE or WSJF).
     reach = models.FloatField(_("reach"), null=True, blank=True, help_text=_("People or events per period."))
     impact = models.FloatField(_("impact"), null=True, blank=True, help_text=_("0.25 minimal … 3 massive."))
-    confidence = models.FloatField(_("confidence"), null=True, blank=True, help_text=_("0 to 1."))
+    confidence = models.FloatField(
+        pgettext_lazy("RICE", "confidence"), null=True, blank=True, help_text=_("0 to 1.")
+    )
     cost_of_delay = models.FloatField(_("cost of delay"), null=True, blank=True)
     job_size = models.FloatField(_("job size"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
