@@ -546,6 +546,92 @@ def token_create(
         sys.stdout.write(secret + "\n")
 
 
+@app.command("optimise")
+def optimise_period(
+    period: Annotated[str, typer.Option(help=gettext_lazy("The period's key, e.g. FY27-Q2."))],
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", help=gettext_lazy("The workspace's slug."))
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help=gettext_lazy("Plan as this user (default: the first owner)."))
+    ] = None,
+    capacity: Annotated[
+        list[str] | None,
+        typer.Option(
+            help=gettext_lazy("Try another capacity: TEAM=PERSON_DAYS, e.g. growth=40 (repeatable).")
+        ),
+    ] = None,
+) -> None:
+    """Choose the initiatives of a period that serve the goals best within each team's capacity (HiGHS), and
+    say what was dropped and why. Nothing is changed."""
+    from rich.table import Table
+
+    from northstar.insights.optimise import plan_period
+    from northstar.okrs.models import Period
+    from northstar.workspaces.models import Team
+    from northstar.workspaces.web import today
+
+    with user_errors():
+        actor = acting(find_workspace(workspace), as_user)
+        chosen = Period.objects.restrict(actor).filter(key=period).first()
+        if chosen is None:
+            raise UserError(_("No such period in this workspace."))
+        overrides: dict[int, float] = {}
+        for entry in capacity or []:
+            key, _sep, days = entry.partition("=")
+            team = Team.objects.restrict(actor).filter(key=key.strip()).first()
+            try:
+                amount = float(days)
+            except ValueError:
+                amount = -1
+            if team is None or amount < 0:
+                raise UserError(_("Write the capacity as TEAM=PERSON_DAYS with a team key, e.g. growth=40."))
+            overrides[team.pk] = amount
+        result = plan_period(actor, chosen, today=today(), capacity_overrides=overrides)
+    plan = result.plan
+    console = out()
+    table = Table(
+        title=_("Plan for %(period)s: total strategic score %(value).2f (%(status)s)")
+        % {"period": chosen.name, "value": plan.value, "status": plan.status},
+        title_justify="left",
+    )
+    for column in (_("Initiative"), _("Team"), _("Score"), _("Person-days"), _("Decision")):
+        table.add_column(column)
+    reasons = {
+        "capacity": _("dropped: %(team)s lacks %(days).1f person-days"),
+        "dependency": _("dropped: needs “%(other)s”, which is not selected"),
+        "pinned_out": _("dropped: pinned out"),
+        "no_value": _("dropped: serves no key result"),
+    }
+    dropped = {d.id: d for d in plan.dropped}
+    for pk, item in sorted(
+        result.initiatives.items(), key=lambda kv: (kv[0] not in plan.selected, -result.value[kv[0]])
+    ):
+        if pk in plan.selected:
+            decision = Text(_("selected"), style="green")
+        else:
+            d = dropped.get(pk)
+            detail = d.detail if d and isinstance(d.detail, dict) else {}
+            text = reasons.get(d.reason if d else "", "") % {
+                "team": result.teams[detail["team"]].name if "team" in detail else "",
+                "days": detail.get("lacking", 0),
+                "other": result.initiatives[detail["requires"]].title
+                if detail.get("requires") in result.initiatives
+                else "",
+            }
+            decision = Text(text, style="red")
+        table.add_row(
+            item.title, item.team.name, f"{result.value[pk]:.2f}", f"{result.effort[pk]:.1f}", decision
+        )
+    console.print(table)
+    for team_id, worth in sorted(plan.marginal_value.items()):
+        if worth > 0:
+            console.print(
+                _("One more person-day for %(team)s would be worth about %(value).3f of strategic score.")
+                % {"team": result.teams[team_id].name, "value": worth}
+            )
+
+
 @report_app.command("coverage")
 def report_coverage(
     workspace: Annotated[

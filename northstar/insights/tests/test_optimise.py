@@ -1,0 +1,53 @@
+import datetime as dt
+
+import pytest
+from typer.testing import CliRunner
+
+from northstar.cli import app
+from northstar.exchange.demo import load_demo
+from northstar.insights.optimise import plan_period
+from northstar.okrs.models import Period
+from northstar.workspaces.models import Team, User, Workspace
+from northstar.workspaces.permissions import actor_for
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture
+def finvest(db):
+    load_demo(today=TODAY, shift=False)
+    workspace = Workspace.objects.get(slug="finvest")
+    return actor_for(User.objects.get(email="maria.lind@finvest.example"), workspace)
+
+
+def test_with_growth_cut_to_40_days_the_optimiser_drops_dark_mode_and_says_why(finvest):
+    growth = Team.objects.get(workspace=finvest.workspace, key="growth")
+    quarter = Period.objects.get(workspace=finvest.workspace, key="FY27-Q2")
+    result = plan_period(finvest, quarter, today=TODAY, capacity_overrides={growth.pk: 40})
+    keys = {result.initiatives[pk].key for pk in result.plan.selected}
+    # Growth's open work in the quarter: the checkout (20 days, all inside it) for the annual offer, and dark
+    # mode (25). Both do not fit in 40; dark mode serves no key result, so it is the one to drop.
+    assert (
+        result.effort[next(pk for pk, i in result.initiatives.items() if i.key == "annual-plan-offer")] == 20
+    )
+    assert "annual-plan-offer" in keys and "dark-mode" not in keys
+    dropped = {result.initiatives[d.id].key: d.reason for d in result.plan.dropped}
+    assert dropped == {"dark-mode": "no_value"}
+    # Done work is not planned again: the team invitations initiative is not a candidate.
+    assert "team-invitations" not in {i.key for i in result.initiatives.values()}
+
+
+def test_an_outsider_plans_nothing_of_the_workspace(finvest, world):
+    quarter = Period.objects.get(workspace=finvest.workspace, key="FY27-Q2")
+    outsider = actor_for(world.outsider, finvest.workspace)
+    result = plan_period(outsider, quarter, today=TODAY)
+    assert result.initiatives == {} and result.plan.selected == frozenset()
+
+
+def test_cli_optimise_explains_the_decisions(finvest):
+    args = ["optimise", "--workspace", "finvest", "--period", "FY27-Q2", "--capacity", "growth=40"]
+    result = CliRunner(env={"NORTHSTAR_LANGUAGE": "en", "COLUMNS": "200"}).invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "dropped: serves no key result" in result.output and "selected" in result.output
+    bad = CliRunner().invoke(app, [*args[:-1], "growth=lots"])
+    assert bad.exit_code == 1
