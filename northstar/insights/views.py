@@ -1,11 +1,60 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
-from northstar.insights.queries import coverage_report
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from northstar.insights.forms import CapacityForm
+from northstar.insights.queries import TeamLine, coverage_report
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
-from northstar.workspaces.permissions import Actor
+from northstar.roadmap import actions as roadmap_actions
+from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.models import Team
+from northstar.workspaces.permissions import Actor, access
 from northstar.workspaces.web import today, workspace_view
+
+
+@dataclass
+class CapacityRow:
+    """One team line of the coverage table, with the inline capacity form when the actor may set capacities."""
+
+    line: TeamLine
+    form: CapacityForm | None
+
+
+def _coverage_context(
+    actor: Actor,
+    period: Period | None,
+    periods: list[Period],
+    now: dt.date,
+    *,
+    failed: tuple[int, CapacityForm] | None = None,
+) -> dict[str, Any]:
+    """The coverage page's context; `failed` is (team id, capacity form with errors), shown in that team's row."""
+    report = coverage_report(actor, period, today=now) if period else None
+    rows = []
+    for line in report.teams if report else []:
+        form = None
+        if actor.is_admin:
+            if failed is not None and failed[0] == line.team.pk:
+                form = failed[1]
+            else:
+                form = CapacityForm.for_team(line.team.pk, report.period.pk, line.load.capacity)  # type: ignore[union-attr]
+        rows.append(CapacityRow(line, form))
+    return {"report": report, "periods": periods, "period": period, "rows": rows}
+
+
+def _coverage_url(period: Period) -> str:
+    return f"{reverse('coverage')}?period={period.pk}"
 
 
 @workspace_view()
@@ -14,5 +63,47 @@ def coverage(request: HttpRequest, actor: Actor) -> HttpResponse:
     periods = list(Period.objects.restrict(actor))
     wanted = request.GET.get("period")
     period = next((p for p in periods if str(p.pk) == wanted), None) or okr_queries.default_period(actor, now)
-    report = coverage_report(actor, period, today=now) if period else None
-    return render(request, "insights/coverage.html", {"report": report, "periods": periods, "period": period})
+    return render(request, "insights/coverage.html", _coverage_context(actor, period, periods, now))
+
+
+@require_POST
+@workspace_view("admin")
+def capacity(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Set one team's capacity for one period. HTMX gets the team's re-rendered row (with the new load, or the
+    field's error); without JavaScript a redirect back to the report, or the report with the error (422)."""
+    team = access(Team.objects, actor, request.POST.get("team"))
+    period = access(Period.objects, actor, request.POST.get("period"))
+    form = CapacityForm(request.POST)
+    saved = False
+    if form.is_valid():
+        try:
+            roadmap_actions.set_capacity(
+                actor, team=team.pk, period=period.pk, person_days=form.cleaned_data["person_days"]
+            )
+        except ValidationFailed as exc:
+            form.add_action_errors(exc)
+        else:
+            saved = True
+    if saved and not request.htmx:  # type: ignore[attr-defined]
+        messages.success(
+            request,
+            _("The capacity of %(team)s in %(period)s is saved.")
+            % {"team": team.name, "period": period.name},
+        )
+        return HttpResponseRedirect(_coverage_url(period))
+    now = today()
+    periods = list(Period.objects.restrict(actor))
+    context = _coverage_context(actor, period, periods, now, failed=None if saved else (team.pk, form))
+    status = 200 if saved else 422
+    if not request.htmx:  # type: ignore[attr-defined]
+        return render(request, "insights/coverage.html", context, status=status)
+    row = next((r for r in context["rows"] if r.line.team.pk == team.pk), None)
+    if row is None:
+        # The team has no line in this period (no work, no capacity): show the whole report afresh.
+        return HttpResponseClientRefresh()
+    return render(
+        request,
+        "insights/coverage.html#team_row",
+        {**context, "row": row, "row_saved": saved},
+        status=status,
+    )
