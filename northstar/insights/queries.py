@@ -7,13 +7,13 @@ The rules (what is unsupported, what is orphan work, how effort is spread over a
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from northstar.core.alignment import Coverage, WorkNode, coverage
+from northstar.core.alignment import Coverage, KeyResultNode, ObjectiveNode, WorkNode, coverage, misalignments
 from northstar.core.capacity import Load, Span, team_load
-from northstar.okrs.models import KeyResult, Objective, ObjectiveStatus, Period
+from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveStatus, Period
 from northstar.okrs.queries import team_tree
 from northstar.roadmap.models import TeamCapacity, WorkItem, WorkItemKind
 from northstar.roadmap.queries import Roadmap, load_roadmap
@@ -47,6 +47,7 @@ class CoverageReport:
     orphans: list[WorkItem]
     full_teams: list[tuple[Team, list[Objective]]]  # teams with no capacity left, and their objectives
     cross_team: list[tuple[WorkItem, WorkItem]]  # (predecessor, successor) in different teams
+    misaligned: list[tuple[str, Objective | KeyResult]] = field(default_factory=list)  # (kind, subject)
 
     @property
     def warning(self) -> bool:
@@ -110,8 +111,10 @@ def coverage_report(
         lines.append(TeamLine(team, depth, planned, orphan, load, share > actor.workspace.orphan_threshold))
     full = {line.team.pk for line in lines if line.load.free is not None and line.load.free <= 0}
     by_id = rm.by_id
+    misaligned = _misaligned(actor, rm, objectives, key_results)
     return CoverageReport(
         period=period,
+        misaligned=misaligned,
         threshold=actor.workspace.orphan_threshold,
         coverage=cov,
         teams=lines,
@@ -130,3 +133,77 @@ def coverage_report(
             and by_id[d.predecessor_id].item.team_id != by_id[d.successor_id].item.team_id
         ],
     )  # fmt: skip
+
+
+DIRECTION = {"increase": 1, "decrease": -1}
+
+
+def _misaligned(
+    actor: Actor, rm: Roadmap, objectives: list[Objective], key_results: list[KeyResult]
+) -> list[tuple[str, Objective | KeyResult]]:
+    """Team objectives aligned to nothing, child objectives outside their parent's period, and key results whose
+    linked work is all finished without the number moving — in three queries."""
+    parents: dict[int, list[int]] = {}
+    visible = set(rm.objectives)
+    for child, parent in Alignment.objects.filter(workspace=actor.workspace).values_list(
+        "child_id", "parent_id"
+    ):
+        if child in visible and parent in visible:
+            parents.setdefault(child, []).append(parent)
+    root_teams = set(Team.objects.restrict(actor).filter(parent__isnull=True).values_list("pk", flat=True))
+    # Every visible objective is a node, so that a child's period can be compared with its parent's; only the
+    # findings about this period's objectives are reported.
+    nodes = [
+        ObjectiveNode(
+            id=o.pk,
+            team=o.team_id,
+            is_root_team=o.team_id in root_teams,
+            parents=tuple(parents.get(o.pk, ())),
+            period=Span(o.period.start, o.period.end) if o.period else None,
+        )
+        for o in rm.objectives.values()
+    ]
+    linked: dict[int, list[WorkItem]] = {}
+    for v in rm.items:
+        for link in v.links:
+            if link.target[0] == "kr":
+                linked.setdefault(link.target[1], []).append(v.item)
+    finished: dict[int, dt.date] = {}
+    for kr in key_results:
+        items = [i for i in linked.get(kr.pk, []) if i.status != "cancelled"]
+        done = [i.end for i in items if i.status == "done" and i.end is not None]
+        if items and done and all(i.status == "done" for i in items):
+            finished[kr.pk] = min(done)
+    history: dict[int, list[tuple[dt.date, float]]] = {}
+    for kr_id, when, value in (
+        CheckIn.objects.filter(key_result_id__in=finished)
+        .order_by("checked_in_at")
+        .values_list("key_result_id", "checked_in_at", "value")
+    ):
+        history.setdefault(kr_id, []).append((when.date(), value))
+
+    def value_on(kr_id: int, day: dt.date) -> float | None:
+        before = [value for when, value in history.get(kr_id, []) if when <= day]
+        return before[-1] if before else None
+
+    kr_nodes = [
+        KeyResultNode(
+            id=kr.pk,
+            objective=kr.objective_id,
+            direction=DIRECTION.get(kr.kind, 0),
+            linked_work_done_by=finished.get(kr.pk),
+            value_then=value_on(kr.pk, finished[kr.pk]) if kr.pk in finished else None,
+            value_now=kr.current_value,
+        )
+        for kr in key_results
+    ]
+    by_objective = {o.pk: o for o in objectives}
+    by_key_result = {k.pk: k for k in key_results}
+    found: list[tuple[str, Objective | KeyResult]] = []
+    for m in misalignments(nodes, kr_nodes):
+        subject = (
+            by_key_result.get(m.subject) if m.kind == "work_done_number_flat" else by_objective.get(m.subject)
+        )
+        if subject is not None:
+            found.append((m.kind, subject))
+    return found

@@ -143,3 +143,31 @@ def test_cli_report_coverage_prints_the_orphan_share_and_lists(finvest):
     assert "Håll andelen ärenden lösta inom 24 timmar" in result.output
     missing = CliRunner().invoke(app, ["report", "coverage", "--workspace", "finvest", "--period", "nope"])
     assert missing.exit_code == 1
+
+
+def test_misalignment_finds_unaligned_team_objectives_and_work_done_without_effect(world):
+    from northstar.okrs import actions as okr_actions
+
+    boss = world.actor(world.owner)
+    lonely = okr_actions.create_objective(
+        boss, title="Lonely growth goal", team=world.growth.pk, period=world.quarter.pk
+    )
+    kr = okr_actions.create_key_result(
+        boss, lonely.pk, title="Raise signups from 100 to 200", start=100, target=200
+    )
+    okr_actions.do_check_in(boss, kr.pk, value=120, checked_in_at=dt.datetime(2026, 10, 5, 12, tzinfo=dt.UTC))
+    done = roadmap_actions.create_work_item(
+        boss, title="Signup flow", kind="task", team=world.growth.pk,
+        start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 20), status="done",
+    )  # fmt: skip
+    roadmap_actions.set_contribution(boss, done.pk, key_result=kr.pk)
+    okr_actions.do_check_in(
+        boss, kr.pk, value=118, checked_in_at=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
+    )
+    report = coverage_report(boss, world.quarter, today=TODAY)
+    found = {(kind, subject.pk) for kind, subject in report.misaligned}
+    assert ("team_objective_unaligned", lonely.pk) in found
+    # 120 when the work ended on 20 October, 118 now: the work is done and the number did not move up.
+    assert ("work_done_number_flat", kr.pk) in found
+    # The IT objective aligns to the revenue objective: not reported.
+    assert ("team_objective_unaligned", world.it_objective.pk) not in found
