@@ -151,3 +151,15 @@ def call_api(client: Any, method: str, path: str, body: Any = None) -> Any:
     """Send one API request with the test client (a JSON body when there is one)."""
     send = getattr(client, method)
     return send(API + path, body, content_type="application/json") if body is not None else send(API + path)
+
+
+def check_persona_call(
+    client: Any, user: User | None, method: str, path: str, body: Any, expected: int
+) -> None:
+    """One cell of a persona matrix: the persona gets the expected status, and any error has the API's shape."""
+    if user is not None:
+        client.force_login(user)
+    response = call_api(client, method, path, body)
+    assert response.status_code == expected, response.content
+    if response.status_code >= 400:
+        assert set(response.json()) >= {"detail", "errors"}
