@@ -82,3 +82,88 @@ def coverage(request: HttpRequest, period: int | None = None) -> dict[str, Any]:
         "full_teams": [team.pk for team, _objectives in report.full_teams],
         "cross_team_dependencies": [(a.pk, b.pk) for a, b in report.cross_team],
     }
+
+
+class OptimiseIn(Schema):
+    period: int
+    capacity: dict[int, float] = Field(
+        default_factory=dict, description="Team id → person-days to try instead."
+    )
+    pinned_in: list[int] = Field(default_factory=list, description="Initiatives that must be selected.")
+    pinned_out: list[int] = Field(default_factory=list, description="Initiatives that must not be selected.")
+
+
+class CandidateOut(Schema):
+    work_item: int
+    title: str
+    team: int
+    value: float = Field(description="Strategic score.")
+    effort_days: float = Field(description="Open estimated person-days in the period.")
+    selected: bool
+
+
+class DroppedOut(Schema):
+    work_item: int
+    reason: str = Field(description="capacity | dependency | pinned_out | no_value")
+    team: int | None = None
+    lacking_days: float | None = None
+    requires: int | None = None
+
+
+class PlanOut(Schema):
+    period: int
+    status: str
+    value: float
+    gap: float
+    candidates: list[CandidateOut]
+    dropped: list[DroppedOut]
+    capacity: dict[int, float]
+    load: dict[int, float]
+    marginal_value: dict[int, float] = Field(
+        description="Team → strategic score of one more person-day (LP)."
+    )
+
+
+@router.post("/optimise", response={200: PlanOut, **ERRORS}, summary="Which initiatives to do in a period")
+def optimise(request: HttpRequest, payload: OptimiseIn) -> dict[str, Any]:
+    """Chooses the period's initiatives that serve the goals best within each team's capacity (HiGHS MILP), and
+    says why the others were dropped. It changes nothing."""
+    from northstar.insights.optimise import plan_period
+
+    actor = actor_of(request)
+    chosen = Period.objects.restrict(actor).filter(pk=payload.period).first()
+    if chosen is None:
+        raise NotFound
+    pins = {pk: True for pk in payload.pinned_in} | {pk: False for pk in payload.pinned_out}
+    result = plan_period(actor, chosen, today=today(), capacity_overrides=payload.capacity, pins=pins)
+    plan = result.plan
+    return {
+        "period": chosen.pk,
+        "status": plan.status,
+        "value": plan.value,
+        "gap": plan.gap,
+        "candidates": [
+            {
+                "work_item": pk,
+                "title": item.title,
+                "team": item.team_id,
+                "value": result.value[pk],
+                "effort_days": result.effort[pk],
+                "selected": pk in plan.selected,
+            }
+            for pk, item in result.initiatives.items()
+        ],
+        "dropped": [
+            {
+                "work_item": d.id,
+                "reason": d.reason,
+                "team": d.detail.get("team") if isinstance(d.detail, dict) else None,
+                "lacking_days": d.detail.get("lacking") if isinstance(d.detail, dict) else None,
+                "requires": d.detail.get("requires") if isinstance(d.detail, dict) else None,
+            }
+            for d in plan.dropped
+        ],
+        "capacity": dict(plan.capacity),
+        "load": dict(plan.load),
+        "marginal_value": dict(plan.marginal_value),
+    }

@@ -107,3 +107,61 @@ def capacity(request: HttpRequest, actor: Actor) -> HttpResponse:
         {**context, "row": row, "row_saved": saved},
         status=status,
     )
+
+
+@workspace_view()
+def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Try the optimiser on a period with other capacities; nothing is changed."""
+    from northstar.insights.optimise import plan_period  # builds on the scores, the roadmap and the solver
+
+    now = today()
+    periods = list(Period.objects.restrict(actor))
+    wanted = request.GET.get("period")
+    period = next((p for p in periods if str(p.pk) == wanted), None) or okr_queries.default_period(actor, now)
+    result, overrides = None, {}
+    if period is not None:
+        for team in Team.objects.restrict(actor):
+            raw = request.GET.get(f"capacity_{team.pk}", "").replace(",", ".").strip()
+            try:
+                value = float(raw)
+            except ValueError:
+                continue
+            if value >= 0:
+                overrides[team.pk] = value
+        result = plan_period(actor, period, today=now, capacity_overrides=overrides)
+    rows = []
+    if result is not None:
+        dropped = {d.id: d for d in result.plan.dropped}
+        for pk, item in sorted(result.initiatives.items(), key=lambda kv: -result.value[kv[0]]):
+            drop = dropped.get(pk)
+            detail = drop.detail if drop is not None and isinstance(drop.detail, dict) else {}
+            rows.append(
+                {
+                    "item": item,
+                    "value": result.value[pk],
+                    "effort": result.effort[pk],
+                    "selected": pk in result.plan.selected,
+                    "reason": drop.reason if drop else None,
+                    "team": result.teams.get(detail.get("team")) if detail.get("team") else None,
+                    "lacking": detail.get("lacking"),
+                    "requires": result.initiatives.get(detail.get("requires"))
+                    if detail.get("requires")
+                    else None,
+                }
+            )
+    teams = (
+        [
+            (
+                team,
+                result.capacity.get(team.pk),
+                result.plan.load.get(team.pk, 0.0),
+                result.plan.marginal_value.get(team.pk),
+            )
+            for team in sorted(result.teams.values(), key=lambda t: t.name)
+            if team.pk in result.capacity or result.plan.load.get(team.pk)
+        ]
+        if result
+        else []
+    )
+    context = {"periods": periods, "period": period, "result": result, "rows": rows, "teams": teams}
+    return render(request, "insights/optimise.html", context)

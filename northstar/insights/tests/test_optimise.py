@@ -51,3 +51,56 @@ def test_cli_optimise_explains_the_decisions(finvest):
     assert "dropped: serves no key result" in result.output and "selected" in result.output
     bad = CliRunner().invoke(app, [*args[:-1], "growth=lots"])
     assert bad.exit_code == 1
+
+
+def test_the_api_optimises_without_changing_anything(finvest, client):
+    from northstar.roadmap.models import WorkItem
+
+    growth = Team.objects.get(workspace=finvest.workspace, key="growth")
+    quarter = Period.objects.get(workspace=finvest.workspace, key="FY27-Q2")
+    versions = list(WorkItem.objects.order_by("pk").values_list("version", flat=True))
+    client.force_login(finvest.user)
+    body = {"period": quarter.pk, "capacity": {str(growth.pk): 40}}
+    response = client.post("/api/v1/optimise", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    plan = response.json()
+    dark = WorkItem.objects.get(key="dark-mode").pk
+    assert [d["reason"] for d in plan["dropped"] if d["work_item"] == dark] == ["no_value"]
+    assert plan["status"] == "optimal" and plan["capacity"][str(growth.pk)] == 40
+    assert list(WorkItem.objects.order_by("pk").values_list("version", flat=True)) == versions
+    # Pinning dark mode in makes room for it by dropping what no longer fits in Growth's 40 days.
+    pinned = client.post(
+        "/api/v1/optimise", {**body, "pinned_in": [dark]}, content_type="application/json"
+    ).json()
+    assert dark in {c["work_item"] for c in pinned["candidates"] if c["selected"]}
+    assert {d["reason"] for d in pinned["dropped"]} == {"capacity"}
+
+
+def test_the_api_hides_other_workspaces_periods(finvest, client, world):
+    quarter = Period.objects.get(workspace=finvest.workspace, key="FY27-Q2")
+    client.force_login(world.outsider)
+    response = client.post("/api/v1/optimise", {"period": quarter.pk}, content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_the_optimise_page_tries_another_capacity_and_explains(db, client):
+    from django.utils import timezone
+
+    load_demo(today=timezone.localdate())  # the page reads the real date
+    workspace = Workspace.objects.get(slug="finvest")
+    growth = Team.objects.get(workspace=workspace, key="growth")
+    quarter = Period.objects.get(workspace=workspace, key="FY27-Q2")
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    html = client.get(f"/insights/optimise/?period={quarter.pk}&capacity_{growth.pk}=40").content.decode()
+    assert "dropped: serves no key result" in html and 'value="40"' in html
+    row = html[html.index("Dark mode for the mobile app") :]
+    assert "dropped: serves no key result" in row[: row.index("</tr>")]
+
+
+@pytest.mark.parametrize("persona", ["viewer", "outsider"])
+def test_the_optimise_page_for_readers_and_outsiders(world, client, persona):
+    client.force_login(world.persona(persona))
+    response = client.get("/insights/optimise/")
+    assert response.status_code == 200
+    if persona == "outsider":
+        assert "Growth" not in response.content.decode()

@@ -828,7 +828,7 @@ def test_the_openapi_document_lists_every_path(client):
             "/me", "/members", "/teams", "/teams/{id}", "/tokens", "/tokens/{id}", "/periods", "/periods/{id}",
             "/objectives", "/objectives/{id}", "/key-results", "/key-results/{id}", "/key-results/{id}/check-ins",
             "/check-ins/{id}", "/work-items", "/work-items/{id}", "/dependencies", "/dependencies/{id}",
-            "/contributions", "/contributions/{id}", "/baselines", "/baselines/{id}", "/timeline", "/coverage", "/scores",
+            "/contributions", "/contributions/{id}", "/baselines", "/baselines/{id}", "/timeline", "/coverage", "/scores", "/optimise",
         ]
     }  # fmt: skip
     assert set(document["paths"][f"{API}/objectives/{{id}}"]) == {"get", "patch", "delete"}

@@ -61,6 +61,9 @@ def test_every_page_has_no_serious_accessibility_violations(ui, demo):
         f"/roadmap/items/{initiative.pk}/edit/",
         f"/roadmap/items/{initiative.pk}/dependencies/new/",
         f"/roadmap/items/{initiative.pk}/serves/new/",
+        "/insights/coverage/",
+        "/insights/backlog/",
+        "/insights/optimise/",
     ]
     for path in pages:
         ui.visit(path)
