@@ -6,8 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from northstar.okrs.forms import ActionErrorsMixin
-
 
 def number_input_value(value: float | None) -> str:
     """A number as an <input type="number"> reads it: never localised (no decimal comma), no trailing ".0"."""
@@ -16,7 +14,7 @@ def number_input_value(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-class CapacityForm(ActionErrorsMixin, forms.Form):
+class CapacityForm(forms.Form):
     """One team's capacity for one period, set inline on the coverage report."""
 
     team = forms.IntegerField(widget=forms.HiddenInput)

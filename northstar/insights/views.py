@@ -18,6 +18,7 @@ from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
 from northstar.roadmap import actions as roadmap_actions
 from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
 from northstar.workspaces.web import today, workspace_view
@@ -81,7 +82,7 @@ def capacity(request: HttpRequest, actor: Actor) -> HttpResponse:
                 actor, team=team.pk, period=period.pk, person_days=form.cleaned_data["person_days"]
             )
         except ValidationFailed as exc:
-            form.add_action_errors(exc)
+            apply_errors(form, exc)
         else:
             saved = True
     if saved and not request.htmx:  # type: ignore[attr-defined]

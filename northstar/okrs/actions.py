@@ -66,7 +66,7 @@ def check_version(obj: Any, expected_version: int | None) -> None:
         raise StaleVersion(obj.version)
 
 
-def _member(actor: Actor, user: User | int | None, field: str) -> User | None:
+def workspace_member(actor: Actor, user: User | int | None, field: str) -> User | None:
     if user is None:
         return None
     user_id = user.pk if isinstance(user, User) else user
@@ -78,7 +78,7 @@ def _member(actor: Actor, user: User | int | None, field: str) -> User | None:
     return member
 
 
-def _team(actor: Actor, team: Team | int | None, *, required: bool = True) -> Team | None:
+def workspace_team(actor: Actor, team: Team | int | None, *, required: bool = True) -> Team | None:
     if team is None:
         if required:
             raise ValidationFailed.one("team", _("Choose a team."))
@@ -292,10 +292,10 @@ def create_objective(
     key: str | None = None,
 ) -> Objective:
     actor.require("editor")
-    team_obj = _team(actor, team)
+    team_obj = workspace_team(actor, team)
     assert team_obj is not None
     period_obj = _period(actor, period)
-    owner_obj = _member(actor, owner, "owner")
+    owner_obj = workspace_member(actor, owner, "owner")
     _check_objective(title, status, visibility, weight)
     _can_plan_for_team(actor, team_obj)
     _require_open_period(actor, period_obj)
@@ -331,13 +331,13 @@ def update_objective(
     _require_open_period(actor, objective.period)
     before = _objective_snapshot(objective)
     if "team" in changes:
-        changes["team"] = _team(actor, changes["team"])
+        changes["team"] = workspace_team(actor, changes["team"])
         _can_plan_for_team(actor, changes["team"])
     if "period" in changes:
         changes["period"] = _period(actor, changes["period"])
         _require_open_period(actor, changes["period"])
     if "owner" in changes:
-        changes["owner"] = _member(actor, changes["owner"], "owner")
+        changes["owner"] = workspace_member(actor, changes["owner"], "owner")
     if changes.get("key"):
         check_key_free(Objective, actor.workspace.pk, changes["key"], exclude_pk=objective.pk)
         objective.key = changes["key"]
@@ -410,7 +410,7 @@ def create_key_result(
         title=title, kind=kind, unit=unit, start=start, target=target, low=low, high=high, weight=weight
     )
     _check_key_result(values)
-    owner_obj = _member(actor, owner, "owner")
+    owner_obj = workspace_member(actor, owner, "owner")
     if key:
         check_key_free(KeyResult, actor.workspace.pk, key)
     position = (objective.key_results.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -441,7 +441,7 @@ def update_key_result(
     _require_open_period(actor, kr.objective.period)
     before = audit.snapshot(kr)
     if "owner" in changes:
-        changes["owner"] = _member(actor, changes["owner"], "owner")
+        changes["owner"] = workspace_member(actor, changes["owner"], "owner")
     if changes.get("key"):
         check_key_free(KeyResult, actor.workspace.pk, changes["key"], exclude_pk=kr.pk)
         kr.key = changes["key"]
@@ -512,7 +512,7 @@ def do_check_in(
     if author is not None and (author.pk if isinstance(author, User) else author) != actor.user_id:
         if not actor.is_admin:
             raise PermissionDenied(_("Only admins can record a check-in for someone else."))
-        author_obj = _member(actor, author, "author")
+        author_obj = workspace_member(actor, author, "author")
     check_in = CheckIn.objects.create(
         workspace=actor.workspace,
         key_result=kr,

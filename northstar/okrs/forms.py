@@ -9,17 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from northstar.okrs.models import KRKind, ObjectiveStatus, Visibility
-from northstar.workspaces.errors import ValidationFailed
 
 
-class ActionErrorsMixin:
-    def add_action_errors(self, exc: ValidationFailed) -> None:
-        for error in exc.errors:
-            field = error.field if error.field in self.fields else None  # type: ignore[attr-defined]
-            self.add_error(field, str(error.message))  # type: ignore[attr-defined]
-
-
-class ObjectiveForm(ActionErrorsMixin, forms.Form):
+class ObjectiveForm(forms.Form):
     title = forms.CharField(
         label=_("Objective"),
         max_length=300,
@@ -67,7 +59,7 @@ class ObjectiveForm(ActionErrorsMixin, forms.Form):
         self.fields["parents"].choices = [(o.pk, o.title) for o in objectives]
 
 
-class KeyResultForm(ActionErrorsMixin, forms.Form):
+class KeyResultForm(forms.Form):
     title = forms.CharField(
         label=_("Key result"),
         max_length=300,
@@ -104,7 +96,7 @@ class KeyResultForm(ActionErrorsMixin, forms.Form):
         return data
 
 
-class CheckInForm(ActionErrorsMixin, forms.Form):
+class CheckInForm(forms.Form):
     value = forms.FloatField(
         label=_("Current value"), error_messages={"required": _("Enter the current value.")}
     )

@@ -22,18 +22,12 @@ from northstar.okrs.forms import CheckInForm, KeyResultForm, ObjectiveForm
 from northstar.okrs.models import KeyResult, Objective, ObjectiveStatus, Period
 from northstar.workspaces import audit
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
+from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, CHECK_IN, Actor, access
-from northstar.workspaces.web import saved, submit_form, today, workspace_view
+from northstar.workspaces.web import int_param, saved, submit_form, today, workspace_view
 
 STATUS_CHOICES = ["on_track", "at_risk", "off_track", "done", "no_data"]
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 # --- dashboard --------------------------------------------------------------------------------------------------
@@ -80,12 +74,12 @@ def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     if period_param == "none":
         period = None
     else:
-        wanted = _int_or_none(period_param)
+        wanted = int_param(period_param)
         period = next((p for p in periods if p.pk == wanted), None) or queries.default_period(actor, now)
     status = request.GET.get("status") if request.GET.get("status") in STATUS_CHOICES else None
     filters = {
-        "team_id": _int_or_none(request.GET.get("team")),
-        "owner_id": _int_or_none(request.GET.get("owner")),
+        "team_id": int_param(request.GET.get("team")),
+        "owner_id": int_param(request.GET.get("owner")),
         "status": status,
         "q": (request.GET.get("q") or "").strip()[:100] or None,
     }
@@ -361,7 +355,7 @@ def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
         except ValidationFailed as exc:
-            form.add_action_errors(exc)
+            apply_errors(form, exc)
             status = 422
         except StaleVersion as exc:
             form.add_error(None, str(exc))

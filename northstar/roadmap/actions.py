@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from northstar.core.graph import find_cycle
-from northstar.okrs.actions import _member, _team, check_key_free, check_version, unique_key
+from northstar.okrs.actions import check_key_free, check_version, unique_key, workspace_member, workspace_team
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.roadmap.models import (
     Baseline,
@@ -141,7 +141,7 @@ def create_work_item(
     parent_obj = _parent(actor, parent)
     if team is None and parent_obj is not None:
         team = parent_obj.team_id
-    team_obj = _team(actor, team)
+    team_obj = workspace_team(actor, team)
     assert team_obj is not None
     _can_plan(actor, team_obj)
     if kind == WorkItemKind.MILESTONE and end is None:
@@ -154,7 +154,7 @@ def create_work_item(
         kind=kind,
         team=team_obj,
         parent=parent_obj,
-        owner=_member(actor, owner, "owner"),
+        owner=workspace_member(actor, owner, "owner"),
         start=start,
         end=end,
         status=status,
@@ -189,12 +189,12 @@ def update_work_item(
     check_version(item, expected_version)
     before = snapshot(item)
     if "team" in changes:
-        changes["team"] = _team(actor, changes["team"])
+        changes["team"] = workspace_team(actor, changes["team"])
         _can_plan(actor, changes["team"])
     if "parent" in changes:
         changes["parent"] = _parent(actor, changes["parent"])
     if "owner" in changes:
-        changes["owner"] = _member(actor, changes["owner"], "owner")
+        changes["owner"] = workspace_member(actor, changes["owner"], "owner")
     if changes.get("key"):
         check_key_free(WorkItem, actor.workspace.pk, changes["key"], exclude_pk=item.pk)
         item.key = changes["key"]
@@ -356,7 +356,7 @@ def save_baseline(actor: Actor, *, name: str) -> Baseline:
 @transaction.atomic
 def set_capacity(actor: Actor, *, team: int, period: int, person_days: float) -> TeamCapacity:
     actor.require("admin")
-    team_obj = _team(actor, team)
+    team_obj = workspace_team(actor, team)
     period_obj = Period.objects.restrict(actor).filter(pk=period).first()
     if period_obj is None:
         raise ValidationFailed.one("period", _("No such period in this workspace."))

@@ -9,7 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from northstar.okrs.forms import ActionErrorsMixin
 from northstar.roadmap.models import DependencyKind, WorkItemKind, WorkItemStatus
 
 
@@ -20,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class WorkItemForm(ActionErrorsMixin, forms.Form):
+class WorkItemForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=300,
@@ -95,7 +94,7 @@ class WorkItemForm(ActionErrorsMixin, forms.Form):
         return data
 
 
-class DependencyForm(ActionErrorsMixin, forms.Form):
+class DependencyForm(forms.Form):
     predecessor = forms.TypedChoiceField(
         label=_("Depends on"),
         coerce=int,
@@ -118,7 +117,7 @@ class DependencyForm(ActionErrorsMixin, forms.Form):
         self.fields["predecessor"].choices = [("", "—")] + [(w.pk, w.title) for w in candidates]
 
 
-class ContributionForm(ActionErrorsMixin, forms.Form):
+class ContributionForm(forms.Form):
     key_result = forms.TypedChoiceField(
         label=_("Key result"),
         coerce=int,

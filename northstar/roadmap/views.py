@@ -52,7 +52,7 @@ from northstar.workspaces import audit
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, VIEW, Actor, access
-from northstar.workspaces.web import saved, submit_form, today, workspace_view
+from northstar.workspaces.web import int_param, saved, submit_form, today, workspace_view
 
 LANE_LABELS = {
     "objective": gettext_lazy("Objective"),
@@ -64,13 +64,6 @@ LANE_LABELS = {
 NEXT_WINDOW = dt.timedelta(weeks=6)
 CLOSED = (WorkItemStatus.DONE, WorkItemStatus.CANCELLED)
 SORTS = ("title", "lane", "team", "start", "end", "status")
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _lane_mode(request: HttpRequest) -> str:
@@ -339,9 +332,9 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     labels = _lane_labels(rm)
     status = request.GET.get("status") if request.GET.get("status") in WorkItemStatus.values else None
     filters = {
-        "team": _int_or_none(request.GET.get("team")),
-        "objective": _int_or_none(request.GET.get("objective")),
-        "key_result": _int_or_none(request.GET.get("key_result")),
+        "team": int_param(request.GET.get("team")),
+        "objective": int_param(request.GET.get("objective")),
+        "key_result": int_param(request.GET.get("key_result")),
         "status": status,
         "conflicts": request.GET.get("conflicts") == "1",
         "unlinked": request.GET.get("unlinked") == "1",
@@ -374,7 +367,7 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     # Output and outcome progress are worked out for the rows of this page only.
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     baselines = list(Baseline.objects.restrict(actor))
-    baseline = next((b for b in baselines if b.pk == _int_or_none(request.GET.get("baseline"))), None)
+    baseline = next((b for b in baselines if b.pk == int_param(request.GET.get("baseline"))), None)
     planned = baseline_dates(actor, baseline, [v.item.pk for v, _lane in page.object_list])
     page_rows = [
         (v, lane, output_summary(v), outcomes.served(v), slip(v.item, planned.get(v.item.pk)))
@@ -561,7 +554,7 @@ def item_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     team = next(iter(sorted(actor.team_ids)), None)
     if team is not None:
         initial["team"] = team
-    parent = _int_or_none(request.GET.get("parent"))
+    parent = int_param(request.GET.get("parent"))
     if parent is not None:
         found = WorkItem.objects.restrict(actor).filter(pk=parent).first()
         if found is not None:
@@ -660,7 +653,7 @@ def dependency_remove(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     dep = Dependency.objects.restrict(actor).filter(pk=pk).first()
     if dep is None:
         raise Http404
-    back = _int_or_none(request.POST.get("item"))
+    back = int_param(request.POST.get("item"))
     back = back if back in (dep.predecessor_id, dep.successor_id) else dep.successor_id
     actions.remove_dependency(actor, pk)
     return saved(request, _("Dependency removed."), reverse("work-item", args=[back]) + "#dependencies")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_htmx.http import reswap
 
 from northstar.workspaces.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.middleware import request_actor
 
 View = Callable[..., HttpResponse]
@@ -52,6 +53,14 @@ def workspace_view(min_role: str = "viewer") -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def int_param(value: Any) -> int | None:
+    """A query-string id, or None when it is missing or not a whole number."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def forbidden(request: HttpRequest, exc: Exception | None = None) -> HttpResponse:
@@ -108,7 +117,7 @@ def submit_form(
             else:
                 return done(save(values(form), form.cleaned_data.get("version")))
         except ValidationFailed as exc:
-            form.add_action_errors(exc)
+            apply_errors(form, exc)
         except StaleVersion as exc:
             form.add_error(None, str(exc))
             status = 409
