@@ -19,6 +19,7 @@ from northstar.insights.api import router as insights_router
 from northstar.insights.api_scores import router as scores_router
 from northstar.okrs.api import router as okrs_router
 from northstar.roadmap.api import router as roadmap_router
+from northstar.roadmap.api_scenarios import router as scenarios_router
 from northstar.workspaces.api import AUTH, CsrfFailed
 from northstar.workspaces.api import router as workspaces_router
 from northstar.workspaces.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
@@ -50,6 +51,7 @@ api = NorthstarAPI(title="northstar", version="1", urls_namespace="api", descrip
 api.add_router("", workspaces_router)
 api.add_router("", okrs_router)
 api.add_router("", roadmap_router)
+api.add_router("", scenarios_router)
 api.add_router("", insights_router)
 api.add_router("", scores_router)
 

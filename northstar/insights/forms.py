@@ -30,3 +30,87 @@ class CapacityForm(forms.Form):
     @classmethod
     def for_team(cls, team: int, period: int, capacity: float | None) -> CapacityForm:
         return cls(initial={"team": team, "period": period, "person_days": number_input_value(capacity)})
+
+
+class ScenarioForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(
+        label=_("What it tries"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: object, periods: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["period"].choices = [("", "—"), *periods]  # type: ignore[attr-defined]
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ChangeForm(forms.Form):
+    """One change of a scenario. Each kind shows its own fields; the action checks which are needed."""
+
+    kind = forms.CharField(widget=forms.HiddenInput)
+    work_item = forms.TypedChoiceField(label=_("Work item"), coerce=int, required=False, empty_value=None)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    item_kind = forms.ChoiceField(label=_("Kind"), required=False)
+    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    key_result = forms.TypedChoiceField(label=_("Serves"), coerce=int, required=False, empty_value=None)
+    start = forms.DateField(label=_("Start"), required=False, widget=DATE)
+    end = forms.DateField(
+        label=_("End"),
+        required=False,
+        widget=DATE,
+        help_text=_("When moving an item: leave it empty to keep the item's length."),
+    )
+    estimate_days = forms.FloatField(label=_("Estimate (person-days)"), required=False, min_value=0)
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False, empty_value=None)
+    person_days = forms.FloatField(label=_("Capacity (person-days)"), required=False, min_value=0)
+
+    FIELDS = {
+        "add": ["title", "item_kind", "team", "key_result", "start", "end", "estimate_days"],
+        "drop": ["work_item"],
+        "move": ["work_item", "start", "end"],
+        "estimate": ["work_item", "estimate_days"],
+        "capacity": ["team", "period", "person_days"],
+    }
+    REQUIRED = {
+        "add": ["title", "item_kind", "team"],
+        "drop": ["work_item"],
+        "move": ["work_item", "start"],
+        "estimate": ["work_item", "estimate_days"],
+        "capacity": ["team", "period", "person_days"],
+    }
+
+    def __init__(
+        self,
+        *args: object,
+        kind: str,
+        items: list[tuple[int, str]],
+        teams: list[tuple[int, str]],
+        key_results: list[tuple[int, str]],
+        periods: list[tuple[int, str]],
+        item_kinds: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, auto_id=f"change-{kind}-%s", initial={"kind": kind}, **kwargs)  # type: ignore[arg-type]
+        self.kind = kind
+        for name in self.REQUIRED.get(kind, []):
+            self.fields[name].required = True
+        self.fields["work_item"].choices = [("", "—"), *items]  # type: ignore[attr-defined]
+        self.fields["team"].choices = [("", "—"), *teams]  # type: ignore[attr-defined]
+        self.fields["key_result"].choices = [("", "—"), *key_results]  # type: ignore[attr-defined]
+        self.fields["period"].choices = [("", "—"), *periods]  # type: ignore[attr-defined]
+        self.fields["item_kind"].choices = item_kinds  # type: ignore[attr-defined]
+
+    def shown(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.FIELDS.get(self.kind, [])]
+
+    def change(self) -> dict[str, object]:
+        """The cleaned values the action takes, without the empty ones (the action's defaults apply)."""
+        data = self.cleaned_data
+        out = {k: v for k, v in data.items() if v not in (None, "")}
+        out.setdefault("title", "")
+        if not out.get("item_kind"):
+            out.pop("item_kind", None)
+        return out

@@ -7,6 +7,7 @@ The rules (what is unsupported, what is orphan work, how effort is spread over a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -71,8 +72,14 @@ def work_nodes(rm: Roadmap) -> list[WorkNode]:
 
 
 def coverage_report(
-    actor: Actor, period: Period, *, today: dt.date, rm: Roadmap | None = None
+    actor: Actor,
+    period: Period,
+    *,
+    today: dt.date,
+    rm: Roadmap | None = None,
+    capacity: Mapping[int, float] | None = None,
 ) -> CoverageReport:
+    """``rm`` and ``capacity`` (team → person-days, replacing what is saved) let a scenario be measured."""
     rm = rm or load_roadmap(actor, today=today)
     window = Span(period.start, period.end)
     overlapping = Q(period__start__lte=period.end, period__end__gte=period.start) | Q(period__isnull=True)
@@ -90,6 +97,7 @@ def coverage_report(
     capacities = {
         c.team_id: c.person_days for c in TeamCapacity.objects.restrict(actor).filter(period=period)
     }
+    capacities.update(capacity or {})
     # An initiative whose parts carry estimates is counted through its parts, never twice.
     estimated_parents = {v.item.parent_id for v in rm.items if v.item.estimate_days}
     rows = [

@@ -1,11 +1,23 @@
 from django.urls import path
 
-from northstar.insights import views, views_alignment, views_backlog
+from northstar.insights import views, views_alignment, views_backlog, views_scenarios
 
 urlpatterns = [
     path("insights/coverage/", views.coverage, name="coverage"),
     path("insights/optimise/", views.optimise_page, name="optimise"),
     path("insights/capacity/", views.capacity, name="capacity"),
     path("insights/backlog/", views_backlog.backlog, name="backlog"),
+    path("insights/optimise/scenario/", views_scenarios.scenario_from_optimiser, name="optimise-scenario"),
+    path("scenarios/", views_scenarios.scenario_list, name="scenarios"),
+    path("scenarios/new/", views_scenarios.scenario_create, name="scenario-create"),
+    path("scenarios/<int:pk>/", views_scenarios.scenario_detail, name="scenario"),
+    path("scenarios/<int:pk>/changes/", views_scenarios.scenario_change_add, name="scenario-change-add"),
+    path(
+        "scenarios/<int:pk>/changes/<int:change_id>/delete/",
+        views_scenarios.scenario_change_remove,
+        name="scenario-change-remove",
+    ),
+    path("scenarios/<int:pk>/apply/", views_scenarios.scenario_apply, name="scenario-apply"),
+    path("scenarios/<int:pk>/delete/", views_scenarios.scenario_delete, name="scenario-delete"),
     path("alignment/", views_alignment.alignment_map, name="alignment"),
 ]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -110,6 +110,21 @@ def capacity(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
+def capacity_overrides(actor: Actor, data: QueryDict) -> dict[int, float]:
+    """Capacities to try instead of the saved ones, from ``capacity_<team id>`` fields; blanks and nonsense are
+    left out (the saved capacity stands)."""
+    overrides = {}
+    for team in Team.objects.restrict(actor):
+        raw = data.get(f"capacity_{team.pk}", "").replace(",", ".").strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        if value >= 0 and value != float("inf"):
+            overrides[team.pk] = value
+    return overrides
+
+
 @workspace_view()
 def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Try the optimiser on a period with other capacities; nothing is changed."""
@@ -121,14 +136,7 @@ def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     period = next((p for p in periods if str(p.pk) == wanted), None) or okr_queries.default_period(actor, now)
     result, overrides = None, {}
     if period is not None:
-        for team in Team.objects.restrict(actor):
-            raw = request.GET.get(f"capacity_{team.pk}", "").replace(",", ".").strip()
-            try:
-                value = float(raw)
-            except ValueError:
-                continue
-            if value >= 0:
-                overrides[team.pk] = value
+        overrides = capacity_overrides(actor, request.GET)
         result = plan_period(actor, period, today=now, capacity_overrides=overrides)
     rows = []
     if result is not None:
@@ -164,5 +172,13 @@ def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         if result
         else []
     )
-    context = {"periods": periods, "period": period, "result": result, "rows": rows, "teams": teams}
+    context = {
+        "periods": periods,
+        "period": period,
+        "result": result,
+        "rows": rows,
+        "teams": teams,
+        "overrides": sorted(overrides.items()),
+        "can_edit": actor.can_edit,
+    }
     return render(request, "insights/optimise.html", context)

@@ -187,3 +187,106 @@ class TeamCapacity(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.team_id} in {self.period_id}: {self.person_days}"
+
+
+class ScenarioStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPLIED = "applied", _("Applied")
+
+
+class ScenarioOrigin(models.TextChoices):
+    MANUAL = "manual", _("Made by hand")
+    OPTIMISER = "optimiser", _("From the optimiser")
+
+
+class Scenario(TenantModel):
+    """A what-if overlay on the plan: changes that touch nothing until someone applies them."""
+
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    period = models.ForeignKey(
+        Period, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("period")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ScenarioStatus.choices, default=ScenarioStatus.DRAFT
+    )
+    origin = models.CharField(max_length=10, choices=ScenarioOrigin.choices, default=ScenarioOrigin.MANUAL)
+    # The optimiser's reasons (codes and numbers, rendered in the reader's language when shown).
+    explanation = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChangeKind(models.TextChoices):
+    ADD = "add", _("Add an item")
+    DROP = "drop", _("Drop an item")
+    MOVE = "move", _("Move an item")
+    ESTIMATE = "estimate", _("Re-estimate an item")
+    CAPACITY = "capacity", _("Change a team's capacity")
+
+
+class ScenarioChange(TenantModel):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=10, choices=ChangeKind.choices)
+    # drop / move / estimate: the item, and its version when the change was made (apply answers 409 when the
+    # item has been changed since). When the item is deleted the change stays, marked as gone.
+    work_item = models.ForeignKey(
+        WorkItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("work item"),
+    )
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    item_title = models.CharField(max_length=300, blank=True)
+    # add: the new item (and the key result it serves)
+    item_kind = models.CharField(
+        _("kind"), max_length=12, choices=WorkItemKind.choices, default=WorkItemKind.INITIATIVE
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("team")
+    )
+    parent = models.ForeignKey(
+        WorkItem, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("part of")
+    )
+    key_result = models.ForeignKey(
+        KeyResult,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("serves"),
+    )
+    weight = models.FloatField(_("weight"), default=1.0)
+    # add / move: dates; add / estimate: estimate
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    estimate_days = models.FloatField(_("estimate (person-days)"), null=True, blank=True)
+    # capacity
+    period = models.ForeignKey(
+        Period, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("period")
+    )
+    person_days = models.FloatField(_("capacity (person-days)"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("scenario change")
+        verbose_name_plural = _("scenario changes")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario_id}: {self.kind} {self.work_item_id or self.item_title}"

@@ -99,23 +99,52 @@ def driving_chain(rm: Roadmap, item_id: int) -> list[WorkItem]:
     return [rm.by_id[pk].item for pk in critical_path_to(item_id, items, deps)]
 
 
+@dataclass
+class PlanRows:
+    """The rows a roadmap is built from, as read from the database (or laid over by a scenario)."""
+
+    work: list[WorkItem]
+    dependencies: list[Dependency]
+    links: list[tuple[int, int | None, int | None, float]]  # (item, key result, objective, weight)
+    objectives: dict[int, Objective]
+    key_results: dict[int, KeyResult]
+    periods: list[Period]
+    teams: list[Team]
+    changeable: set[int]
+
+
+def fetch_plan(actor: Actor) -> PlanRows:
+    """Everything the actor may see of the plan, in a fixed number of queries."""
+    return PlanRows(
+        work=list(
+            WorkItem.objects.restrict(actor).select_related("team", "owner").order_by("position", "id")
+        ),
+        dependencies=list(Dependency.objects.restrict(actor)),
+        links=list(
+            Contribution.objects.restrict(actor).values_list(
+                "work_item_id", "key_result_id", "objective_id", "weight"
+            )
+        ),
+        objectives={o.pk: o for o in Objective.objects.restrict(actor).select_related("team", "period")},
+        key_results={k.pk: k for k in KeyResult.objects.restrict(actor).select_related("objective")},
+        periods=list(Period.objects.restrict(actor)),
+        teams=list(Team.objects.restrict(actor)),
+        changeable=(
+            set(WorkItem.objects.restrict(actor, "change").values_list("pk", flat=True))
+            if actor.can_edit
+            else set()
+        ),
+    )
+
+
 def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") -> Roadmap:
-    work = list(WorkItem.objects.restrict(actor).select_related("team", "owner").order_by("position", "id"))
-    deps = list(Dependency.objects.restrict(actor))
-    links = list(
-        Contribution.objects.restrict(actor).values_list(
-            "work_item_id", "key_result_id", "objective_id", "weight"
-        )
-    )
-    objectives = {o.pk: o for o in Objective.objects.restrict(actor).select_related("team", "period")}
-    key_results = {k.pk: k for k in KeyResult.objects.restrict(actor).select_related("objective")}
-    periods = list(Period.objects.restrict(actor))
-    teams = list(Team.objects.restrict(actor))
-    changeable = (
-        set(WorkItem.objects.restrict(actor, "change").values_list("pk", flat=True))
-        if actor.can_edit
-        else set()
-    )
+    return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
+
+
+def build_roadmap(rows: PlanRows, *, today: dt.date, lane_by: str = "objective") -> Roadmap:
+    work, deps, links = rows.work, rows.dependencies, rows.links
+    objectives, key_results, periods, teams = rows.objectives, rows.key_results, rows.periods, rows.teams
+    changeable = rows.changeable
 
     own: dict[int, list[Link]] = defaultdict(list)
     for item_id, kr_id, objective_id, weight in links:

@@ -37,8 +37,11 @@ class ValidationFailed(Exception):
 class StaleVersion(Exception):
     """Someone else saved this object since the editor loaded it (HTTP 409)."""
 
-    def __init__(self, current_version: int):
+    def __init__(self, current_version: int, message: Any = None):
         super().__init__(
-            str(_("This was changed by someone else since you opened it. Reload to see their change."))
+            str(
+                message
+                or _("This was changed by someone else since you opened it. Reload to see their change.")
+            )
         )
         self.current_version = current_version

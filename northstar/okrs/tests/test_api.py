@@ -829,6 +829,9 @@ def test_the_openapi_document_lists_every_path(client):
             "/objectives", "/objectives/{id}", "/key-results", "/key-results/{id}", "/key-results/{id}/check-ins",
             "/check-ins/{id}", "/work-items", "/work-items/{id}", "/dependencies", "/dependencies/{id}",
             "/contributions", "/contributions/{id}", "/baselines", "/baselines/{id}", "/timeline", "/coverage", "/scores", "/optimise",
+            "/capacities", "/scenarios", "/scenarios/{id}", "/scenarios/{id}/changes",
+            "/scenarios/{id}/changes/{change_id}", "/scenarios/{id}/compare", "/scenarios/{id}/apply",
+            "/scenarios/from-optimiser",
         ]
     }  # fmt: skip
     assert set(document["paths"][f"{API}/objectives/{{id}}"]) == {"get", "patch", "delete"}
