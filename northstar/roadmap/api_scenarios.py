@@ -257,10 +257,25 @@ def _period(actor: Any, pk: int) -> Period:
     return found  # type: ignore[no-any-return]
 
 
+def _scenario_out(s: Scenario) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "description": s.description,
+        "period": s.period_id,
+        "status": s.status,
+        "origin": s.origin,
+        "created_by": s.created_by_id,
+        "created_at": s.created_at,
+        "applied_at": s.applied_at,
+        "version": s.version,
+    }
+
+
 def _detail(actor: Any, scenario: Scenario) -> dict[str, Any]:
     changes = ScenarioChange.objects.restrict(actor).filter(scenario=scenario).order_by("id")
     return {
-        **ScenarioOut.from_orm(scenario).dict(),
+        **_scenario_out(scenario),
         "explanation": scenario.explanation,
         "changes": [
             {
@@ -289,7 +304,7 @@ def _detail(actor: Any, scenario: Scenario) -> dict[str, Any]:
 )
 def list_scenarios(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     count, items = paginate(Scenario.objects.restrict(actor_of(request)).order_by("-created_at", "-id"), page)
-    return {"count": count, "items": items}
+    return {"count": count, "items": [_scenario_out(s) for s in items]}
 
 
 @router.post("/scenarios", response={201: ScenarioDetailOut, **ERRORS}, summary="Start a what-if scenario")

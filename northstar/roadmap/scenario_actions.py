@@ -206,7 +206,7 @@ def add_change(
                 end = start
             elif end is None and start is not None and item.start is not None and item.end is not None:
                 end = start + (item.end - item.start)  # moved as a whole: same length
-            elif end is None:
+            elif end is None and start is not None:
                 errors.append(FieldError("end", _("Give the new end.")))
             elif start is not None and end < start:
                 errors.append(FieldError("end", _("The end must be on or after the start.")))
