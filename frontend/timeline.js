@@ -14,6 +14,7 @@ import "moment/locale/sv";
 import "vis-timeline/styles/vis-timeline-graph2d.css";
 
 const CLUSTER_FROM = 1500;
+const CAPACITY_LANE = "capacity";
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SVG_NS = "http://www.w3.org/2000/svg";
 const ZOOM_DAYS = { weeks: 42, months: 122, quarters: 365, years: 3 * 365 };
@@ -107,6 +108,18 @@ class Roadmap {
       })),
     );
     const laneIds = new Set(data.lanes.map((lane) => lane.id));
+    // Over-allocation is drawn on the timeline itself: a lane at the top with one bar per team and period whose
+    // planned work exceeds its capacity, spelled out in words (readable without colour).
+    const over = (data.capacity || []).filter((line) => line.over);
+    if (over.length) {
+      laneIds.add(CAPACITY_LANE);
+      this.groups.update({
+        id: CAPACITY_LANE,
+        content: this.msg("capacity-lane"),
+        order: -1,
+        className: "lane lane-capacity",
+      });
+    }
     this.groups.remove(this.groups.getIds().filter((id) => !laneIds.has(id)));
 
     const rows = [];
@@ -124,6 +137,28 @@ class Roadmap {
         className: "period-band",
       });
     }
+    over.forEach((line, index) => {
+      const days = new Intl.NumberFormat(this.lang, { maximumFractionDigits: 1 });
+      const text = format(this.msg("over"), {
+        team: line.team_name,
+        period: line.period_name,
+        load: days.format(line.load),
+        capacity: days.format(line.capacity),
+      });
+      rows.push({
+        id: `capacity-${line.team}-${line.period}`,
+        group: CAPACITY_LANE,
+        type: "range",
+        start: parseDay(line.start),
+        end: addDays(parseDay(line.end), 1),
+        content: text,
+        title: escapeHtml(text),
+        className: "capacity-over",
+        editable: false,
+        selectable: false,
+        sort: index,
+      });
+    });
     const keep = new Set(rows.map((row) => row.id));
     this.items.remove(this.items.getIds().filter((id) => !keep.has(id)));
     this.items.update(rows);

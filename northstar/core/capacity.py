@@ -74,3 +74,15 @@ def team_load(
         if owner == team and estimate is not None and span is not None
     )
     return Load(team=team, period=period, capacity=capacity, load=load)
+
+
+def period_loads(
+    items: Sequence[tuple[int, float | None, Span | None]],
+    capacities: Sequence[tuple[int, Span, float]],
+) -> list[Load]:
+    """One Load per (team, period span, capacity), from (team, estimate, span) rows read once: the rows are
+    grouped by team first, so the cost is the rows plus, per capacity, that team's rows."""
+    by_team: dict[int, list[tuple[int, float | None, Span | None]]] = {}
+    for row in items:
+        by_team.setdefault(row[0], []).append(row)
+    return [team_load(by_team.get(team, []), capacity, team, span) for team, span, capacity in capacities]

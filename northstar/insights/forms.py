@@ -97,6 +97,8 @@ class ChangeForm(forms.Form):
         self.kind = kind
         for name in self.REQUIRED.get(kind, []):
             self.fields[name].required = True
+        if kind != "move":
+            self.fields["end"].help_text = ""
         self.fields["work_item"].choices = [("", "—"), *items]  # type: ignore[attr-defined]
         self.fields["team"].choices = [("", "—"), *teams]  # type: ignore[attr-defined]
         self.fields["key_result"].choices = [("", "—"), *key_results]  # type: ignore[attr-defined]

@@ -16,8 +16,8 @@ from northstar.core.alignment import Coverage, KeyResultNode, ObjectiveNode, Wor
 from northstar.core.capacity import Load, Span, team_load
 from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveStatus, Period
 from northstar.okrs.queries import team_tree
-from northstar.roadmap.models import TeamCapacity, WorkItem, WorkItemKind
-from northstar.roadmap.queries import Roadmap, load_roadmap
+from northstar.roadmap.models import TeamCapacity, WorkItem
+from northstar.roadmap.queries import Roadmap, effort_rows, load_roadmap
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 
@@ -98,16 +98,7 @@ def coverage_report(
         c.team_id: c.person_days for c in TeamCapacity.objects.restrict(actor).filter(period=period)
     }
     capacities.update(capacity or {})
-    # An initiative whose parts carry estimates is counted through its parts, never twice.
-    estimated_parents = {v.item.parent_id for v in rm.items if v.item.estimate_days}
-    rows = [
-        (v.item.team_id, v.item.estimate_days, Span(v.item.start, v.item.end))
-        for v in rm.items
-        if v.item.start
-        and v.item.end
-        and v.item.status != "cancelled"
-        and not (v.item.kind == WorkItemKind.INITIATIVE and v.item.pk in estimated_parents)
-    ]
+    rows = effort_rows(rm)
     lines = []
     for team, depth in team_tree(teams):
         planned = cov.planned_effort.get(team.pk, 0.0)

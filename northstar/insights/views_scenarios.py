@@ -20,6 +20,7 @@ from northstar.okrs.models import Period
 from northstar.roadmap import scenario_actions
 from northstar.roadmap.models import ChangeKind, Scenario, ScenarioStatus, WorkItemKind, WorkItemStatus
 from northstar.roadmap.queries import PlanRows, fetch_plan
+from northstar.roadmap.scenarios import scenario_changes
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.permissions import Actor, access
@@ -83,8 +84,13 @@ def _detail_context(
     periods = _periods(actor)
     wanted = int_param(request.GET.get("period"))
     period = next((p for p in periods if p.pk == wanted), None)
-    compared = compare(actor, scenario, today=today(), period=period)
-    plan = compared.plan_rows
+    # Once applied, the plan has the changes: comparing would count them twice.
+    compared = (
+        compare(actor, scenario, today=today(), period=period)
+        if scenario.status == ScenarioStatus.DRAFT
+        else None
+    )
+    plan = compared.plan_rows if compared is not None else fetch_plan(actor)
     forms = {
         kind: failed
         if failed is not None and failed.data.get("kind") == kind
@@ -117,19 +123,24 @@ def _detail_context(
     return {
         "scenario": scenario,
         "c": compared,
+        "changes": compared.changes if compared is not None else scenario_changes(actor, scenario),
         "periods": periods,
         "forms": forms,
         "failed_kind": failed.data.get("kind") if failed is not None else None,
         "dropped": dropped,
         "worth": worth,
         "can_edit": actor.can_edit and scenario.status == ScenarioStatus.DRAFT,
-        "visible_krs": compared.plan.roadmap.key_results,
+        "visible_krs": plan.key_results,
         "new_conflicts": [
             (compared.what_if.roadmap.by_id[x.item_id].item.title, x.message) for x in compared.new_conflicts
-        ],
+        ]
+        if compared
+        else [],
         "solved_conflicts": [
             (compared.plan.roadmap.by_id[x.item_id].item.title, x.message) for x in compared.solved_conflicts
-        ],
+        ]
+        if compared
+        else [],
     }
 
 

@@ -336,43 +336,13 @@ def get_baseline(request: HttpRequest, id: int) -> dict[str, Any]:
     response={200: TimelineOut, **ERRORS},
     by_alias=True,
     summary="Everything the timeline draws, in one response",
-    description="Lanes, items, dependencies and periods; the number of queries does not grow with the items.",
+    description="Lanes, items, dependencies, periods and each saved team capacity with its load; the number of "
+    "queries does not grow with the items.",
 )
 def timeline(request: HttpRequest, options: Query[TimelineQuery]) -> dict[str, Any]:
+    from northstar.roadmap.views import timeline_data  # the page embeds the very same data
+
+    actor = actor_of(request)
     when = today()
-    roadmap = queries.load_roadmap(actor_of(request), today=when, lane_by=options.lanes)
-    return {
-        "lanes": [{"id": lane.id, "label": lane.label, "unlinked": lane.unlinked} for lane in roadmap.lanes],
-        "items": [
-            {
-                "id": v.item.pk,
-                "lane": v.lane,
-                "title": v.item.title,
-                "kind": v.item.kind,
-                "start": v.item.start,
-                "end": v.item.end,
-                "status": v.item.status,
-                "version": v.item.version,
-                "can_change": v.can_change,
-                "critical": v.critical,
-                "conflicts": [conflict_out(c) for c in v.conflicts],
-                "also_serves": v.also_serves,
-            }
-            for v in roadmap.items
-        ],
-        "dependencies": [
-            {
-                "id": d.pk,
-                "from": d.predecessor_id,
-                "to": d.successor_id,
-                "kind": d.kind,
-                "lag_days": d.lag_days,
-            }
-            for d in roadmap.dependencies
-        ],
-        "periods": [
-            {"id": p.pk, "name": p.name, "start": p.start, "end": p.end}
-            for p in roadmap.periods  # by start, as the model orders them
-        ],
-        "today": when,
-    }
+    roadmap = queries.load_roadmap(actor, today=when, lane_by=options.lanes)
+    return timeline_data(roadmap, when, queries.capacity_loads(actor, roadmap))

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from northstar.okrs.models import Period
 from northstar.roadmap import actions, scenario_actions
-from northstar.roadmap.models import Scenario, ScenarioChange, TeamCapacity
+from northstar.roadmap.models import Scenario, ScenarioChange, ScenarioStatus, TeamCapacity
 from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, paginate
 from northstar.workspaces.errors import NotFound, ValidationFailed
 from northstar.workspaces.permissions import access
@@ -386,6 +386,13 @@ def compare_scenario(request: HttpRequest, id: int, query: Query[CompareQuery]) 
 
     actor = actor_of(request)
     scenario = access(Scenario.objects.select_related("period"), actor, id)
+    if scenario.status != ScenarioStatus.DRAFT:
+        raise ValidationFailed.one(
+            "status",
+            _(
+                "This scenario has been applied: the roadmap has its changes now, there is nothing to compare."
+            ),
+        )
     period = _period(actor, query.period) if query.period is not None else None
     c = compare(actor, scenario, today=today(), period=period)
     titles = {v.item.pk: v.item.title for v in c.what_if.roadmap.items}

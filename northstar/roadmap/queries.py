@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from northstar.core.capacity import Load, Span, period_loads
 from northstar.core.output import Link, OutputProgress, Task, effective_links, output_progress
 from northstar.core.schedule import Dep, DepKind, Item, Schedule, critical_path_to, period_conflicts, schedule
 from northstar.okrs.models import KeyResult, Objective, Period
@@ -21,6 +22,7 @@ from northstar.roadmap.models import (
     BaselineItem,
     Contribution,
     Dependency,
+    TeamCapacity,
     WorkItem,
     WorkItemKind,
     WorkItemStatus,
@@ -324,6 +326,40 @@ def _target_label(link: Link, key_results: dict[int, KeyResult], objectives: dic
     if kind == "kr":
         return key_results[pk].title if pk in key_results else "?"
     return objectives[pk].title if pk in objectives else "?"
+
+
+def effort_rows(rm: Roadmap) -> list[tuple[int, float | None, Span | None]]:
+    """(team, estimate, span) of the planned work that counts towards load: everything not cancelled, except an
+    initiative whose parts carry estimates — it is counted through its parts, never twice."""
+    estimated_parents = {v.item.parent_id for v in rm.items if v.item.estimate_days}
+    return [
+        (v.item.team_id, v.item.estimate_days, Span(v.item.start, v.item.end))
+        for v in rm.items
+        if v.item.start
+        and v.item.end
+        and v.item.status != WorkItemStatus.CANCELLED
+        and not (v.item.kind == WorkItemKind.INITIATIVE and v.item.pk in estimated_parents)
+    ]
+
+
+@dataclass(frozen=True)
+class TeamPeriodLoad:
+    team: Team
+    period: Period
+    load: Load
+
+
+def capacity_loads(actor: Actor, rm: Roadmap) -> list[TeamPeriodLoad]:
+    """Every saved team capacity with the load the roadmap puts on it — one query."""
+    saved = list(
+        TeamCapacity.objects.restrict(actor)
+        .select_related("team", "period")
+        .order_by("period__start", "team__name")
+    )
+    loads = period_loads(
+        effort_rows(rm), [(c.team_id, Span(c.period.start, c.period.end), c.person_days) for c in saved]
+    )
+    return [TeamPeriodLoad(c.team, c.period, load) for c, load in zip(saved, loads, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from northstar.roadmap.models import (
     ScenarioChange,
     ScenarioOrigin,
     ScenarioStatus,
+    TeamCapacity,
     WorkItem,
     WorkItemKind,
     WorkItemStatus,
@@ -357,7 +358,14 @@ def scenario_from_plan(
         origin=ScenarioOrigin.OPTIMISER,
         explanation=explanation,
     )
+    saved = dict(
+        TeamCapacity.objects.restrict(actor)
+        .filter(period=result.period)
+        .values_list("team_id", "person_days")
+    )
     for team, days in (overrides or {}).items():
+        if saved.get(team) == days:
+            continue  # the capacity it was given is the one saved: nothing to change
         add_change(
             actor, scenario.pk, kind=ChangeKind.CAPACITY, team=team, period=result.period.pk, person_days=days
         )

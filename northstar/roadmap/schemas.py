@@ -302,9 +302,24 @@ class TimelinePeriodOut(Schema):
     end: dt.date
 
 
+class TimelineCapacityOut(Schema):
+    team: int
+    team_name: str
+    period: int
+    period_name: str
+    start: dt.date
+    end: dt.date
+    capacity: float = Field(description="Person-days.")
+    load: float = Field(
+        description="Person-days of planned work in the period (estimates spread over dates)."
+    )
+    over: bool
+
+
 class TimelineOut(Schema):
     lanes: list[TimelineLaneOut]
     items: list[TimelineItemOut]
     dependencies: list[TimelineDependencyOut]
     periods: list[TimelinePeriodOut]
+    capacity: list[TimelineCapacityOut]
     today: dt.date

@@ -40,7 +40,9 @@ from northstar.roadmap.queries import (
     LANE_MODES,
     ItemView,
     Roadmap,
+    TeamPeriodLoad,
     baseline_dates,
+    capacity_loads,
     core_plan,
     driving_chain,
     load_roadmap,
@@ -153,7 +155,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def timeline_data(rm: Roadmap, now: dt.date) -> dict[str, Any]:
+def timeline_data(rm: Roadmap, now: dt.date, loads: list[TeamPeriodLoad]) -> dict[str, Any]:
     """The timeline as JSON, in the shape of the API's `GET /api/v1/timeline`."""
     return {
         "lanes": [{"id": lane.id, "label": lane.label, "unlinked": lane.unlinked} for lane in rm.lanes],
@@ -188,6 +190,20 @@ def timeline_data(rm: Roadmap, now: dt.date) -> dict[str, Any]:
         ],
         "periods": [
             {"id": p.pk, "name": p.name, "start": _iso(p.start), "end": _iso(p.end)} for p in rm.periods
+        ],
+        "capacity": [
+            {
+                "team": line.team.pk,
+                "team_name": line.team.name,
+                "period": line.period.pk,
+                "period_name": line.period.name,
+                "start": _iso(line.period.start),
+                "end": _iso(line.period.end),
+                "capacity": line.load.capacity,
+                "load": round(line.load.load, 2),
+                "over": line.load.over,
+            }
+            for line in loads
         ],
         "today": now.isoformat(),
     }
@@ -236,7 +252,7 @@ def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
         "rows_hidden": max(0, len(rows) - TABLE_ROWS),
         "conflicts": [(c, rm.by_id[c.item_id].item) for c in rm.conflicts[:TABLE_ROWS]],
         "conflict_count": len(rm.conflicts),
-        "data": timeline_data(rm, now),
+        "data": timeline_data(rm, now, capacity_loads(actor, rm)),
         "lanes": _lane_switch(request, mode),
         "mode": mode,
         "undated": sum(1 for v in rm.items if v.item.start is None and v.item.end is None),
@@ -253,7 +269,7 @@ def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
 def timeline_json(request: HttpRequest, actor: Actor) -> JsonResponse:
     now = today()
     rm = load_roadmap(actor, today=now, lane_by=_lane_mode(request))
-    return JsonResponse(timeline_data(rm, now))
+    return JsonResponse(timeline_data(rm, now, capacity_loads(actor, rm)))
 
 
 # --- board and list ---------------------------------------------------------------------------------------------

@@ -50,9 +50,7 @@ def test_who_sees_the_scenario_pages(scene, client, persona):
     assert ('action="/scenarios/new/"' in listing.content.decode()) is can_change
 
 
-@pytest.mark.parametrize(
-    ("persona", "expected"), [("viewer", 403), ("outsider", 404), ("anonymous", 302)]
-)
+@pytest.mark.parametrize(("persona", "expected"), [("viewer", 403), ("outsider", 404), ("anonymous", 302)])
 def test_readers_and_strangers_change_nothing(scene, client, persona, expected):
     world, rm, s = scene
     user = world.persona(persona)
@@ -91,7 +89,9 @@ def test_swedish_readers_get_swedish_errors(scene, client):
     world, rm, s = scene
     client.force_login(world.owner)
     response = client.post(
-        f"/scenarios/{s.pk}/changes/", {"kind": "estimate", "work_item": rm.wiki.pk}, HTTP_ACCEPT_LANGUAGE="sv"
+        f"/scenarios/{s.pk}/changes/",
+        {"kind": "estimate", "work_item": rm.wiki.pk},
+        HTTP_ACCEPT_LANGUAGE="sv",
     )
     assert response.status_code == 422
     assert "Det här fältet är obligatoriskt." in response.content.decode()
@@ -127,7 +127,9 @@ def test_the_optimisers_choice_is_saved_as_a_scenario_from_its_page(scene, clien
     world, rm, s = scene
     client.force_login(world.owner)
     actions.update_work_item(world.actor(world.owner), rm.hosting.pk, estimate_days=20)
-    page = client.get(f"/insights/optimise/?period={world.quarter.pk}&capacity_{world.it.pk}=5").content.decode()
+    page = client.get(
+        f"/insights/optimise/?period={world.quarter.pk}&capacity_{world.it.pk}=5"
+    ).content.decode()
     assert 'action="/insights/optimise/scenario/"' in page
     assert f'name="capacity_{world.it.pk}" value="5"' in page
     response = client.post(
@@ -167,3 +169,28 @@ def test_the_scenario_page_reads_a_fixed_number_of_queries(scene, client):
         html = client.get(f"/scenarios/{s.pk}/").content.decode()
     assert "New 5" in html and "Extra 5" in html
     assert len(many) <= len(few), (len(few), len(many))
+
+
+def test_an_applied_scenario_is_not_compared_again(scene, client):
+    """After applying, the plan has the changes: a comparison would lay them over the plan a second time."""
+    world, rm, s = scene
+    client.force_login(world.owner)
+    scenario_actions.apply_scenario(world.actor(world.owner), s.pk)
+    html = client.get(f"/scenarios/{s.pk}/").content.decode()
+    assert "The roadmap has its changes now." in html and "Tidy the wiki" in html
+    assert 'id="compare-summary"' not in html and 'id="apply-form"' not in html
+    response = client.get(f"/api/v1/scenarios/{s.pk}/compare")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "status"
+
+
+def test_the_optimiser_scenario_only_changes_capacities_that_differ(scene, client):
+    world, rm, s = scene
+    boss = world.actor(world.owner)
+    actions.set_capacity(boss, team=world.growth.pk, period=world.quarter.pk, person_days=30)
+    client.force_login(world.owner)
+    client.post(
+        "/insights/optimise/scenario/",
+        {"period": world.quarter.pk, f"capacity_{world.growth.pk}": "30", f"capacity_{world.it.pk}": "7"},
+    )
+    made = Scenario.objects.get(origin="optimiser")
+    assert list(made.changes.filter(kind="capacity").values_list("team_id", "person_days")) == [(world.it.pk, 7)]

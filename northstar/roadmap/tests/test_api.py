@@ -584,10 +584,25 @@ def test_a_baseline_needs_a_name(world, rm, api_as, body):
 
 
 @pytest.mark.django_db
+def test_the_timeline_marks_each_team_period_over_capacity(world, rm, api_as):
+    boss = world.actor(world.owner)
+    actions.set_capacity(boss, team=world.growth.pk, period=world.quarter.pk, person_days=20)
+    actions.set_capacity(boss, team=world.it.pk, period=world.quarter.pk, person_days=100)
+    lines = {c["team"]: c for c in api_as(world.viewer).get("/timeline").json()["capacity"]}
+    growth = lines[world.growth.pk]
+    # Growth: Design (10 days, inside the quarter) + Build's 30 days spread over 77 days, 46 of them in it
+    assert growth["load"] == pytest.approx(10 + 30 * 46 / 77, abs=0.01)
+    assert (growth["capacity"], growth["over"], growth["period_name"]) == (20, True, "FY27 Q2")
+    assert (growth["start"], growth["end"]) == ("2026-10-01", "2026-12-31")
+    assert lines[world.it.pk]["over"] is False and lines[world.it.pk]["load"] == 0
+
+
+@pytest.mark.django_db
 def test_the_timeline_gives_everything_it_draws_in_one_response(world, rm, api_as):
     body = api_as(world.editor).get("/timeline").json()
-    assert set(body) == {"lanes", "items", "dependencies", "periods", "today"}
+    assert set(body) == {"lanes", "items", "dependencies", "periods", "capacity", "today"}
     assert body["today"] == "2026-11-25"
+    assert body["capacity"] == []  # no capacity saved yet
     assert body["lanes"] == [
         {"id": f"objective:{world.objective.pk}", "label": "Grow recurring revenue", "unlinked": False},
         {"id": f"objective:{world.it_objective.pk}", "label": "Keep the app up", "unlinked": False},

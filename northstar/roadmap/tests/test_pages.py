@@ -130,7 +130,7 @@ def test_viewer_sees_the_roadmap_read_only(world, plan, client):
 def test_timeline_json_has_objective_lanes_with_the_unlinked_lane_last(world, plan, client):
     client.force_login(world.editor)
     data = client.get("/roadmap/timeline.json").json()
-    assert set(data) == {"lanes", "items", "dependencies", "periods", "today"}
+    assert set(data) == {"lanes", "items", "dependencies", "periods", "capacity", "today"}
     lanes = data["lanes"]
     assert [lane["label"] for lane in lanes] == [
         world.objective.title,

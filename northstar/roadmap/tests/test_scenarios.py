@@ -49,7 +49,11 @@ def live(item: WorkItem) -> WorkItem:
 
 def plan_state() -> tuple:
     return (
-        tuple(WorkItem.objects.order_by("pk").values_list("pk", "version", "status", "start", "end", "estimate_days")),
+        tuple(
+            WorkItem.objects.order_by("pk").values_list(
+                "pk", "version", "status", "start", "end", "estimate_days"
+            )
+        ),
         tuple(Contribution.objects.order_by("pk").values_list("pk", "weight")),
         tuple(TeamCapacity.objects.order_by("pk").values_list("pk", "person_days")),
     )
@@ -112,7 +116,9 @@ def test_apply_writes_everything_in_one_audited_transaction(world, rm, boss):
         boss, s.pk, kind="capacity", team=world.it.pk, period=world.quarter.pk, person_days=12
     )
     marker = AuditEntry.objects.order_by("-pk").first().pk
-    applied = scenario_actions.apply_scenario(boss, s.pk, expected_version=Scenario.objects.get(pk=s.pk).version)
+    applied = scenario_actions.apply_scenario(
+        boss, s.pk, expected_version=Scenario.objects.get(pk=s.pk).version
+    )
     assert applied.status == "applied" and applied.applied_by == world.owner
     assert live(rm.wiki).status == "cancelled"
     assert live(rm.build).estimate_days == 45
@@ -188,8 +194,16 @@ def test_a_deleted_item_makes_its_change_gone(world, rm, boss):
 @pytest.mark.django_db
 def test_bad_changes_are_refused_naming_the_field(world, rm, boss, change, field):
     s = scenario_actions.create_scenario(boss, name="Trim")
-    names = {"design": rm.design.pk, "wiki": rm.wiki.pk, "growth": world.growth.pk, "quarter": world.quarter.pk}
-    args = {k: names.get(v, v) if isinstance(v, str) and k != "kind" and k != "title" else v for k, v in change.items()}
+    names = {
+        "design": rm.design.pk,
+        "wiki": rm.wiki.pk,
+        "growth": world.growth.pk,
+        "quarter": world.quarter.pk,
+    }
+    args = {
+        k: names.get(v, v) if isinstance(v, str) and k != "kind" and k != "title" else v
+        for k, v in change.items()
+    }
     with pytest.raises(ValidationFailed) as refused:
         scenario_actions.add_change(boss, s.pk, **args)
     assert [e.field for e in refused.value.errors] == [field]
@@ -201,8 +215,12 @@ def test_a_second_change_to_the_same_item_replaces_the_first(world, rm, boss):
     s = scenario_actions.create_scenario(boss, name="Trim")
     scenario_actions.add_change(boss, s.pk, kind="estimate", work_item=rm.wiki.pk, estimate_days=3)
     scenario_actions.add_change(boss, s.pk, kind="estimate", work_item=rm.wiki.pk, estimate_days=5)
-    scenario_actions.add_change(boss, s.pk, kind="capacity", team=world.it.pk, period=world.quarter.pk, person_days=1)
-    scenario_actions.add_change(boss, s.pk, kind="capacity", team=world.it.pk, period=world.quarter.pk, person_days=2)
+    scenario_actions.add_change(
+        boss, s.pk, kind="capacity", team=world.it.pk, period=world.quarter.pk, person_days=1
+    )
+    scenario_actions.add_change(
+        boss, s.pk, kind="capacity", team=world.it.pk, period=world.quarter.pk, person_days=2
+    )
     assert sorted(ScenarioChange.objects.values_list("kind", "estimate_days", "person_days")) == [
         ("capacity", None, 2), ("estimate", 5, None)
     ]  # fmt: skip
@@ -275,7 +293,9 @@ def scene(world, rm, boss) -> Scene:
     s = scenario_actions.create_scenario(boss, name="Trim", period=world.quarter.pk)
     scenario_actions.add_change(boss, s.pk, kind="drop", work_item=rm.wiki.pk)
     cap = scenario_actions.create_scenario(boss, name="More IT")
-    scenario_actions.add_change(boss, cap.pk, kind="capacity", team=world.it.pk, period=world.quarter.pk, person_days=9)
+    scenario_actions.add_change(
+        boss, cap.pk, kind="capacity", team=world.it.pk, period=world.quarter.pk, person_days=9
+    )
     return Scene(world, rm, s, cap)
 
 
@@ -355,7 +375,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(("method", "path", "body", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 @pytest.mark.django_db
 def test_each_persona_gets_the_expected_status(scene, client, persona, method, path, body, expected):
     user = scene.persona(persona)
@@ -409,7 +431,9 @@ def test_the_api_compares_and_applies(scene, client):
     assert krs[scene.private_key_result.pk] == (False, True)
     assert body["plan"]["unsupported_key_results"] - body["what_if"]["unsupported_key_results"] == 1
     assert body["plan"]["orphan_share"] > body["what_if"]["orphan_share"] == 0
-    assert {c["work_item"]: c["fields"] for c in body["changed_items"]} == {scene.wiki.pk: {"status": "cancelled"}}
+    assert {c["work_item"]: c["fields"] for c in body["changed_items"]} == {
+        scene.wiki.pk: {"status": "cancelled"}
+    }
     stale = call_api(client, "post", f"/scenarios/{s.pk}/apply", {"version": 1})
     assert stale.status_code == 409 and stale.json()["current_version"] == added["version"]
     done = call_api(client, "post", f"/scenarios/{s.pk}/apply", {"version": added["version"]})
@@ -429,7 +453,12 @@ def test_bad_input_names_the_field(scene, client):
         ("post", f"/scenarios/{s.pk}/changes", {"kind": "teleport"}, "kind"),
         ("get", f"/scenarios/{s.pk}/compare?period=999999", None, "period"),
         ("post", "/scenarios/from-optimiser", {"name": "x", "period": 999999}, "period"),
-        ("put", "/capacities", {"team": scene.growth.pk, "period": scene.quarter.pk, "person_days": -1}, "person_days"),
+        (
+            "put",
+            "/capacities",
+            {"team": scene.growth.pk, "period": scene.quarter.pk, "person_days": -1},
+            "person_days",
+        ),
     ]
     for method, path, body, field in cases:
         response = call_api(client, method, path, body)
