@@ -561,9 +561,19 @@ def optimise_period(
             help=gettext_lazy("Try another capacity: TEAM=PERSON_DAYS, e.g. growth=40 (repeatable).")
         ),
     ] = None,
+    save_as: Annotated[
+        str | None,
+        typer.Option(
+            "--save-as",
+            help=gettext_lazy(
+                "Keep the result as a what-if scenario with this name (the roadmap is not changed)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Choose the initiatives of a period that serve the goals best within each team's capacity (HiGHS), and
-    say what was dropped and why. Nothing is changed."""
+    say what was dropped and why. Nothing is changed; --save-as keeps the choice as a scenario to compare and
+    apply."""
     from rich.table import Table
 
     from northstar.insights.optimise import plan_period
@@ -588,6 +598,11 @@ def optimise_period(
                 raise UserError(_("Write the capacity as TEAM=PERSON_DAYS with a team key, e.g. growth=40."))
             overrides[team.pk] = amount
         result = plan_period(actor, chosen, today=today(), capacity_overrides=overrides)
+        scenario = None
+        if save_as is not None:
+            from northstar.roadmap.scenario_actions import scenario_from_plan
+
+            scenario = scenario_from_plan(actor, result, name=save_as, overrides=overrides)
     plan = result.plan
     console = out()
     table = Table(
@@ -630,6 +645,13 @@ def optimise_period(
                 _("One more person-day for %(team)s would be worth about %(value).3f of strategic score.")
                 % {"team": result.teams[team_id].name, "value": worth}
             )
+    if scenario is not None:
+        console.print(
+            _(
+                "Saved as the scenario “%(name)s” (id %(id)d): compare it with the plan and apply it on its page."
+            )
+            % {"name": scenario.name, "id": scenario.pk}
+        )
 
 
 @report_app.command("coverage")

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from northstar.core.scenario import (
     Add,
+    Change,
     Drop,
     Move,
     PlanRow,
@@ -22,7 +23,17 @@ def d(month: int, day: int, year: int = 2026) -> date:
     return date(year, month, day)
 
 
-def row(pk, *, parent=None, kind="task", status="planned", start=None, end=None, estimate=None, team=1):
+def row(
+    pk: int,
+    *,
+    parent: int | None = None,
+    kind: str = "task",
+    status: str = "planned",
+    start: date | None = None,
+    end: date | None = None,
+    estimate: float | None = None,
+    team: int = 1,
+) -> PlanRow:
     return PlanRow(pk, parent, team, kind, status, start, end, estimate)
 
 
@@ -100,9 +111,9 @@ day = st.dates(min_value=date(2025, 1, 1), max_value=date(2028, 12, 31))
 
 
 @st.composite
-def plans(draw):
+def plans(draw: st.DrawFn) -> dict[int, PlanRow]:
     n = draw(st.integers(1, 12))
-    rows = {}
+    rows: dict[int, PlanRow] = {}
     for pk in range(1, n + 1):
         parent = draw(st.one_of(st.none(), st.integers(1, pk - 1))) if pk > 1 else None
         start = draw(st.one_of(st.none(), day))
@@ -114,7 +125,7 @@ def plans(draw):
 
 
 @st.composite
-def changes(draw, ids):
+def changes(draw: st.DrawFn, ids: list[int]) -> Change:
     kind = draw(st.sampled_from(["drop", "move", "estimate", "capacity"]))
     pk = draw(st.sampled_from(ids))
     if kind == "drop":
@@ -128,15 +139,15 @@ def changes(draw, ids):
 
 
 @given(st.data())
-def test_overlay_never_touches_the_plan_and_only_changes_what_it_names(data) -> None:
+def test_overlay_never_touches_the_plan_and_only_changes_what_it_names(data: st.DataObject) -> None:
     plan = data.draw(plans())
     before = dict(plan)
     todo = data.draw(st.lists(changes(list(plan)), max_size=6))
     result = overlay(plan, {}, todo)
     assert plan == before
     assert set(result.rows) == set(plan)
-    touched = set()
-    children = {}
+    touched: set[int] = set()
+    children: dict[int, list[int]] = {}
     for r in plan.values():
         if r.parent is not None:
             children.setdefault(r.parent, []).append(r.id)
@@ -152,15 +163,16 @@ def test_overlay_never_touches_the_plan_and_only_changes_what_it_names(data) -> 
 
 
 @given(st.data())
-def test_a_move_keeps_the_shape_of_the_open_parts(data) -> None:
+def test_a_move_keeps_the_shape_of_the_open_parts(data: st.DataObject) -> None:
     plan = data.draw(plans())
     pk = data.draw(st.sampled_from(list(plan)))
-    if plan[pk].start is None:
+    old_start = plan[pk].start
+    if old_start is None:
         return
     start = data.draw(day)
     result = overlay(plan, {}, [Move(pk, start, start + timedelta(days=10))]).rows
-    shift = start - plan[pk].start
-    children = {}
+    shift = start - old_start
+    children: dict[int, list[int]] = {}
     for r in plan.values():
         if r.parent is not None:
             children.setdefault(r.parent, []).append(r.id)
@@ -169,11 +181,12 @@ def test_a_move_keeps_the_shape_of_the_open_parts(data) -> None:
         if old.status in {"done", "cancelled"} or old.start is None:
             assert new == old
         else:
+            assert new.start is not None and new.end is not None and old.end is not None
             assert new.start - old.start == shift and new.end - old.end == shift
 
 
 @given(st.data())
-def test_the_last_change_to_an_estimate_wins(data) -> None:
+def test_the_last_change_to_an_estimate_wins(data: st.DataObject) -> None:
     plan = data.draw(plans())
     pk = data.draw(st.sampled_from(list(plan)))
     values = data.draw(st.lists(st.floats(0, 100), min_size=1, max_size=4))

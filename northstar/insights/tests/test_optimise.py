@@ -7,6 +7,7 @@ from northstar.cli import app
 from northstar.exchange.demo import load_demo
 from northstar.insights.optimise import plan_period
 from northstar.okrs.models import Period
+from northstar.roadmap.models import Scenario
 from northstar.workspaces.models import Team, User, Workspace
 from northstar.workspaces.permissions import actor_for
 
@@ -51,6 +52,22 @@ def test_cli_optimise_explains_the_decisions(finvest):
     assert "dropped: serves no key result" in result.output and "selected" in result.output
     bad = CliRunner().invoke(app, [*args[:-1], "growth=lots"])
     assert bad.exit_code == 1
+    assert not Scenario.objects.exists()
+
+
+def test_cli_optimise_saves_its_choice_as_a_scenario(finvest):
+    from northstar.roadmap.models import WorkItem
+
+    args = ["optimise", "--workspace", "finvest", "--period", "FY27-Q2", "--capacity", "growth=40"]
+    result = CliRunner(env={"NORTHSTAR_LANGUAGE": "en", "COLUMNS": "200"}).invoke(
+        app, [*args, "--save-as", "Lean Q2"]
+    )
+    assert result.exit_code == 0, result.output
+    scenario = Scenario.objects.get(name="Lean Q2")
+    assert f"(id {scenario.pk})" in result.output
+    dark = WorkItem.objects.get(workspace=finvest.workspace, title="Dark mode for the mobile app")
+    assert scenario.changes.filter(kind="drop", work_item=dark).exists()
+    assert dark.status != "cancelled"  # nothing applied
 
 
 def test_the_api_optimises_without_changing_anything(finvest, client):

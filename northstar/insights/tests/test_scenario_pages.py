@@ -193,4 +193,6 @@ def test_the_optimiser_scenario_only_changes_capacities_that_differ(scene, clien
         {"period": world.quarter.pk, f"capacity_{world.growth.pk}": "30", f"capacity_{world.it.pk}": "7"},
     )
     made = Scenario.objects.get(origin="optimiser")
-    assert list(made.changes.filter(kind="capacity").values_list("team_id", "person_days")) == [(world.it.pk, 7)]
+    assert list(made.changes.filter(kind="capacity").values_list("team_id", "person_days")) == [
+        (world.it.pk, 7)
+    ]

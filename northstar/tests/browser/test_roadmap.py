@@ -153,3 +153,25 @@ def test_roadmap_pages_at_both_widths(ui, demo):
                 expect(page.locator("#roadmap-timeline")).to_have_attribute("data-ready", "true")
             expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"\S"))
             ui.shot(f"roadmap-{name}-{suffix}.png")
+
+
+@pytest.mark.browser
+def test_over_allocation_is_drawn_on_the_timeline(ui, demo):
+    """Growth cut to 40 person-days in the quarter: a capacity lane on top says so in words, across the quarter."""
+    ensure_work(demo)
+    from northstar.okrs.models import Period
+    from northstar.workspaces.models import Team
+
+    workspace = Workspace.objects.get(slug=demo.workspace_slug)
+    boss = actor_for(User.objects.get(email=demo.login), workspace)
+    growth = Team.objects.get(workspace=workspace, key="growth")
+    quarter = Period.objects.get(workspace=workspace, key="FY27-Q2")
+    actions.set_capacity(boss, team=growth.pk, period=quarter.pk, person_days=40)
+    page = ui.page
+    open_timeline(ui)
+    labels = page.locator(".vis-labelset .vis-label .lane-label")
+    expect(labels.first).to_have_text("Over capacity")
+    bar = page.locator(".vis-item.capacity-over")
+    expect(bar).to_have_count(1)
+    expect(bar).to_contain_text(re.compile(r"Growth over capacity in FY27 Q2: [\d.]+ of 40 person-days"))
+    ui.shot("roadmap-capacity-1440.png")
