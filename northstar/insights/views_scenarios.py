@@ -174,7 +174,7 @@ def scenario_change_remove(request: HttpRequest, actor: Actor, pk: int, change_i
     try:
         scenario_actions.remove_change(actor, access(scenario.changes.all(), actor, change_id).pk)
     except ValidationFailed as exc:
-        messages.error(request, " ".join(str(e.message) for e in exc.errors))
+        messages.error(request, exc.sentence())
     else:
         messages.success(request, _("Change removed."))
     return HttpResponseRedirect(reverse("scenario", args=[scenario.pk]))
@@ -189,8 +189,7 @@ def scenario_apply(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             actor, scenario.pk, expected_version=int_param(request.POST.get("version"))
         )
     except (ValidationFailed, StaleVersion) as exc:
-        text = " ".join(str(e.message) for e in exc.errors) if isinstance(exc, ValidationFailed) else str(exc)
-        messages.error(request, text)
+        messages.error(request, exc.sentence() if isinstance(exc, ValidationFailed) else str(exc))
         return HttpResponseRedirect(reverse("scenario", args=[scenario.pk]))
     messages.success(request, _("Scenario applied: the roadmap now has its changes."))
     return HttpResponseRedirect(reverse("scenario", args=[scenario.pk]))

@@ -445,7 +445,7 @@ def baseline_create(request: HttpRequest, actor: Actor) -> HttpResponse:
         try:
             baseline = actions.save_baseline(actor, name=form.cleaned_data["name"])
         except ValidationFailed as exc:
-            messages.error(request, " ".join(str(e.message) for e in exc.errors))
+            messages.error(request, exc.sentence())
         else:
             messages.success(request, _("Baseline saved: the list now compares every item with it."))
             return HttpResponseRedirect(f"{reverse('roadmap-list')}?baseline={baseline.pk}")

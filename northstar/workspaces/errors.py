@@ -27,6 +27,10 @@ class ValidationFailed(Exception):
     def one(cls, field: str, message: Any) -> ValidationFailed:
         return cls([FieldError(field, message)])
 
+    def sentence(self) -> str:
+        """The messages as one text for a page's message banner."""
+        return " ".join(str(e.message) for e in self.errors)
+
     def as_dict(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for e in self.errors:

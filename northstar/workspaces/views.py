@@ -65,7 +65,7 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def error_text(exc: ValidationFailed) -> str:
-    return " ".join(str(e.message) for e in exc.errors)
+    return exc.sentence()
 
 
 # --- signing in and out, password, language ---------------------------------------------------------------------
