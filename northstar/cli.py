@@ -781,6 +781,128 @@ def bench_optimise(
     out().print(_("Optimality gap reported by HiGHS: %(gap).2g") % {"gap": result["gap"]})
 
 
+@bench_app.command("forecast")
+def bench_forecast(
+    count: Annotated[int, typer.Option(help=gettext_lazy("How many simulated key results."))] = 2_000,
+    seed: Annotated[int, typer.Option(help=gettext_lazy("Seed of the simulation."))] = 2027,
+) -> None:
+    """Forecasts against straight-line pace on simulated key results with a known outcome (Brier score and
+    calibration error), and the impact attribution against the planted effects (rank correlation)."""
+    from rich.table import Table
+
+    from northstar.core.bench_forecast import run
+
+    with user_errors():
+        if count < 10:
+            raise UserError(_("Simulate at least 10 key results."))
+        result = run(count=count, seed=seed)
+    table = Table(
+        title=_(
+            "%(forecasts)s forecasts on %(krs)s simulated key results (%(share).0f %% reached their target)"
+        )
+        % {
+            "forecasts": f"{int(result['forecasts']):,}",
+            "krs": f"{count:,}",
+            "share": 100 * result["reached_share"],
+        }
+    )
+    table.add_column(_("what"))
+    table.add_column(_("Brier score"), justify="right")
+    table.add_column(_("calibration error (pp)"), justify="right")
+    table.add_column(_("ratio"), justify="right")
+    table.add_row(
+        _("straight-line pace (baseline)"),
+        f"{result['brier_pace']:.4f}",
+        f"{100 * result['calibration_error_pace']:.1f}",
+        "1.00",
+    )
+    table.add_row(
+        _("northstar forecast"),
+        f"{result['brier_forecast']:.4f}",
+        f"{100 * result['calibration_error_forecast']:.1f}",
+        f"{result['brier_forecast'] / result['brier_pace']:.2f}",
+    )
+    console = out()
+    console.print(table)
+    console.print(
+        _("Brier score %(better).0f %% better than straight-line pace (aim: at least 25 %%); calibration error "
+          "%(error).1f percentage points (aim: at most 5).")
+        % {"better": 100 * result["brier_improvement"], "error": 100 * result["calibration_error_forecast"]}
+    )  # fmt: skip
+    console.print(
+        _("Impact attribution: rank correlation %(rho).2f between estimated and planted effects over %(n)s "
+          "deliveries (aim: 0.8).")
+        % {"rho": result["attribution_spearman"], "n": f"{int(result['attributions']):,}"}
+    )  # fmt: skip
+    console.print(_("%(seconds).1f seconds in all.") % {"seconds": result["seconds"]})
+
+
+@app.command("simulate")
+def simulate_key_results(
+    count: Annotated[int, typer.Option(help=gettext_lazy("How many key results."))] = 20,
+    seed: Annotated[int, typer.Option(help=gettext_lazy("Seed of the simulation."))] = 1,
+    output: Annotated[
+        Path | None,
+        typer.Option("--out", help=gettext_lazy("Write them with their truth to this JSON file.")),
+    ] = None,
+) -> None:
+    """Simulate key results with a known truth: noise, plateaus, steps where linked work is delivered, and
+    irregular check-ins. Prints a table; --out writes every check-in, delivery and planted effect as JSON."""
+    import json
+
+    from rich.table import Table
+
+    from northstar.core.simulate import simulate
+
+    with user_errors():
+        if count < 1:
+            raise UserError(_("Simulate at least 1 key result."))
+        krs = simulate(count, seed)
+    if output is not None:
+        output.write_text(
+            json.dumps(
+                [
+                    {
+                        "start_value": kr.start_value,
+                        "target": kr.target,
+                        "period": [kr.period_start.isoformat(), kr.period_end.isoformat()],
+                        "check_ins": [[d.isoformat(), v] for d, v in kr.check_ins],
+                        "deliveries": [
+                            {"day": d.day.isoformat(), "weight": d.weight, "planted_effect": e}
+                            for d, e in zip(kr.deliveries, kr.effects, strict=True)
+                        ],
+                        "final": kr.final,
+                        "reached": kr.reached,
+                    }
+                    for kr in krs
+                ],
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
+    table = Table(title=_("Simulated key results (seed %(seed)s)") % {"seed": seed})
+    for column in (
+        _("start"),
+        _("target"),
+        _("check-ins"),
+        _("deliveries (planted effect)"),
+        _("final"),
+        _("reached"),
+    ):
+        table.add_column(column)
+    for kr in krs[:50]:
+        table.add_row(
+            f"{kr.start_value:.1f}",
+            f"{kr.target:.1f}",
+            str(len(kr.check_ins)),
+            ", ".join(f"{d.day:%d %b}: {e:+.1f}" for d, e in zip(kr.deliveries, kr.effects, strict=True))
+            or "—",
+            f"{kr.final:.1f}",
+            _("yes") if kr.reached else _("no"),
+        )
+    out().print(table)
+
+
 @bench_app.command("timeline")
 def bench_timeline(
     items: Annotated[

@@ -21,3 +21,27 @@ def test_bench_optimise_prints_the_value_against_greedy():
     result = CliRunner(env=ENGLISH).invoke(app, ["bench", "optimise", "--items", "40", "--teams", "4"])
     assert result.exit_code == 0, result.output
     assert "greedy" in result.output and "HiGHS" in result.output and "gap" in result.output
+
+
+def test_bench_forecast_prints_brier_calibration_and_rank_correlation():
+    result = CliRunner(env={**ENGLISH, "COLUMNS": "200"}).invoke(app, ["bench", "forecast", "--count", "60"])
+    assert result.exit_code == 0, result.output
+    assert "straight-line pace (baseline)" in result.output and "northstar forecast" in result.output
+    assert "Brier score" in result.output and "rank correlation" in result.output
+    assert CliRunner(env=ENGLISH).invoke(app, ["bench", "forecast", "--count", "3"]).exit_code == 1
+
+
+def test_simulate_writes_the_truth_as_json(tmp_path):
+    import json
+
+    out = tmp_path / "sim.json"
+    result = CliRunner(env={**ENGLISH, "COLUMNS": "200"}).invoke(
+        app, ["simulate", "--count", "4", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    krs = json.loads(out.read_text())
+    assert len(krs) == 4
+    for kr in krs:
+        reached = (kr["final"] - kr["start_value"]) / (kr["target"] - kr["start_value"]) >= 1
+        assert kr["reached"] is reached
+        assert all("planted_effect" in d for d in kr["deliveries"])

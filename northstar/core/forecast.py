@@ -1,0 +1,287 @@
+"""Where a numeric key result will end its period, and how likely it is to reach its target.
+
+Values are measured in *progress units*: 0 is the key result's start value, 1 its target, whichever way the
+number has to move (for a decrease, lower is better and still counts upwards). Time is measured in periods:
+0 is the start of the period, 1 its end. The model, in those units, is
+
+    u(τ) = level + slope · τ + Σ_k effect_k · [τ ≥ delivery_k] + noise
+
+a straight line with a step wherever linked work is delivered, fitted to the check-ins by Bayesian linear
+regression (normal-inverse-gamma prior). The prior keeps a few check-ins from saying too much:
+
+* level ~ N(0, 0.15²·s): the number starts near its start value,
+* slope ~ N(0.4, 1.0²·s): some movement is expected, with a wide spread,
+* effect_k ~ N(0.12·w_k, 0.3²·s) for the work delivered at τ_k with contribution weight share w_k (its share
+  of the weights of the work linked to the key result, times the number of such items): delivered work is
+  expected to help a little, and the data say how much,
+* noise variance σ² ~ InvGamma(2, 0.05²) — the check-ins' scatter around the line, and s = σ²/0.05².
+
+Old check-ins count less than recent ones (weight halves every ``HALF_LIFE`` of a period), so a plateau or a
+change of pace shows through. The forecast for the end of the period is the posterior predictive: a Student-t
+whose centre, spread and degrees of freedom follow from the fit; work planned after today enters with its
+prior effect. ``probability`` is that distribution's mass at or beyond the target, ``interval`` its central
+80 %. ``status`` turns the probability into a call with documented cut-offs: at least ``ON_TRACK_FROM``
+(0.7) on track, at least ``AT_RISK_FROM`` (0.4) at risk, below that off track.
+
+``pace_probability`` is the baseline it is measured against: the straight-line pace call of ``core.pace``
+read as a probability (on track 0.8, at risk 0.5, off track 0.2, done 0.95).
+
+The numbers all come from the check-ins and the plan; nothing here reads a clock: "today" is passed in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from northstar.core.pace import Status, expected_progress, status_for
+
+ON_TRACK_FROM = 0.7
+AT_RISK_FROM = 0.4
+INTERVAL = 0.8
+HALF_LIFE = 0.35  # in periods
+
+LEVEL_SD = 0.15
+SLOPE_MEAN = 0.4
+SLOPE_SD = 1.0
+EFFECT_MEAN = 0.12
+EFFECT_SD = 0.3
+NOISE_REF = 0.05
+NOISE_A = 2.0
+
+PACE_PROBABILITY = {
+    Status.ON_TRACK: 0.8,
+    Status.AT_RISK: 0.5,
+    Status.OFF_TRACK: 0.2,
+    Status.DONE: 0.95,
+    Status.NO_DATA: 0.5,
+}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Linked work: when it is (or was planned to be) delivered, and its contribution weight."""
+
+    day: date
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Forecast:
+    probability: float  # of reaching the target by the end of the period
+    expected: float  # the end value, in the key result's units
+    low: float  # the central 80 % interval of the end value
+    high: float
+    status: Status
+    check_ins: int
+    trend_per_month: float  # the fitted slope, in the key result's units per 30 days
+    needed_per_month: float | None  # what it takes from now to reach the target; None when reached
+
+
+def status_from_probability(probability: float) -> Status:
+    if probability >= ON_TRACK_FROM:
+        return Status.ON_TRACK
+    if probability >= AT_RISK_FROM:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def pace_probability(
+    start_value: float,
+    target: float,
+    current: float | None,
+    period_start: date,
+    period_end: date,
+    today: date,
+) -> float:
+    """The straight-line pace call read as a probability (the baseline the forecast is measured against)."""
+    if current is None or target == start_value:
+        return PACE_PROBABILITY[Status.NO_DATA]
+    progress = (current - start_value) / (target - start_value)
+    call = status_for(progress, True, expected_progress(period_start, period_end, today), None)
+    return PACE_PROBABILITY[call.status]
+
+
+# --- Student-t distribution function (no SciPy): the regularised incomplete beta by continued fraction ------
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    tiny = 1e-300
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 300):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c if abs(c) > tiny else 1.0 + aa / tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c if abs(c) > tiny else 1.0 + aa / tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-12:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def student_t_cdf(t: float, dof: float) -> float:
+    """P(T <= t) for Student's t with ``dof`` degrees of freedom."""
+    if math.isinf(t):
+        return 1.0 if t > 0 else 0.0
+    x = dof / (dof + t * t)
+    tail = 0.5 * _betainc(dof / 2.0, 0.5, x)
+    return 1.0 - tail if t > 0 else tail
+
+
+def student_t_ppf(p: float, dof: float) -> float:
+    """The quantile of Student's t, by bisection on the distribution function (monotone, so this is safe)."""
+    lo, hi = -1e3, 1e3
+    for _ in range(100):
+        mid = (lo + hi) / 2.0
+        if student_t_cdf(mid, dof) < p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2.0
+
+
+# --- the fit -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fit:
+    mean: np.ndarray  # posterior mean of (level, slope, effect_1, …)
+    cov_unit: np.ndarray  # posterior covariance divided by the noise variance
+    a: float  # inverse-gamma shape and scale of the noise variance
+    b: float
+    columns: int
+
+    @property
+    def noise_variance(self) -> float:
+        return self.b / self.a
+
+    def predictive(self, x: np.ndarray) -> tuple[float, float, float]:
+        """Centre, scale and degrees of freedom of the Student-t for a new observation at ``x``."""
+        centre = float(x @ self.mean)
+        scale2 = self.noise_variance * (1.0 + float(x @ self.cov_unit @ x))
+        return centre, math.sqrt(max(scale2, 1e-12)), 2.0 * self.a
+
+    def sd(self, index: int) -> float:
+        """The posterior standard deviation of one coefficient (its Student-t scale)."""
+        return math.sqrt(self.noise_variance * float(self.cov_unit[index, index]))
+
+
+def _design(times: Sequence[float], steps: Sequence[float]) -> np.ndarray:
+    x = np.ones((len(times), 2 + len(steps)))
+    x[:, 1] = times
+    for k, at in enumerate(steps):
+        x[:, 2 + k] = [1.0 if t >= at else 0.0 for t in times]
+    return x
+
+
+def fit(
+    times: Sequence[float],
+    values: Sequence[float],
+    steps: Sequence[float],
+    step_means: Sequence[float],
+    *,
+    weights: Sequence[float] | None = None,
+) -> Fit:
+    """Bayesian linear regression of ``values`` (progress units) on level, slope and one step per entry of
+    ``steps`` (times in periods), with the module's prior; ``weights`` scale each check-in's say."""
+    columns = 2 + len(steps)
+    prior_mean = np.array([0.0, SLOPE_MEAN, *step_means])
+    prior_sd = np.array([LEVEL_SD, SLOPE_SD, *([EFFECT_SD] * len(steps))]) / NOISE_REF
+    precision0 = np.diag(1.0 / prior_sd**2)
+    a0, b0 = NOISE_A, (NOISE_A - 1.0) * NOISE_REF**2  # so that the prior mean of σ² is NOISE_REF²
+    if not times:
+        return Fit(prior_mean, np.linalg.inv(precision0), a0, b0, columns)
+    x = _design(times, steps)
+    y = np.asarray(values, dtype=float)
+    w = np.ones(len(times)) if weights is None else np.asarray(weights, dtype=float)
+    xtw = x.T * w
+    precision = precision0 + xtw @ x
+    cov_unit = np.linalg.inv(precision)
+    mean = cov_unit @ (precision0 @ prior_mean + xtw @ y)
+    n_eff = float(w.sum())
+    resid = float(y @ (w * y) + prior_mean @ precision0 @ prior_mean - mean @ precision @ mean)
+    return Fit(mean, cov_unit, a0 + n_eff / 2.0, b0 + max(resid, 0.0) / 2.0, columns)
+
+
+def _position(day: date, start: date, end: date) -> float:
+    length = max(1, (end - start).days)
+    return (day - start).days / length
+
+
+def forecast(
+    check_ins: Sequence[tuple[date, float]],
+    *,
+    start_value: float,
+    target: float,
+    period_start: date,
+    period_end: date,
+    today: date,
+    deliveries: Sequence[Delivery] = (),
+) -> Forecast:
+    """The forecast for the end of the period from the check-ins up to ``today`` (later ones are ignored)."""
+    if target == start_value:
+        raise ValueError("a key result whose target equals its start value has nothing to forecast")
+    span = target - start_value
+    seen = sorted((d, v) for d, v in check_ins if d <= today and math.isfinite(v))
+    times = [_position(d, period_start, period_end) for d, _v in seen]
+    values = [(v - start_value) / span for _d, v in seen]
+    now = _position(today, period_start, period_end)
+    weights = [0.5 ** (max(0.0, now - t) / HALF_LIFE) for t in times]
+    inside = [d for d in deliveries if d.day <= period_end]
+    total = sum(max(0.0, d.weight) for d in inside)
+    shares = [len(inside) * max(0.0, d.weight) / total if total else 1.0 for d in inside]
+    steps = [_position(d.day, period_start, period_end) for d in inside]
+    result = fit(times, values, steps, [EFFECT_MEAN * s for s in shares], weights=weights)
+    x_end = np.array([1.0, 1.0, *([1.0] * len(steps))])
+    centre, scale, dof = result.predictive(x_end)
+    probability = 1.0 - student_t_cdf((1.0 - centre) / scale, dof)
+    half = student_t_ppf(0.5 + INTERVAL / 2.0, dof) * scale
+    lo_u, hi_u = centre - half, centre + half
+
+    def to_value(u: float) -> float:
+        return start_value + u * span
+
+    low, high = sorted((to_value(lo_u), to_value(hi_u)))
+    months = max(1.0, (period_end - period_start).days) / 30.0
+    current_u = values[-1] if values else 0.0
+    remaining_months = max(0.0, (period_end - today).days) / 30.0
+    needed = None
+    if current_u < 1.0:
+        needed = (1.0 - current_u) * span / remaining_months if remaining_months > 0 else math.inf
+    return Forecast(
+        probability=min(1.0, max(0.0, probability)),
+        expected=to_value(centre),
+        low=low,
+        high=high,
+        status=status_from_probability(probability),
+        check_ins=len(seen),
+        trend_per_month=float(result.mean[1]) * span / months,
+        needed_per_month=needed,
+    )
