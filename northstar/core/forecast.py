@@ -35,6 +35,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -102,8 +103,12 @@ def pace_probability(
     if current is None or target == start_value:
         return PACE_PROBABILITY[Status.NO_DATA]
     progress = (current - start_value) / (target - start_value)
-    call = status_for(progress, True, expected_progress(period_start, period_end, today), None)
-    return PACE_PROBABILITY[call.status]
+    return probability_of_pace(progress, expected_progress(period_start, period_end, today))
+
+
+def probability_of_pace(progress: float, expected: float | None) -> float:
+    """What the pace call for ``progress`` against ``expected`` progress says, read as a probability."""
+    return PACE_PROBABILITY[status_for(progress, True, expected, None).status]
 
 
 # --- Student-t distribution function (no SciPy): the regularised incomplete beta by continued fraction ------
@@ -156,7 +161,13 @@ def student_t_cdf(t: float, dof: float) -> float:
 
 
 def student_t_ppf(p: float, dof: float) -> float:
-    """The quantile of Student's t, by bisection on the distribution function (monotone, so this is safe)."""
+    """The quantile of Student's t, by bisection on the distribution function (monotone, so this is safe).
+    Pages ask for the same few quantiles again and again: they are remembered by (p to 12 decimals, dof to 3)."""
+    return _ppf(round(p, 12), round(dof, 3))
+
+
+@lru_cache(maxsize=8192)
+def _ppf(p: float, dof: float) -> float:
     lo, hi = -1e3, 1e3
     for _ in range(100):
         mid = (lo + hi) / 2.0

@@ -158,9 +158,14 @@ def key_result_views(actor: Actor, key_results: list[KeyResult]) -> list[KeyResu
         if actor.can_edit and ids
         else set()
     )
+    predictions = queries.forecasts_for(
+        actor, key_results, {kr.pk: kr.objective.period for kr in key_results}, today=when
+    )
     views = []
     for kr in key_results:
-        view = queries.key_result_view(kr, kr.objective.period, when, cadence)
+        view = queries.key_result_view(
+            kr, kr.objective.period, when, cadence, prediction=predictions.get(kr.pk)
+        )
         view.can_check_in = kr.pk in may_check_in
         views.append(view)
     return views

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from northstar.core.forecast import Delivery, Forecast, forecast, probability_of_pace, status_from_probability
 from northstar.core.pace import (
+    Status,
     StatusCall,
     confidence_level,
     confidence_score,
@@ -37,6 +39,17 @@ class KeyResultView:
     confidence_score: int | None
     can_check_in: bool = False
     milestones: tuple[int, int] = (0, 0)  # (reached, linked), for milestone-kind key results
+    forecast: Forecast | None = None  # numeric key results of a period with check-ins
+
+    @property
+    def probability(self) -> float | None:
+        """The chance of reaching the target by the end of the period: the forecast's, or for key results
+        without one the straight-line pace call read as a probability."""
+        if self.forecast is not None:
+            return self.forecast.probability
+        if not self.progress.has_data or self.status.expected is None:
+            return None
+        return probability_of_pace(self.progress.value, self.status.expected)
 
     @property
     def percent(self) -> int:
@@ -109,6 +122,71 @@ def linked_milestones(actor: Actor, key_results: list[KeyResult]) -> dict[int, t
     return milestone_counts(actor, wanted)
 
 
+NUMERIC = {CoreKind.INCREASE, CoreKind.DECREASE}
+
+
+def forecastable(kr: KeyResult, period: Period | None) -> bool:
+    return (
+        kr.kind in NUMERIC
+        and period is not None
+        and kr.start is not None
+        and kr.target is not None
+        and kr.start != kr.target
+    )
+
+
+def forecasts_for(
+    actor: Actor, key_results: list[KeyResult], periods: dict[int, Period | None], *, today: dt.date
+) -> dict[int, Forecast]:
+    """The forecast of every numeric key result of a period that has check-ins, from its check-ins and the
+    planned end dates of the work linked to it — two queries, whatever the number of key results."""
+    wanted = {kr.pk: kr for kr in key_results if forecastable(kr, periods.get(kr.pk))}
+    if not wanted:
+        return {}
+    from northstar.roadmap.models import Contribution  # the roadmap app builds on this one
+
+    history: dict[int, list[tuple[dt.date, float]]] = {}
+    for kr_id, when, value in (
+        CheckIn.objects.restrict(actor)
+        .filter(key_result_id__in=list(wanted))
+        .order_by("checked_in_at", "id")
+        .values_list("key_result_id", "checked_in_at", "value")
+    ):
+        history.setdefault(kr_id, []).append((when.date(), value))
+    deliveries: dict[int, list[Delivery]] = {}
+    for kr_id, end, weight in (
+        Contribution.objects.restrict(actor)
+        .filter(key_result_id__in=list(wanted), work_item__end__isnull=False)
+        .exclude(work_item__status="cancelled")
+        .values_list("key_result_id", "work_item__end", "weight")
+    ):
+        deliveries.setdefault(kr_id, []).append(Delivery(end, weight))
+    out = {}
+    for pk, kr in wanted.items():
+        if pk not in history:
+            continue
+        period = periods[pk]
+        assert period is not None and kr.start is not None and kr.target is not None
+        out[pk] = forecast(
+            history[pk],
+            start_value=kr.start,
+            target=kr.target,
+            period_start=period.start,
+            period_end=period.end,
+            today=today,
+            deliveries=deliveries.get(pk, ()),
+        )
+    return out
+
+
+def forecast_status(call: StatusCall, prediction: Forecast | None) -> StatusCall:
+    """A key result's status from its forecast's probability; without a forecast, or once the target is
+    reached or when there is no data, the pace call stands."""
+    if prediction is None or call.status in (Status.DONE, Status.NO_DATA):
+        return call
+    return StatusCall(status_from_probability(prediction.probability), call.expected, call.gap, "forecast")
+
+
 def period_pace(period: Period | None, today: dt.date) -> float | None:
     return expected_progress(period.start, period.end, today) if period is not None else None
 
@@ -119,6 +197,7 @@ def key_result_view(
     today: dt.date,
     cadence_days: int,
     milestones: tuple[int, int] = (0, 0),
+    prediction: Forecast | None = None,
 ) -> KeyResultView:
     p = progress(measure_of(kr, milestones=milestones))
     last = kr.last_check_in_at.date() if kr.last_check_in_at else None
@@ -128,8 +207,11 @@ def key_result_view(
         status=(
             status_for_band(p.value, p.has_data, kr.current_confidence)
             if kr.kind == CoreKind.RANGE
-            else status_for(p.value, p.has_data, period_pace(period, today), kr.current_confidence)
+            else forecast_status(
+                status_for(p.value, p.has_data, period_pace(period, today), kr.current_confidence), prediction
+            )
         ),
+        forecast=prediction,
         stale=kr.kind != CoreKind.MILESTONE and is_stale(last, today, cadence_days),
         confidence_level=confidence_level(kr.current_confidence),
         confidence_score=confidence_score(kr.current_confidence),
@@ -230,6 +312,12 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
         KeyResult.objects.filter(objective_id__in=ids).select_related("owner").order_by("position", "id")
     )
     milestones = linked_milestones(actor, key_results)
+    predictions = forecasts_for(
+        actor,
+        key_results,
+        {kr.pk: objectives_by_id[kr.objective_id].period for kr in key_results},
+        today=today,
+    )
     check_in_ok = (
         set(
             KeyResult.objects.restrict(actor, "check_in")
@@ -246,7 +334,12 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
     )
     for kr in key_results:
         view = key_result_view(
-            kr, objectives_by_id[kr.objective_id].period, today, cadence, milestones.get(kr.pk, (0, 0))
+            kr,
+            objectives_by_id[kr.objective_id].period,
+            today,
+            cadence,
+            milestones.get(kr.pk, (0, 0)),
+            predictions.get(kr.pk),
         )
         view.can_check_in = kr.pk in check_in_ok
         krs_by_objective[kr.objective_id].append(view)
@@ -281,8 +374,11 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
                 objective=o,
                 key_results=krs,
                 rollup=r,
-                status=status_for(
-                    r.progress, r.has_data, period_pace(o.period, today), min(confidences, default=None)
+                status=objective_status(
+                    status_for(
+                        r.progress, r.has_data, period_pace(o.period, today), min(confidences, default=None)
+                    ),
+                    krs,
                 ),
                 parents=parents.get(o.pk, []),
                 children=children.get(o.pk, []),
@@ -290,6 +386,19 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
             )
         )
     return result
+
+
+def objective_status(call: StatusCall, krs: list[KeyResultView]) -> StatusCall:
+    """An objective's status from the weighted mean of its key results' chances of reaching their targets,
+    once any of them has a forecast; done and no-data calls stand."""
+    if call.status in (Status.DONE, Status.NO_DATA) or not any(k.forecast for k in krs):
+        return call
+    rated = [(k.probability, k.kr.weight) for k in krs if k.probability is not None and k.kr.weight > 0]
+    total = sum(w for _p, w in rated)
+    if not total:
+        return call
+    chance = sum(p * w for p, w in rated) / total
+    return StatusCall(status_from_probability(chance), call.expected, call.gap, "forecast")
 
 
 def team_tree(teams: list[Team]) -> list[tuple[Team, int]]:
@@ -317,6 +426,7 @@ def key_result_detail(
         today,
         actor.workspace.check_in_cadence_days,
         linked_milestones(actor, [kr]).get(kr.pk, (0, 0)),
+        forecasts_for(actor, [kr], {kr.pk: kr.objective.period}, today=today).get(kr.pk),
     )
     view.can_check_in = KeyResult.objects.restrict(actor, "check_in").filter(pk=kr.pk).exists()
     check_ins = list(kr.check_ins.select_related("author").order_by("checked_in_at", "id"))

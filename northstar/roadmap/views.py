@@ -109,13 +109,14 @@ class Outcomes:
         cadence = actor.workspace.check_in_cadence_days
         counts = milestone_counts(actor, [pk for pk, kr in rm.key_results.items() if kr.kind == "milestone"])
         self.rm = rm
+        periods = {
+            pk: rm.objectives[kr.objective_id].period if kr.objective_id in rm.objectives else None
+            for pk, kr in rm.key_results.items()
+        }
+        predictions = okr_queries.forecasts_for(actor, list(rm.key_results.values()), periods, today=now)
         self.krs = {
             pk: okr_queries.key_result_view(
-                kr,
-                rm.objectives[kr.objective_id].period if kr.objective_id in rm.objectives else None,
-                now,
-                cadence,
-                counts.get(pk, (0, 0)),
+                kr, periods[pk], now, cadence, counts.get(pk, (0, 0)), predictions.get(pk)
             )
             for pk, kr in rm.key_results.items()
         }
