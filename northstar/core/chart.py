@@ -33,6 +33,20 @@ class ChartGeometry:
     today_x: float | None
     y_ticks: tuple[tuple[float, float], ...]
     x_ticks: tuple[tuple[float, date], ...]
+    forecast_polygon: str | None = None  # the fan from today's value to the end's interval
+    forecast_line: tuple[tuple[float, float], tuple[float, float]] | None = None  # to the expected end value
+    deliveries: tuple[tuple[float, date], ...] = ()  # x of each delivery of linked work on the time axis
+
+
+@dataclass(frozen=True)
+class ForecastBand:
+    """Drawn from (``since``, ``value``) to the end of the period, fanning out to ``low``..``high``."""
+
+    since: date
+    value: float
+    expected: float
+    low: float
+    high: float
 
 
 def _value_range(values: Sequence[float]) -> tuple[float, float]:
@@ -101,6 +115,8 @@ def chart_geometry(
     low: float | None = None,
     high: float | None = None,
     today: date | None = None,
+    band_ahead: ForecastBand | None = None,
+    deliveries: Sequence[date] = (),
     width: int = 640,
     height: int = 220,
     padding: int = 36,
@@ -110,6 +126,8 @@ def chart_geometry(
     The time axis runs from the earlier of ``start_date`` and the first check-in to the later of
     ``end_date`` and the last one; ``today_x`` is None when today falls outside it. For a range key
     result (``low`` and ``high`` both set) there is a band instead of a target line and no pace line.
+    ``band_ahead`` adds the forecast: a fan from its value at ``since`` to its interval at ``end_date``, with a
+    line to the expected value; ``deliveries`` inside the time axis get a marker each.
     """
     if width <= 2 * padding or height <= 2 * padding or padding < 0:
         raise ValueError("the chart must be larger than twice its padding")
@@ -129,6 +147,8 @@ def chart_geometry(
         return left + (d - first).days / days * (right - left)
 
     values = [p.value for p in ordered] + [v for v in (start, target, low, high) if v is not None]
+    if band_ahead is not None:
+        values += [band_ahead.low, band_ahead.high, band_ahead.value]
     lo, hi, tick_values = _nice_ticks(*_value_range(values))
 
     def y_of(v: float) -> float:
@@ -141,6 +161,14 @@ def chart_geometry(
     if start is not None and target is not None and not is_range:
         pace_line = ((x_of(start_date), y_of(start)), (x_of(end_date), y_of(target)))
     today_x = x_of(today) if today is not None and first <= today <= last else None
+    polygon = line = None
+    if band_ahead is not None and band_ahead.since <= end_date:
+        x0, x1 = x_of(max(first, band_ahead.since)), x_of(end_date)
+        y0 = y_of(band_ahead.value)
+        polygon = (
+            f"{x0:.1f},{y0:.1f} {x1:.1f},{y_of(band_ahead.high):.1f} {x1:.1f},{y_of(band_ahead.low):.1f}"
+        )
+        line = ((x0, y0), (x1, y_of(band_ahead.expected)))
 
     return ChartGeometry(
         width=width,
@@ -153,4 +181,7 @@ def chart_geometry(
         today_x=today_x,
         y_ticks=tuple((y_of(v), v) for v in tick_values),
         x_ticks=tuple((x_of(m), m) for m in _month_starts(first, last)),
+        forecast_polygon=polygon,
+        forecast_line=line,
+        deliveries=tuple((x_of(d), d) for d in sorted(deliveries) if first <= d <= last),
     )

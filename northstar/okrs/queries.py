@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from northstar.core.attribution import Attribution, attribute
 from northstar.core.forecast import Delivery, Forecast, forecast, probability_of_pace, status_from_probability
 from northstar.core.pace import (
     Status,
@@ -177,6 +178,45 @@ def forecasts_for(
             deliveries=deliveries.get(pk, ()),
         )
     return out
+
+
+@dataclass
+class LinkedWork:
+    """A work item linked to a key result, with what its delivery seems to have done to the number."""
+
+    item: Any  # roadmap.WorkItem
+    weight: float
+    attribution: Attribution | None  # None until it is delivered
+
+
+def linked_work(actor: Actor, kr: KeyResult, check_ins: list[CheckIn], *, today: dt.date) -> list[LinkedWork]:
+    """The work linked to this key result (its own links), with each delivered item's estimated effect on the
+    number — one query."""
+    from northstar.roadmap.models import Contribution  # the roadmap app builds on this one
+
+    links = list(
+        Contribution.objects.restrict(actor)
+        .filter(key_result=kr)
+        .exclude(work_item__status="cancelled")
+        .select_related("work_item")
+        .order_by("work_item__end", "work_item_id")
+    )
+    period = kr.objective.period
+    found: dict[int, Attribution] = {}
+    if period is not None and kr.start is not None and kr.target is not None and kr.start != kr.target:
+        dated = [c for c in links if c.work_item.end is not None]
+        estimates = attribute(
+            [(c.checked_in_at.date(), c.value) for c in check_ins],
+            start_value=kr.start,
+            target=kr.target,
+            period_start=period.start,
+            period_end=period.end,
+            today=today,
+            deliveries=[Delivery(c.work_item.end, c.weight) for c in dated],
+        )
+        delivered = [c for c in dated if c.work_item.end <= today]
+        found = {c.work_item_id: a for c, a in zip(delivered, estimates, strict=True)}
+    return [LinkedWork(c.work_item, c.weight, found.get(c.work_item_id)) for c in links]
 
 
 def forecast_status(call: StatusCall, prediction: Forecast | None) -> StatusCall:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from northstar.core.chart import Point, chart_geometry
+from northstar.core.chart import ForecastBand, Point, chart_geometry
 from northstar.okrs import actions, queries
 from northstar.okrs.forms import CheckInForm, KeyResultForm, ObjectiveForm
 from northstar.okrs.models import KeyResult, Objective, ObjectiveStatus, Period
@@ -259,6 +259,19 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         else (check_ins[0].checked_in_at.date() if check_ins else now - dt.timedelta(days=90))
     )
     end_date = period.end if period else now
+    work = queries.linked_work(actor, kr, check_ins, today=now)
+    prediction = view.forecast
+    band = (
+        ForecastBand(
+            since=min(now, end_date),
+            value=kr.current_value if kr.current_value is not None else prediction.expected,
+            expected=prediction.expected,
+            low=prediction.low,
+            high=prediction.high,
+        )
+        if prediction is not None and now < end_date
+        else None
+    )
     chart = chart_geometry(
         [Point(c.checked_in_at.date(), c.value) for c in check_ins],
         start_date=start_date,
@@ -268,6 +281,8 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         low=kr.low,
         high=kr.high,
         today=now,
+        band_ahead=band,
+        deliveries=[w.item.end for w in work if w.item.end is not None],
         width=960,
         height=260,
     )
@@ -280,6 +295,9 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             "check_ins": list(reversed(check_ins)),
             "chart": chart,
             "band_height": (chart.band[1] - chart.band[0]) if chart.band else 0,
+            "work": work,
+            "forecast": prediction,
+            "now": now,
             "entries": entries,
             "form": check_in_form(kr),
         },

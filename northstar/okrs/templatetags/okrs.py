@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -32,6 +33,10 @@ STATUS_REASONS = {
     "inside_band": _("Inside the range it must stay in."),
     "just_outside_band": _("Just outside the range it must stay in."),
     "far_outside_band": _("Well outside the range it must stay in."),
+    "forecast": _(
+        "From the forecast: its chance of reaching the target by the end of the period "
+        "(on track from 70 %, at risk from 40 %)."
+    ),
 }
 CONFIDENCE_LABELS = {"low": _("low"), "medium": _("medium"), "high": _("high")}
 
@@ -53,6 +58,29 @@ def status_label(status: Any) -> str:
 @register.filter
 def status_reason(call: Any) -> str:
     return str(STATUS_REASONS.get(call.reason, ""))
+
+
+def _rate(value: float, unit: str) -> str:
+    text = _number(abs(value))
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    per = "pp" if unit == "%" else unit
+    return f"{sign}{text}\u00a0{per}".strip() if per else f"{sign}{text}"
+
+
+@register.simple_tag
+def forecast_explanation(forecast: Any, unit: str) -> str:
+    """In plain words: "3 check-ins, trend +0.9 pp/month, needs +2.3 pp/month"."""
+    parts = [
+        ngettext("%(n)d check-in", "%(n)d check-ins", forecast.check_ins) % {"n": forecast.check_ins},
+        _("trend %(rate)s/month") % {"rate": _rate(forecast.trend_per_month, unit)},
+    ]
+    if forecast.needed_per_month is None:
+        parts.append(_("the target is reached"))
+    elif forecast.needed_per_month == float("inf"):
+        parts.append(_("no time left to reach the target"))
+    else:
+        parts.append(_("needs %(rate)s/month") % {"rate": _rate(forecast.needed_per_month, unit)})
+    return ", ".join(str(p) for p in parts)
 
 
 @register.simple_tag
