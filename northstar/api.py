@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from northstar.insights.api import router as insights_router
+from northstar.insights.api_progress import router as progress_router
 from northstar.insights.api_scores import router as scores_router
 from northstar.okrs.api import router as okrs_router
 from northstar.roadmap.api import router as roadmap_router
@@ -54,6 +55,7 @@ api.add_router("", roadmap_router)
 api.add_router("", scenarios_router)
 api.add_router("", insights_router)
 api.add_router("", scores_router)
+api.add_router("", progress_router)
 
 
 # --- errors ---------------------------------------------------------------------------------------------------

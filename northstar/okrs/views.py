@@ -35,30 +35,47 @@ STATUS_CHOICES = ["on_track", "at_risk", "off_track", "done", "no_data"]
 
 @workspace_view()
 def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
-    now = today()
-    period = queries.default_period(actor, now)
-    tree = queries.okr_tree(actor, today=now, period=period)
-    views = list(tree.all_objectives())
-    counts = {s: 0 for s in STATUS_CHOICES}
-    for v in views:
-        counts[v.status.status] += 1
-    my_key_results = [
-        k for v in views for k in v.key_results if k.kr.owner_id == actor.user_id and k.kr.kind != "milestone"
-    ]
-    stale = [k for v in views for k in v.key_results if k.stale]
-    from northstar.insights.queries import coverage_report  # insights builds on the OKRs and the roadmap
+    """Outcomes beside outputs for the workspace, a team (``?team=``) or a person (``?person=``)."""
+    from northstar.insights.progress import load_progress  # insights builds on the OKRs and the roadmap
 
+    now = today()
+    periods = list(Period.objects.restrict(actor))
+    wanted = int_param(request.GET.get("period"))
+    period = next((p for p in periods if p.pk == wanted), None) or queries.default_period(actor, now)
+    teams = list(Team.objects.restrict(actor))
+    people = queries.workspace_people(actor)
+    team = next((t for t in teams if t.pk == int_param(request.GET.get("team"))), None)
+    person = next((p for p in people if p.pk == int_param(request.GET.get("person"))), None)
+    board = load_progress(
+        actor,
+        today=now,
+        period=period,
+        team_id=team.pk if team else None,
+        person_id=person.pk if person else None,
+    )
+    my_key_results = [
+        k
+        for o in board.objectives
+        for k in o.view.key_results
+        if k.kr.owner_id == actor.user_id and k.kr.kind != "milestone"
+    ]
     return render(
         request,
         "okrs/dashboard.html",
         {
             "period": period,
-            "objectives": views,
-            "counts": counts,
+            "periods": periods,
+            "teams": queries.team_tree(teams),
+            "people": people,
+            "team": team,
+            "person": person,
+            "board": board,
+            "objectives": board.objectives,
+            "counts": board.counts,
             "my_key_results": my_key_results,
-            "stale": stale,
+            "stale": board.stale,
             "today": now,
-            "orphan_report": coverage_report(actor, period, today=now) if period else None,
+            "orphan_report": board.coverage,
         },
     )
 

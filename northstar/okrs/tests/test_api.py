@@ -831,7 +831,7 @@ def test_the_openapi_document_lists_every_path(client):
             "/contributions", "/contributions/{id}", "/baselines", "/baselines/{id}", "/timeline", "/coverage", "/scores", "/optimise",
             "/capacities", "/scenarios", "/scenarios/{id}", "/scenarios/{id}/changes",
             "/scenarios/{id}/changes/{change_id}", "/scenarios/{id}/compare", "/scenarios/{id}/apply",
-            "/scenarios/from-optimiser",
+            "/scenarios/from-optimiser", "/dashboard", "/key-results/{id}/forecast",
         ]
     }  # fmt: skip
     assert set(document["paths"][f"{API}/objectives/{{id}}"]) == {"get", "patch", "delete"}

@@ -1,0 +1,243 @@
+"""REST endpoints for progress twice (outcomes beside outputs), forecasts and impact attributions.
+
+Reads only, through `insights.progress.load_progress` and `okrs.queries` (fixed query counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema
+
+from northstar.insights.progress import load_progress
+from northstar.okrs import queries as okr_queries
+from northstar.okrs.models import Period
+from northstar.workspaces.api import ERRORS, actor_of
+from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.models import Membership, Team
+from northstar.workspaces.web import today
+
+router = Router(tags=["progress"])
+
+
+class DashboardQuery(Schema):
+    period: int | None = Field(None, description="Default: the shortest period containing today.")
+    team: int | None = None
+    person: int | None = Field(None, description="Objectives this person owns or owns a key result of.")
+
+
+class OutputOut(Schema):
+    share: float | None = Field(description="Effort done ÷ effort planned (else tasks done ÷ tasks).")
+    effort_done_days: float
+    effort_planned_days: float
+    work_left_days: float
+    tasks_done: int
+    tasks_total: int
+    milestones_reached: int
+    milestones_due: int
+    milestones_total: int
+
+
+class ObjectiveProgressOut(Schema):
+    objective: int
+    title: str
+    team: int
+    outcome: float = Field(description="Roll-up of its key results, 0..1.")
+    output: OutputOut | None = Field(description="Its linked work; null when none is linked.")
+    status: str
+    probability: float | None = Field(
+        description="Weighted chance of its key results reaching their targets."
+    )
+    confidence_trend: int = Field(description="+1 rising, 0 steady or unknown, -1 falling.")
+    stale_key_results: int
+    conflicts: int
+
+
+class DivergenceOut(Schema):
+    kind: str = Field(description="work_without_outcome | outcome_without_work")
+    key_result: int
+    title: str
+    done_share: float | None
+    moved: float = Field(description="Share of the way from start to target gained over the window.")
+    since: dt.date | None
+
+
+class RiskOut(Schema):
+    late_item: int
+    days_late: int
+    chain: list[int] = Field(
+        description="From the late item along its successors to the item that serves it."
+    )
+    titles: list[str]
+    key_result: int
+    objective: int
+
+
+class DashboardOut(Schema):
+    period: int | None
+    counts: dict[str, int]
+    orphan_share: float | None
+    objectives: list[ObjectiveProgressOut]
+    divergences: list[DivergenceOut]
+    risks: list[RiskOut]
+
+
+def _period(actor: Any, pk: int | None) -> Period | None:
+    if pk is None:
+        return okr_queries.default_period(actor, today())
+    found = Period.objects.restrict(actor).filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed.one("period", _("No such period in this workspace."))
+    return found  # type: ignore[no-any-return]
+
+
+@router.get(
+    "/dashboard", response={200: DashboardOut, **ERRORS}, summary="Outcomes beside outputs, with alerts"
+)
+def dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
+    actor = actor_of(request)
+    period = _period(actor, query.period)
+    if query.team is not None and not Team.objects.restrict(actor).filter(pk=query.team).exists():
+        raise ValidationFailed.one("team", _("No such team in this workspace."))
+    if (
+        query.person is not None
+        and not Membership.objects.restrict(actor).filter(user_id=query.person).exists()
+    ):
+        raise ValidationFailed.one("person", _("No such member of this workspace."))
+    board = load_progress(actor, today=today(), period=period, team_id=query.team, person_id=query.person)
+    objectives = []
+    for p in board.objectives:
+        view, o = p.view, p.output
+        rated = [(k.probability, k.kr.weight) for k in view.key_results if k.probability is not None]
+        weight = sum(w for _p, w in rated)
+        objectives.append(
+            {
+                "objective": view.objective.pk,
+                "title": view.objective.title,
+                "team": view.objective.team_id,
+                "outcome": view.rollup.progress,
+                "output": None
+                if o is None
+                else {
+                    "share": p.output_share,
+                    "effort_done_days": o.effort_done,
+                    "effort_planned_days": o.effort_planned,
+                    "work_left_days": o.work_left_days,
+                    "tasks_done": o.tasks_done,
+                    "tasks_total": o.tasks_total,
+                    "milestones_reached": o.milestones_reached,
+                    "milestones_due": o.milestones_due,
+                    "milestones_total": o.milestones_total,
+                },
+                "status": view.status.status,
+                "probability": sum(pr * w for pr, w in rated) / weight if weight else None,
+                "confidence_trend": p.confidence_trend,
+                "stale_key_results": view.stale_count,
+                "conflicts": len(p.conflicts),
+            }
+        )
+    return {
+        "period": period.pk if period else None,
+        "counts": board.counts,
+        "orphan_share": board.coverage.company_orphan_share if board.coverage else None,
+        "objectives": objectives,
+        "divergences": [
+            {
+                "kind": d.kind,
+                "key_result": k.kr.pk,
+                "title": k.kr.title,
+                "done_share": d.done_share,
+                "moved": d.moved,
+                "since": d.since,
+            }
+            for d, k in board.divergences
+        ],
+        "risks": [
+            {
+                "late_item": r.risk.late_item,
+                "days_late": r.risk.days_late,
+                "chain": list(r.risk.chain),
+                "titles": [i.title for i in r.chain],
+                "key_result": r.key_result.pk,
+                "objective": r.objective.pk,
+            }
+            for r in board.risks
+        ],
+    }
+
+
+class AttributionOut(Schema):
+    work_item: int
+    title: str
+    delivered: dt.date | None
+    weight: float
+    effect: float | None = Field(
+        description="Estimated change of the number at the delivery, beyond its trend."
+    )
+    low: float | None = Field(description="80 % interval of the effect.")
+    high: float | None
+    check_ins_before: int | None
+    check_ins_after: int | None
+
+
+class ForecastOut(Schema):
+    key_result: int
+    probability: float | None = Field(description="Chance of reaching the target by the end of the period.")
+    expected: float | None = Field(description="Expected value at the end of the period.")
+    low: float | None = Field(description="80 % interval of the end value.")
+    high: float | None
+    status: str
+    check_ins: int
+    trend_per_month: float | None
+    needed_per_month: float | None
+    pace_probability: float | None = Field(description="The straight-line pace call read as a probability.")
+    attributions: list[AttributionOut]
+
+
+@router.get(
+    "/key-results/{int:id}/forecast",
+    response={200: ForecastOut, **ERRORS},
+    summary="A key result's forecast and what its linked work did to it",
+)
+def key_result_forecast(request: HttpRequest, id: int) -> dict[str, Any]:
+    actor = actor_of(request)
+    when = today()
+    view, check_ins = okr_queries.key_result_detail(actor, id, today=when)
+    work = okr_queries.linked_work(actor, view.kr, check_ins, today=when)
+    f = view.forecast
+    return {
+        "key_result": view.kr.pk,
+        "probability": f.probability if f else None,
+        "expected": f.expected if f else None,
+        "low": f.low if f else None,
+        "high": f.high if f else None,
+        "status": view.status.status,
+        "check_ins": len(check_ins),
+        "trend_per_month": f.trend_per_month if f else None,
+        "needed_per_month": f.needed_per_month if f and f.needed_per_month != float("inf") else None,
+        "pace_probability": None if f is None else view_pace(view),
+        "attributions": [
+            {
+                "work_item": w.item.pk,
+                "title": w.item.title,
+                "delivered": w.item.end,
+                "weight": w.weight,
+                "effect": w.attribution.effect if w.attribution else None,
+                "low": w.attribution.low if w.attribution else None,
+                "high": w.attribution.high if w.attribution else None,
+                "check_ins_before": w.attribution.check_ins_before if w.attribution else None,
+                "check_ins_after": w.attribution.check_ins_after if w.attribution else None,
+            }
+            for w in work
+        ],
+    }
+
+
+def view_pace(view: okr_queries.KeyResultView) -> float | None:
+    from northstar.core.forecast import probability_of_pace
+
+    if view.status.expected is None or not view.progress.has_data:
+        return None
+    return probability_of_pace(view.progress.value, view.status.expected)

@@ -1,0 +1,188 @@
+"""Progress twice, side by side: each objective's outcomes (its key results) beside its outputs (the work linked
+to it), with where the two disagree and where late work puts a key result at risk. For the dashboard, its API
+endpoint and the review — a fixed number of queries whatever the size of the workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from northstar.core.divergence import (
+    Divergence,
+    KeyResultTrack,
+    LinkedItem,
+    Risk,
+    ScheduledItem,
+    dependency_risks,
+    divergences,
+)
+from northstar.core.output import OutputProgress, Task, output_progress
+from northstar.insights.queries import CoverageReport, coverage_report
+from northstar.okrs.models import CheckIn, KeyResult, Objective, Period
+from northstar.okrs.queries import KeyResultView, ObjectiveView, okr_tree
+from northstar.roadmap.models import WorkItem, WorkItemKind
+from northstar.roadmap.queries import Conflict, Roadmap, load_roadmap, objective_of
+from northstar.workspaces.permissions import Actor
+
+
+@dataclass
+class ObjectiveProgress:
+    view: ObjectiveView
+    output: OutputProgress | None  # None when no work is linked to it
+    items: list[WorkItem]
+    conflicts: list[Conflict]
+    confidence_trend: (
+        int  # -1 falling, 0 steady or unknown, +1 rising (latest check-ins against the ones before)
+    )
+
+    @property
+    def output_share(self) -> float | None:
+        o = self.output
+        if o is None:
+            return None
+        if o.effort_planned:
+            return o.effort_done / o.effort_planned
+        return o.tasks_done / o.tasks_total if o.tasks_total else None
+
+
+@dataclass
+class RiskView:
+    risk: Risk
+    chain: list[WorkItem]
+    key_result: KeyResult
+    objective: Objective
+
+
+@dataclass
+class ProgressBoard:
+    period: Period | None
+    objectives: list[ObjectiveProgress]
+    divergences: list[tuple[Divergence, KeyResultView]]
+    risks: list[RiskView]
+    stale: list[KeyResultView]
+    coverage: CoverageReport | None
+    roadmap: Roadmap
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _leaf_task(item: WorkItem, has_children: bool) -> Task:
+    # An initiative without parts is itself the piece of work to deliver.
+    kind = "task" if item.kind == WorkItemKind.INITIATIVE and not has_children else item.kind
+    return Task(item.pk, kind, item.status, item.estimate_days, item.effort_done_days, item.end)
+
+
+def load_progress(
+    actor: Actor,
+    *,
+    today: dt.date,
+    period: Period | None,
+    team_id: int | None = None,
+    person_id: int | None = None,
+) -> ProgressBoard:
+    tree = okr_tree(actor, today=today, period=period, team_id=team_id, owner_id=person_id)
+    views = list(tree.all_objectives())
+    rm = load_roadmap(actor, today=today)
+    has_children = {v.item.parent_id for v in rm.items if v.item.parent_id is not None}
+
+    # which work serves which objective and key result (through the items' effective links)
+    by_objective: dict[int, list[WorkItem]] = defaultdict(list)
+    by_key_result: dict[int, list[WorkItem]] = defaultdict(list)
+    serves: dict[int, list[int]] = defaultdict(list)
+    for v in rm.items:
+        for link in v.links:
+            if link.target[0] == "kr":
+                by_key_result[link.target[1]].append(v.item)
+                serves[v.item.pk].append(link.target[1])
+            objective_id = objective_of(link, rm.key_results)
+            if objective_id is not None and v.item not in by_objective[objective_id]:
+                by_objective[objective_id].append(v.item)
+
+    kr_views = {k.kr.pk: k for v in views for k in v.key_results}
+    kr_period = {k.kr.pk: v.objective.period for v in views for k in v.key_results}
+    history: dict[int, list[tuple[dt.date, float, float | None]]] = defaultdict(list)
+    for kr_id, when, value, confidence in (
+        CheckIn.objects.restrict(actor)
+        .filter(key_result_id__in=list(kr_views))
+        .order_by("checked_in_at", "id")
+        .values_list("key_result_id", "checked_in_at", "value", "confidence")
+    ):
+        history[kr_id].append((when.date(), value, confidence))
+
+    objectives = []
+    for view in views:
+        items = by_objective.get(view.objective.pk, [])
+        work = [i for i in items if i.pk not in has_children]
+        objectives.append(
+            ObjectiveProgress(
+                view=view,
+                output=output_progress([_leaf_task(i, False) for i in work], today) if work else None,
+                items=items,
+                conflicts=[c for i in items for c in rm.by_id[i.pk].conflicts],
+                confidence_trend=_trend([history.get(k.kr.pk, []) for k in view.key_results]),
+            )
+        )
+
+    tracks = [
+        KeyResultTrack(
+            id=pk,
+            start_value=k.kr.start,
+            target=k.kr.target,
+            period_start=kr_period[pk].start if kr_period[pk] else None,
+            history=tuple((d, v) for d, v, _c in history.get(pk, [])),
+            work=tuple(
+                LinkedItem(i.pk, i.status, i.start, i.estimate_days)
+                for i in by_key_result.get(pk, [])
+                if i.pk not in has_children
+            ),
+        )
+        for pk, k in kr_views.items()
+        if k.kr.kind in ("increase", "decrease") and k.kr.start is not None and k.kr.target is not None
+    ]
+    found = [(d, kr_views[d.key_result]) for d in divergences(tracks, today)]
+
+    finish = rm.schedule.earliest_finish
+    scheduled = [
+        ScheduledItem(v.item.pk, v.item.end, v.item.status, finish.get(v.item.pk))
+        for v in rm.items
+        if v.item.pk not in has_children
+    ]
+    shown_krs = set(kr_views) if (team_id or person_id) else set(rm.key_results)
+    risks = []
+    for risk in dependency_risks(
+        scheduled, [(d.predecessor_id, d.successor_id) for d in rm.dependencies], serves, today
+    ):
+        kr = rm.key_results.get(risk.key_result)
+        if kr is None or risk.key_result not in shown_krs or kr.objective_id not in rm.objectives:
+            continue
+        risks.append(
+            RiskView(risk, [rm.by_id[pk].item for pk in risk.chain], kr, rm.objectives[kr.objective_id])
+        )
+
+    counts = {s: 0 for s in ("on_track", "at_risk", "off_track", "done", "no_data")}
+    for view in views:
+        counts[view.status.status] += 1
+    return ProgressBoard(
+        period=period,
+        objectives=objectives,
+        divergences=found,
+        risks=risks,
+        stale=[k for v in views for k in v.key_results if k.stale],
+        coverage=coverage_report(actor, period, today=today, rm=rm) if period else None,
+        roadmap=rm,
+        counts=counts,
+    )
+
+
+def _trend(histories: list[list[tuple[dt.date, float, float | None]]]) -> int:
+    """+1 when the key results' latest confidences are higher on average than the ones before, -1 lower."""
+    latest, before = [], []
+    for history in histories:
+        given = [c for _d, _v, c in history if c is not None]
+        if len(given) >= 2:
+            latest.append(given[-1])
+            before.append(given[-2])
+    if not latest:
+        return 0
+    change = sum(latest) / len(latest) - sum(before) / len(before)
+    return 1 if change > 0.05 else (-1 if change < -0.05 else 0)
