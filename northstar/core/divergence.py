@@ -136,7 +136,7 @@ def dependency_risks(
             days = max(days, (item.pushed_end - item.end).days)
         if days <= 0:
             continue
-        seen = {item.id: (item.id,)}
+        seen: dict[int, tuple[int, ...]] = {item.id: (item.id,)}
         queue = deque([item.id])
         reached: dict[int, tuple[int, ...]] = {}
         while queue:

@@ -1,0 +1,104 @@
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from northstar.core.divergence import (
+    FLAT,
+    MOVED,
+    KeyResultTrack,
+    LinkedItem,
+    ScheduledItem,
+    dependency_risks,
+    divergences,
+    done_share,
+)
+
+D = date
+TODAY = D(2026, 11, 25)
+
+
+def track(
+    history: Iterable[tuple[date, float]],
+    work: Iterable[LinkedItem] = (),
+    start: float = 4.5,
+    target: float = 5.4,
+    period_start: date = D(2026, 7, 1),
+) -> KeyResultTrack:
+    return KeyResultTrack(1, start, target, period_start, tuple(history), tuple(work))
+
+
+def test_work_delivered_number_flat() -> None:
+    """Seats: the invitations work is done in October, the number went from 4.5 to 4.6 of a 5.4 target."""
+    work = [LinkedItem(10, "done", D(2026, 8, 15), 30)]
+    [found] = divergences([track([(D(2026, 9, 1), 4.5), (D(2026, 11, 2), 4.6)], work)], TODAY)
+    assert found.kind == "work_without_outcome" and found.done_share == 1.0
+    assert abs(found.moved - 0.1 / 0.9) < 1e-9 and found.since == D(2026, 8, 15)
+
+
+def test_no_alert_when_the_number_moves_or_the_work_is_not_done() -> None:
+    done = [LinkedItem(10, "done", D(2026, 8, 15), 30)]
+    assert divergences([track([(D(2026, 9, 1), 4.5), (D(2026, 11, 2), 5.0)], done)], TODAY) == []
+    half = [LinkedItem(10, "done", D(2026, 8, 15), 10), LinkedItem(11, "in_progress", D(2026, 9, 1), 20)]
+    assert divergences([track([(D(2026, 9, 1), 4.5), (D(2026, 11, 2), 4.5)], half)], TODAY) == []
+
+
+def test_a_number_moving_without_work_is_worth_knowing_about() -> None:
+    # a decrease: churn from 3.5 towards 2.0 by itself
+    [found] = divergences(
+        [track([(D(2026, 7, 5), 3.5), (D(2026, 10, 1), 2.9)], start=3.5, target=2.0)], TODAY
+    )
+    assert found.kind == "outcome_without_work" and abs(found.moved - 0.4) < 1e-9
+    assert (
+        divergences([track([(D(2026, 7, 5), 3.5), (D(2026, 10, 1), 3.4)], start=3.5, target=2.0)], TODAY)
+        == []
+    )
+
+
+@given(
+    st.floats(-100, 100), st.floats(0.1, 50), st.lists(st.floats(-2, 2), min_size=1, max_size=8),
+    st.lists(st.sampled_from(["planned", "in_progress", "done", "cancelled"]), max_size=5),
+)  # fmt: skip
+def test_direction_and_units_do_not_matter(
+    start: float, span: float, path: list[float], statuses: list[str]
+) -> None:
+    days = [D(2026, 7, 1) + timedelta(days=10 * i) for i in range(len(path))]
+    work = [LinkedItem(i, s, D(2026, 7, 1), 5.0) for i, s in enumerate(statuses)]
+    up = divergences([track(zip(days, [start + span * u for u in path]), work, start, start + span)], TODAY)
+    down = divergences(
+        [track(zip(days, [-start - span * u for u in path]), work, -start, -start - span)], TODAY
+    )
+    assert [(d.kind, round(d.moved, 9)) for d in up] == [(d.kind, round(d.moved, 9)) for d in down]
+    for d in up:
+        assert d.moved < FLAT if d.kind == "work_without_outcome" else d.moved >= MOVED
+
+
+def test_done_share_by_effort_else_by_count() -> None:
+    assert done_share([LinkedItem(1, "done", None, 30), LinkedItem(2, "planned", None, 10)]) == 0.75
+    assert done_share([LinkedItem(1, "done", None, None), LinkedItem(2, "planned", None, None)]) == 0.5
+    assert done_share([LinkedItem(1, "cancelled", None, 3)]) is None
+
+
+def test_a_late_task_is_traced_along_its_successors_to_the_key_results_they_serve() -> None:
+    items = [
+        ScheduledItem(1, D(2026, 11, 20), "in_progress"),  # Migrate subscriptions, 5 days late
+        ScheduledItem(2, D(2026, 12, 18), "planned"),  # Annual option in checkout
+        ScheduledItem(3, D(2027, 1, 15), "planned"),  # Offer live
+        ScheduledItem(4, D(2026, 11, 1), "done"),  # late but done: no risk
+    ]
+    risks = dependency_risks(items, [(1, 2), (2, 3), (4, 3)], {1: [70], 2: [71], 3: [71, 72]}, TODAY)
+    assert [(r.late_item, r.days_late, r.chain, r.key_result) for r in risks] == [
+        (1, 5, (1, 2), 71),
+        (1, 5, (1, 2, 3), 72),
+    ]
+
+
+def test_work_pushed_by_its_dependencies_counts_as_slipping() -> None:
+    items = [
+        ScheduledItem(1, D(2026, 12, 1), "planned", pushed_end=D(2026, 12, 8)),
+        ScheduledItem(2, D(2027, 1, 1), "planned"),
+    ]
+    [risk] = dependency_risks(items, [(1, 2)], {2: [9]}, TODAY)
+    assert risk.days_late == 7
+    assert dependency_risks(items, [(1, 2)], {}, TODAY) == []

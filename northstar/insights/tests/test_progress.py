@@ -1,0 +1,151 @@
+"""Progress twice on the Finvest demo (issue 6, "Must show"), the dashboard's filters and its API, the
+forecast endpoint, and the queries they cost."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from northstar.exchange.demo import load_demo
+from northstar.insights.progress import load_progress
+from northstar.okrs import actions as okr_actions
+from northstar.okrs.models import KeyResult, Period
+from northstar.okrs.queries import key_result_detail
+from northstar.roadmap import actions as roadmap_actions
+from northstar.testing import API
+from northstar.workspaces.models import Team, User, Workspace
+from northstar.workspaces.permissions import actor_for
+
+TODAY = dt.date(2026, 11, 25)
+NOON = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def finvest(db):
+    load_demo(today=TODAY, shift=False)
+    workspace = Workspace.objects.get(slug="finvest")
+    return actor_for(User.objects.get(email="maria.lind@finvest.example"), workspace)
+
+
+def kr(prefix: str) -> KeyResult:
+    return KeyResult.objects.get(title__startswith=prefix)
+
+
+def quarter() -> Period:
+    return Period.objects.get(key="FY27-Q2")
+
+
+def test_seats_show_work_delivered_number_not_moving(finvest):
+    board = load_progress(finvest, today=TODAY, period=quarter())
+    found = {(d.kind, k.kr.pk) for d, k in board.divergences}
+    assert ("work_without_outcome", kr("Increase the average").pk) in found
+    seats = next(d for d, k in board.divergences if k.kr.pk == kr("Increase the average").pk)
+    assert seats.done_share == 1.0 and seats.moved < 0.25
+
+
+def test_convert_is_at_risk_with_a_probability_and_an_interval(finvest):
+    view, _check_ins = key_result_detail(finvest, kr("Convert at least 20%").pk, today=TODAY)
+    f = view.forecast
+    assert f is not None and view.status.status == "at_risk" and view.status.reason == "forecast"
+    assert 0.4 <= f.probability < 0.7
+    assert f.low < f.expected < f.high and f.low < 20 < f.high
+
+
+def test_the_dependency_risk_traces_to_the_overdue_migration(finvest):
+    board = load_progress(finvest, today=TODAY, period=quarter())
+    convert = kr("Convert at least 20%")
+    [risk] = [r for r in board.risks if r.key_result.pk == convert.pk]
+    assert risk.chain[0].title == "Migrate subscriptions to the new billing engine"
+    assert risk.risk.days_late == 5  # it was due on 20 November
+    assert risk.chain[-1].title == "Annual option in checkout"
+    assert risk.objective.title == "Increase recurring revenues over the next year"
+
+
+def test_outputs_sit_beside_outcomes(finvest):
+    board = load_progress(finvest, today=TODAY, period=quarter())
+    revenue = next(p for p in board.objectives if p.view.objective.title.startswith("Increase recurring"))
+    assert revenue.output is not None and revenue.output.effort_planned > 0
+    assert 0 < revenue.output_share < 1
+    assert revenue.output.work_left_days == revenue.output.effort_planned - revenue.output.effort_done
+
+
+def test_the_dashboard_page_shows_both_and_the_alerts(finvest, client):
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    html = client.get(f"/?period={quarter().pk}").content.decode()
+    assert 'id="progress-table"' in html and "Work delivered, number not moving" in html
+    assert "Dependency risk" in html and "is 5 days late" in html
+    kundsupport = Team.objects.get(key="support")
+    team_html = client.get(f"/?period={quarter().pk}&team={kundsupport.pk}").content.decode()
+    assert "Ge våra kunder support i världsklass" in team_html
+    assert "Increase recurring revenues" not in team_html.split('id="progress-table"')[1]
+
+
+def test_a_person_sees_their_own_objectives(finvest, client):
+    sara = kr("Höj kundnöjdheten").objective.owner  # owns the support objective, none of the others
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    html = client.get(f"/?period={quarter().pk}&person={sara.pk}").content.decode()
+    table = html.split('id="progress-table"')[1]
+    assert "Ge våra kunder support i världsklass" in table and "Increase recurring revenues" not in table
+
+
+def test_the_api_gives_the_same_board(finvest, client):
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    body = client.get(f"{API}/dashboard", {"period": quarter().pk}).json()
+    kinds = {(d["kind"], d["key_result"]) for d in body["divergences"]}
+    assert ("work_without_outcome", kr("Increase the average").pk) in kinds
+    risk = next(r for r in body["risks"] if r["key_result"] == kr("Convert at least 20%").pk)
+    assert risk["titles"][0] == "Migrate subscriptions to the new billing engine" and risk["days_late"] == 5
+    bad = client.get(f"{API}/dashboard", {"team": 999999})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "team"
+    forecast = client.get(f"{API}/key-results/{kr('Convert at least 20%').pk}/forecast").json()
+    assert forecast["status"] == "at_risk" and forecast["low"] < forecast["expected"] < forecast["high"]
+    seats = client.get(f"{API}/key-results/{kr('Increase the average').pk}/forecast").json()
+    [invitations] = seats["attributions"]
+    assert invitations["title"] == "Team invitations and seat management"
+    assert invitations["low"] <= invitations["effect"] <= invitations["high"]
+
+
+def test_outsiders_see_nothing(finvest, client, world):
+    client.force_login(world.outsider)
+    assert client.get(f"{API}/key-results/{kr('Convert at least 20%').pk}/forecast").status_code == 404
+    body = client.get(f"{API}/dashboard").json()
+    assert [o["title"] for o in body["objectives"]] == ["Bolt's own objective"]  # his own workspace only
+    assert body["risks"] == [] and body["divergences"] == []
+    html = client.get("/").content.decode()
+    assert "Convert at least 20%" not in html and "Migrate subscriptions" not in html
+
+
+def test_a_check_in_changes_the_forecast(finvest):
+    convert = kr("Convert at least 20%")
+    before, _c = key_result_detail(finvest, convert.pk, today=TODAY)
+    okr_actions.do_check_in(finvest, convert.pk, value=19.5, confidence=0.8, checked_in_at=NOON)
+    after, _c = key_result_detail(finvest, convert.pk, today=TODAY)
+    assert after.forecast.probability > before.forecast.probability
+    assert after.forecast.check_ins == before.forecast.check_ins + 1
+
+
+def test_the_dashboard_reads_a_fixed_number_of_queries(finvest, client):
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    url = f"/?period={quarter().pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    growth = Team.objects.get(key="growth")
+    for i in range(6):
+        objective = okr_actions.create_objective(
+            finvest, title=f"More {i}", team=growth.pk, period=quarter().pk
+        )
+        extra = okr_actions.create_key_result(
+            finvest, objective.pk, title=f"Raise X{i} from 1 to 2", kind="increase", start=1, target=2
+        )
+        okr_actions.do_check_in(finvest, extra.pk, value=1.2, checked_in_at=NOON)
+        item = roadmap_actions.create_work_item(
+            finvest, title=f"Work {i}", kind="initiative", team=growth.pk, start=dt.date(2026, 10, 1),
+            end=dt.date(2026, 11, 1), estimate_days=4, status="done",
+        )  # fmt: skip
+        roadmap_actions.set_contribution(finvest, item.pk, key_result=extra.pk)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "More 5" in html
+    assert len(many) <= len(few), (len(few), len(many))
