@@ -45,6 +45,9 @@ ON_TRACK_FROM = 0.7
 AT_RISK_FROM = 0.4
 INTERVAL = 0.8
 HALF_LIFE = 0.35  # in periods
+RAMP_DAYS = (
+    0  # days over which a delivery's effect builds up; 0 = a step (what the evidence supports, see bench)
+)
 
 LEVEL_SD = 0.15
 SLOPE_MEAN = 0.4
@@ -204,11 +207,21 @@ class Fit:
         return math.sqrt(self.noise_variance * float(self.cov_unit[index, index]))
 
 
-def _design(times: Sequence[float], steps: Sequence[float]) -> np.ndarray:
+def ramp(t: float, at: float, length: float) -> float:
+    """How much of a delivery's effect shows at time ``t``: none before ``at``, all of it ``length`` later,
+    growing in a straight line between (a plain step when ``length`` is 0)."""
+    if t < at:
+        return 0.0
+    if length <= 0:
+        return 1.0
+    return min(1.0, (t - at) / length)
+
+
+def _design(times: Sequence[float], steps: Sequence[float], length: float) -> np.ndarray:
     x = np.ones((len(times), 2 + len(steps)))
     x[:, 1] = times
     for k, at in enumerate(steps):
-        x[:, 2 + k] = [1.0 if t >= at else 0.0 for t in times]
+        x[:, 2 + k] = [ramp(t, at, length) for t in times]
     return x
 
 
@@ -219,6 +232,7 @@ def fit(
     step_means: Sequence[float],
     *,
     weights: Sequence[float] | None = None,
+    ramp_length: float = 0.0,
 ) -> Fit:
     """Bayesian linear regression of ``values`` (progress units) on level, slope and one step per entry of
     ``steps`` (times in periods), with the module's prior; ``weights`` scale each check-in's say."""
@@ -229,7 +243,7 @@ def fit(
     a0, b0 = NOISE_A, (NOISE_A - 1.0) * NOISE_REF**2  # so that the prior mean of σ² is NOISE_REF²
     if not times:
         return Fit(prior_mean, np.linalg.inv(precision0), a0, b0, columns)
-    x = _design(times, steps)
+    x = _design(times, steps, ramp_length)
     y = np.asarray(values, dtype=float)
     w = np.ones(len(times)) if weights is None else np.asarray(weights, dtype=float)
     xtw = x.T * w
@@ -269,8 +283,9 @@ def forecast(
     total = sum(max(0.0, d.weight) for d in inside)
     shares = [len(inside) * max(0.0, d.weight) / total if total else 1.0 for d in inside]
     steps = [_position(d.day, period_start, period_end) for d in inside]
-    result = fit(times, values, steps, [EFFECT_MEAN * s for s in shares], weights=weights)
-    x_end = np.array([1.0, 1.0, *([1.0] * len(steps))])
+    length = RAMP_DAYS / max(1, (period_end - period_start).days)
+    result = fit(times, values, steps, [EFFECT_MEAN * s for s in shares], weights=weights, ramp_length=length)
+    x_end = np.array([1.0, 1.0, *(ramp(1.0, at, length) for at in steps)])
     centre, scale, dof = result.predictive(x_end)
     probability = 1.0 - student_t_cdf((1.0 - centre) / scale, dof)
     half = student_t_ppf(0.5 + INTERVAL / 2.0, dof) * scale

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from northstar.insights.progress import load_progress
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
+from northstar.roadmap.api_scenarios import ScenarioDetailOut, scenario_detail
 from northstar.workspaces.api import ERRORS, actor_of
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Membership, Team
@@ -241,3 +242,99 @@ def view_pace(view: okr_queries.KeyResultView) -> float | None:
     if view.status.expected is None or not view.progress.has_data:
         return None
     return probability_of_pace(view.progress.value, view.status.expected)
+
+
+class ProposalOut(Schema):
+    rank: int
+    kind: str = Field(description="pull_forward | move_capacity | add_work | rescope")
+    probability_before: float
+    probability_after: float
+    effect: float
+    work_item: int | None = Field(description="pull_forward: the linked item delivered earlier.")
+    freed_from: int | None = Field(description="move_capacity: the item dropped to free capacity.")
+    freed_days: float
+    new_target: float | None = Field(description="rescope: the target proposed.")
+    changes: list[dict[str, Any]] = Field(description="The scenario changes it stands for.")
+
+
+class AtRiskOut(Schema):
+    key_result: int
+    title: str
+    status: str
+    probability: float | None
+    proposals: list[ProposalOut]
+
+
+class ProposalQuery(Schema):
+    period: int | None = None
+
+
+class ProposalPick(Schema):
+    period: int | None = None
+    key_result: int
+    rank: int = Field(description="The proposal's rank in GET /proposals.")
+
+
+def _at_risk(actor: Any, period_id: int | None) -> list[Any]:
+    from northstar.insights.adjust import load_adjustments
+
+    return load_adjustments(actor, today=today(), period=_period(actor, period_id))
+
+
+@router.get(
+    "/proposals",
+    response={200: list[AtRiskOut], **ERRORS},
+    summary="Key results at risk, with roadmap changes ranked by expected effect",
+)
+def list_proposals(request: HttpRequest, query: Query[ProposalQuery]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key_result": a.view.kr.pk,
+            "title": a.view.kr.title,
+            "status": a.view.status.status,
+            "probability": a.view.forecast.probability if a.view.forecast else None,
+            "proposals": [
+                {
+                    "rank": rank,
+                    "kind": p.kind,
+                    "probability_before": p.probability_before,
+                    "probability_after": p.probability_after,
+                    "effect": p.effect,
+                    "work_item": p.item,
+                    "freed_from": p.freed_from,
+                    "freed_days": p.freed_days,
+                    "new_target": p.new_target,
+                    "changes": [
+                        {"kind": c.kind, "work_item": c.item, "start": c.start, "end": c.end, "team": c.team}
+                        for c in p.changes
+                    ],
+                }
+                for rank, p in enumerate(a.proposals)
+            ],
+        }
+        for a in _at_risk(actor_of(request), query.period)
+    ]
+
+
+@router.post(
+    "/proposals/scenario",
+    response={201: ScenarioDetailOut, **ERRORS},
+    summary="Turn a proposal into a what-if scenario (re-scoping is not a roadmap change: 422)",
+)
+def proposal_scenario(request: HttpRequest, payload: ProposalPick) -> Status[dict[str, Any]]:
+    from northstar.roadmap.scenario_actions import scenario_from_proposal
+
+    actor = actor_of(request)
+    actor.require("editor")
+    found = next((a for a in _at_risk(actor, payload.period) if a.view.kr.pk == payload.key_result), None)
+    if found is None:
+        raise ValidationFailed.one("key_result", _("This key result is not at risk in this period."))
+    if not 0 <= payload.rank < len(found.proposals):
+        raise ValidationFailed.one("rank", _("No proposal with this rank."))
+    proposal = found.proposals[payload.rank]
+    if proposal.kind == "rescope":
+        raise ValidationFailed.one(
+            "rank", _("Re-scoping changes the key result, not the roadmap: edit the key result.")
+        )
+    scenario = scenario_from_proposal(actor, found.view.kr, found.view.kr.objective.team_id, proposal)
+    return Status(201, scenario_detail(actor, scenario))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from northstar.insights import views, views_alignment, views_backlog, views_scenarios
+from northstar.insights import views, views_adjust, views_alignment, views_backlog, views_scenarios
 
 urlpatterns = [
     path("insights/coverage/", views.coverage, name="coverage"),
@@ -19,5 +19,7 @@ urlpatterns = [
     ),
     path("scenarios/<int:pk>/apply/", views_scenarios.scenario_apply, name="scenario-apply"),
     path("scenarios/<int:pk>/delete/", views_scenarios.scenario_delete, name="scenario-delete"),
+    path("insights/adjust/", views_adjust.adjustments, name="adjustments"),
+    path("insights/adjust/scenario/", views_adjust.adjustment_scenario, name="adjustment-scenario"),
     path("alignment/", views_alignment.alignment_map, name="alignment"),
 ]

@@ -272,7 +272,7 @@ def _scenario_out(s: Scenario) -> dict[str, Any]:
     }
 
 
-def _detail(actor: Any, scenario: Scenario) -> dict[str, Any]:
+def scenario_detail(actor: Any, scenario: Scenario) -> dict[str, Any]:
     changes = ScenarioChange.objects.restrict(actor).filter(scenario=scenario).order_by("id")
     return {
         **_scenario_out(scenario),
@@ -313,7 +313,7 @@ def create_scenario(request: HttpRequest, payload: ScenarioIn) -> Status[dict[st
     scenario = scenario_actions.create_scenario(
         actor, name=payload.name, description=payload.description, period=payload.period
     )
-    return Status(201, _detail(actor, scenario))
+    return Status(201, scenario_detail(actor, scenario))
 
 
 @router.get(
@@ -321,7 +321,7 @@ def create_scenario(request: HttpRequest, payload: ScenarioIn) -> Status[dict[st
 )
 def get_scenario(request: HttpRequest, id: int) -> dict[str, Any]:
     actor = actor_of(request)
-    return _detail(actor, access(Scenario.objects, actor, id))
+    return scenario_detail(actor, access(Scenario.objects, actor, id))
 
 
 @router.patch(
@@ -331,7 +331,9 @@ def update_scenario(request: HttpRequest, id: int, payload: ScenarioPatch) -> di
     actor = actor_of(request)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    return _detail(actor, scenario_actions.update_scenario(actor, id, expected_version=version, **changes))
+    return scenario_detail(
+        actor, scenario_actions.update_scenario(actor, id, expected_version=version, **changes)
+    )
 
 
 @router.delete("/scenarios/{int:id}", response={204: None, **ERRORS}, summary="Throw a scenario away")
@@ -348,7 +350,7 @@ def delete_scenario(request: HttpRequest, id: int) -> Status[None]:
 def add_change(request: HttpRequest, id: int, payload: ChangeIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     change = scenario_actions.add_change(actor, id, **payload.dict())
-    return Status(201, _detail(actor, change.scenario))
+    return Status(201, scenario_detail(actor, change.scenario))
 
 
 @router.delete(
@@ -450,7 +452,9 @@ def compare_scenario(request: HttpRequest, id: int, query: Query[CompareQuery]) 
 )
 def apply_scenario(request: HttpRequest, id: int, payload: ApplyIn) -> dict[str, Any]:
     actor = actor_of(request)
-    return _detail(actor, scenario_actions.apply_scenario(actor, id, expected_version=payload.version))
+    return scenario_detail(
+        actor, scenario_actions.apply_scenario(actor, id, expected_version=payload.version)
+    )
 
 
 @router.post(
@@ -469,4 +473,4 @@ def scenario_from_optimiser(request: HttpRequest, payload: FromOptimiserIn) -> S
     scenario = scenario_actions.scenario_from_plan(
         actor, result, name=payload.name, overrides=payload.capacity
     )
-    return Status(201, _detail(actor, scenario))
+    return Status(201, scenario_detail(actor, scenario))

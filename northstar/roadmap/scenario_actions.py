@@ -32,6 +32,7 @@ from northstar.workspaces.errors import FieldError, StaleVersion, ValidationFail
 from northstar.workspaces.permissions import CHANGE, DELETE, Actor, access
 
 if TYPE_CHECKING:
+    from northstar.core.adjust import Proposal
     from northstar.insights.optimise import PortfolioPlan
 
 FINISHED = {WorkItemStatus.DONE, WorkItemStatus.CANCELLED}
@@ -372,5 +373,48 @@ def scenario_from_plan(
     if plan.status != "infeasible":
         for dropped in plan.dropped:
             add_change(actor, scenario.pk, kind=ChangeKind.DROP, work_item=dropped.id)
+    scenario.refresh_from_db()
+    return scenario
+
+
+@transaction.atomic
+def scenario_from_proposal(actor: Actor, key_result: KeyResult, team: int, proposal: Proposal) -> Scenario:
+    """A proposal for a key result at risk, as a scenario to inspect and apply: its moves, drops and new work
+    (which serves the key result)."""
+    scenario = create_scenario(
+        actor,
+        name=str(_("Adjust for “%(kr)s”") % {"kr": key_result.title})[:120],
+        description=str(
+            _(
+                "Proposed because the key result is at risk: %(before).0f %% chance, %(after).0f %% with this change."
+            )
+            % {"before": 100 * proposal.probability_before, "after": 100 * proposal.probability_after}
+        ),
+        period=key_result.objective.period_id,
+    )
+    for change in proposal.changes:
+        if change.kind == ChangeKind.MOVE:
+            add_change(
+                actor,
+                scenario.pk,
+                kind=ChangeKind.MOVE,
+                work_item=change.item,
+                start=change.start,
+                end=change.end,
+            )
+        elif change.kind == ChangeKind.DROP:
+            add_change(actor, scenario.pk, kind=ChangeKind.DROP, work_item=change.item)
+        else:
+            add_change(
+                actor,
+                scenario.pk,
+                kind=ChangeKind.ADD,
+                title=str(_("Work towards “%(kr)s”") % {"kr": key_result.title})[:300],
+                item_kind=WorkItemKind.INITIATIVE,
+                team=change.team or team,
+                start=change.start,
+                end=change.end,
+                key_result=key_result.pk,
+            )
     scenario.refresh_from_db()
     return scenario

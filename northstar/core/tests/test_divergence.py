@@ -17,6 +17,7 @@ from northstar.core.divergence import (
 
 D = date
 TODAY = D(2026, 11, 25)
+JULY = D(2026, 7, 1)
 
 
 def track(
@@ -24,7 +25,7 @@ def track(
     work: Iterable[LinkedItem] = (),
     start: float = 4.5,
     target: float = 5.4,
-    period_start: date = D(2026, 7, 1),
+    period_start: date = JULY,
 ) -> KeyResultTrack:
     return KeyResultTrack(1, start, target, period_start, tuple(history), tuple(work))
 
@@ -65,9 +66,11 @@ def test_direction_and_units_do_not_matter(
 ) -> None:
     days = [D(2026, 7, 1) + timedelta(days=10 * i) for i in range(len(path))]
     work = [LinkedItem(i, s, D(2026, 7, 1), 5.0) for i, s in enumerate(statuses)]
-    up = divergences([track(zip(days, [start + span * u for u in path]), work, start, start + span)], TODAY)
+    up = divergences(
+        [track(zip(days, [start + span * u for u in path], strict=True), work, start, start + span)], TODAY
+    )
     down = divergences(
-        [track(zip(days, [-start - span * u for u in path]), work, -start, -start - span)], TODAY
+        [track(zip(days, [-start - span * u for u in path], strict=True), work, -start, -start - span)], TODAY
     )
     assert [(d.kind, round(d.moved, 9)) for d in up] == [(d.kind, round(d.moved, 9)) for d in down]
     for d in up:

@@ -149,3 +149,58 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(finvest, client):
         html = client.get(url).content.decode()
     assert "More 5" in html
     assert len(many) <= len(few), (len(few), len(many))
+
+
+def test_adjustments_for_convert_become_a_scenario(finvest, client):
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    html = client.get(f"/insights/adjust/?period={quarter().pk}").content.decode()
+    assert (
+        "Convert at least 20%" in html
+        and "Drop “Dark mode for the mobile app” to free 25 person-days" in html
+    )
+    body = client.get(f"{API}/proposals", {"period": quarter().pk}).json()
+    convert = next(a for a in body if a["key_result"] == kr("Convert at least 20%").pk)
+    funded = next(p for p in convert["proposals"] if p["kind"] == "move_capacity")
+    assert funded["probability_after"] > funded["probability_before"]
+    response = client.post(
+        "/insights/adjust/scenario/",
+        {"period": quarter().pk, "key_result": convert["key_result"], "proposal": funded["rank"]},
+    )
+    from northstar.roadmap.models import Scenario, WorkItem
+
+    scenario = Scenario.objects.get()
+    assert response["Location"] == f"/scenarios/{scenario.pk}/"
+    kinds = sorted(scenario.changes.values_list("kind", "key_result_id", "work_item_id"))
+    dark = WorkItem.objects.get(title="Dark mode for the mobile app")
+    assert kinds == sorted([("add", convert["key_result"], None), ("drop", None, dark.pk)])
+    assert dark.status != "cancelled"  # a scenario only
+    rescope = next(p for p in convert["proposals"] if p["kind"] == "rescope")
+    refused = client.post(
+        f"{API}/proposals/scenario",
+        {"period": quarter().pk, "key_result": convert["key_result"], "rank": rescope["rank"]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "rank"
+    made = client.post(
+        f"{API}/proposals/scenario",
+        {"period": quarter().pk, "key_result": convert["key_result"], "rank": funded["rank"]},
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and len(made.json()["changes"]) == 2
+
+
+def test_viewers_see_proposals_but_make_no_scenario(finvest, client):
+    from northstar.workspaces.models import Membership
+
+    viewer = Membership.objects.filter(workspace=finvest.workspace, role="viewer").first().user
+    client.force_login(viewer)
+    html = client.get(f"/insights/adjust/?period={quarter().pk}").content.decode()
+    assert "Convert at least 20%" in html and "Make it a scenario" not in html
+    convert = kr("Convert at least 20%").pk
+    assert (
+        client.post("/insights/adjust/scenario/", {"key_result": convert, "proposal": 0}).status_code == 403
+    )
+    refused = client.post(
+        f"{API}/proposals/scenario", {"key_result": convert, "rank": 0}, content_type="application/json"
+    )
+    assert refused.status_code == 403

@@ -163,3 +163,9 @@ def percent(value: float) -> int:
 @register.filter
 def dashes(depth: int) -> str:
     return "— " * depth
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key) if mapping is not None else None

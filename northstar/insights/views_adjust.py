@@ -1,0 +1,59 @@
+"""Adjusting the roadmap: for each key result at risk, proposals ranked by the difference they are expected to
+make, each one click away from a what-if scenario."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from northstar.insights.adjust import load_adjustments
+from northstar.okrs import queries as okr_queries
+from northstar.okrs.models import Period
+from northstar.roadmap.scenario_actions import scenario_from_proposal
+from northstar.workspaces.errors import NotFound
+from northstar.workspaces.permissions import Actor
+from northstar.workspaces.web import int_param, today, workspace_view
+
+
+def _period(request: HttpRequest, actor: Actor, data: object) -> tuple[list[Period], Period | None]:
+    periods = list(Period.objects.restrict(actor))
+    wanted = int_param(data.get("period"))  # type: ignore[attr-defined]
+    return periods, next((p for p in periods if p.pk == wanted), None) or okr_queries.default_period(
+        actor, today()
+    )
+
+
+@workspace_view()
+def adjustments(request: HttpRequest, actor: Actor) -> HttpResponse:
+    periods, period = _period(request, actor, request.GET)
+    at_risk = load_adjustments(actor, today=today(), period=period)
+    return render(
+        request,
+        "insights/adjustments.html",
+        {"periods": periods, "period": period, "at_risk": at_risk, "can_edit": actor.can_edit},
+    )
+
+
+@require_POST
+@workspace_view("editor")
+def adjustment_scenario(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Turn one proposal (key result + its rank on the page) into a scenario; recomputed, so it is current."""
+    _periods, period = _period(request, actor, request.POST)
+    kr_id, rank = int_param(request.POST.get("key_result")), int_param(request.POST.get("proposal"))
+    found = next(
+        (a for a in load_adjustments(actor, today=today(), period=period) if a.view.kr.pk == kr_id), None
+    )
+    if found is None or rank is None or not 0 <= rank < len(found.proposals):
+        raise NotFound
+    proposal = found.proposals[rank]
+    if proposal.kind == "rescope":
+        return HttpResponseRedirect(reverse("key-result-edit", args=[found.view.kr.pk]))
+    scenario = scenario_from_proposal(actor, found.view.kr, found.view.kr.objective.team_id, proposal)
+    messages.success(
+        request, _("The proposal is a scenario now: compare it with the plan, then apply it or not.")
+    )
+    return HttpResponseRedirect(reverse("scenario", args=[scenario.pk]))
