@@ -44,10 +44,13 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-# Debian's Chromium for the browser tests and GNU gettext for the translation checks, when missing.
+# Debian's Chromium for the browser tests, GNU gettext for the translation checks, Pango for WeasyPrint's PDFs
+# and poppler's pdftoppm to look at them, when missing.
 system-deps:
 	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then echo "Installing Debian's$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
 	  || { echo "Could not install$$missing (needs root and Debian's packages)"; exit 1; }; fi

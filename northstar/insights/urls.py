@@ -1,6 +1,13 @@
 from django.urls import path
 
-from northstar.insights import views, views_adjust, views_alignment, views_backlog, views_scenarios
+from northstar.insights import (
+    views,
+    views_adjust,
+    views_alignment,
+    views_backlog,
+    views_reviews,
+    views_scenarios,
+)
 
 urlpatterns = [
     path("insights/coverage/", views.coverage, name="coverage"),
@@ -21,5 +28,10 @@ urlpatterns = [
     path("scenarios/<int:pk>/delete/", views_scenarios.scenario_delete, name="scenario-delete"),
     path("insights/adjust/", views_adjust.adjustments, name="adjustments"),
     path("insights/adjust/scenario/", views_adjust.adjustment_scenario, name="adjustment-scenario"),
+    path("reviews/", views_reviews.review_list, name="reviews"),
+    path("reviews/new/", views_reviews.review_create, name="review-create"),
+    path("reviews/<int:pk>/", views_reviews.review_detail, name="review"),
+    path("reviews/<int:pk>/pdf/", views_reviews.review_pdf, name="review-pdf"),
+    path("reviews/<int:pk>/delete/", views_reviews.review_delete, name="review-delete"),
     path("alignment/", views_alignment.alignment_map, name="alignment"),
 ]

@@ -170,8 +170,10 @@ def _rule(label: str, actor: Actor, action: str) -> Q | None:
             )
         editable = Q(work_item__team_id__in=actor.covered_team_ids) | Q(work_item__owner_id=actor.user_id)
         return editable if actor.can_edit else NOTHING
-    if label in {"roadmap.baseline", "roadmap.baselineitem", "roadmap.scenario", "roadmap.scenariochange"}:
-        # Scenarios are shared drafts: any editor may shape them. Applying one writes through the roadmap's own
+    if label in {
+        "roadmap.baseline", "roadmap.baselineitem", "roadmap.scenario", "roadmap.scenariochange", "insights.review",
+    }:  # fmt: skip
+        # Scenarios and reviews are shared drafts: any editor may shape them. Applying one writes through the roadmap's own
         # actions, which check the actor's rights on every item and capacity it touches.
         return None if action == VIEW or actor.can_edit else NOTHING
     if label == "workspaces.apitoken":

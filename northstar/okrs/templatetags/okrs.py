@@ -169,3 +169,8 @@ def dashes(depth: int) -> str:
 def get_item(mapping: Any, key: Any) -> Any:
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if mapping is not None else None
+
+
+@register.filter
+def sub(value: float, other: float) -> float:
+    return float(value) - float(other)
