@@ -654,6 +654,92 @@ def optimise_period(
         )
 
 
+@report_app.command("review")
+def report_review(
+    period: Annotated[str, typer.Option(help=gettext_lazy("The period's key, e.g. FY27-Q2."))],
+    team: Annotated[
+        str | None, typer.Option(help=gettext_lazy("The team's key (default: the whole company)."))
+    ] = None,
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", help=gettext_lazy("The workspace's slug."))
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help=gettext_lazy("Review as this user (default: the first owner)."))
+    ] = None,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help=gettext_lazy("Also write the review as a PDF."))
+    ] = None,
+) -> None:
+    """A review of a team's period as of today — wins first, then misses, risks and decisions — without saving
+    it; --pdf writes the same review as a PDF."""
+    from rich.table import Table
+
+    from northstar.insights.models import Review, ReviewKind
+    from northstar.insights.reviews import default_since, load_review
+    from northstar.okrs.models import Period
+    from northstar.workspaces.models import Team
+    from northstar.workspaces.web import today
+
+    with user_errors():
+        actor = acting(find_workspace(workspace), as_user)
+        chosen = Period.objects.restrict(actor).filter(key=period).first()
+        if chosen is None:
+            raise UserError(_("No such period in this workspace."))
+        team_obj = None
+        if team is not None:
+            team_obj = Team.objects.restrict(actor).filter(key=team).first()
+            if team_obj is None:
+                raise UserError(_("No such team in this workspace."))
+        review = Review(
+            workspace=actor.workspace, period=chosen, team=team_obj, kind=ReviewKind.MONTHLY,
+            as_of=min(today(), chosen.end),
+        )  # fmt: skip
+        review.since = default_since(actor, review)
+        content = load_review(actor, review)
+    console = out()
+    console.print(
+        _("Review of %(team)s, %(period)s: %(since)s – %(until)s")
+        % {
+            "team": team_obj.name if team_obj else _("the whole company"),
+            "period": chosen.name,
+            "since": review.since.isoformat(),
+            "until": review.as_of.isoformat(),
+        }
+    )
+    table = Table(title=_("Wins to celebrate"), title_justify="left")
+    table.add_column(_("Key result"))
+    table.add_column(_("Why"))
+    for k, gain in content.movers:
+        table.add_row(k.kr.title, _("moved %(gain).0f %% of the way to the target") % {"gain": 100 * gain})
+    for k in content.achieved:
+        table.add_row(k.kr.title, _("achieved"))
+    for k in content.ahead:
+        table.add_row(k.kr.title, _("on track"))
+    for m in content.milestones_reached:
+        table.add_row(m.title, _("milestone reached"))
+    console.print(table)
+    misses = Table(title=_("Misses and slips"), title_justify="left")
+    misses.add_column(_("Key result"))
+    misses.add_column(_("Why"))
+    for k in content.missed:
+        misses.add_row(k.kr.title, _("missed"))
+    for k in content.behind:
+        misses.add_row(k.kr.title, _("behind"))
+    for m in content.milestones_missed:
+        misses.add_row(m.title, _("milestone missed"))
+    console.print(misses)
+    for x in content.risks:
+        console.print(
+            _("Risk: %(chain)s → %(kr)s")
+            % {"chain": " → ".join(i.title for i in x.chain), "kr": x.key_result.title}
+        )
+    if pdf is not None:
+        from northstar.insights.views_reviews import review_pdf_bytes
+
+        pdf.write_bytes(review_pdf_bytes(actor, review))
+        console.print(_("PDF written to %(path)s.") % {"path": str(pdf)})
+
+
 @report_app.command("coverage")
 def report_coverage(
     workspace: Annotated[

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -15,9 +15,10 @@ from northstar.insights.progress import load_progress
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
 from northstar.roadmap.api_scenarios import ScenarioDetailOut, scenario_detail
-from northstar.workspaces.api import ERRORS, actor_of
+from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Membership, Team
+from northstar.workspaces.schemas import InputSchema
 from northstar.workspaces.web import today
 
 router = Router(tags=["progress"])
@@ -338,3 +339,183 @@ def proposal_scenario(request: HttpRequest, payload: ProposalPick) -> Status[dic
         )
     scenario = scenario_from_proposal(actor, found.view.kr, found.view.kr.objective.team_id, proposal)
     return Status(201, scenario_detail(actor, scenario))
+
+
+# --- reviews --------------------------------------------------------------------------------------------------
+
+
+class ReviewIn(InputSchema):
+    period: int
+    team: int | None = Field(None, description="Empty: the whole company.")
+    kind: str = Field("monthly", description="weekly | monthly | period_end")
+
+
+class ReviewPatch(InputSchema):
+    version: int = Field(description="The version you last read; a different current version gives 409.")
+    notes: str = None  # type: ignore[assignment]
+    learnings: str = None  # type: ignore[assignment]
+
+
+class ReviewLineOut(Schema):
+    key_result: int
+    title: str
+    progress: float
+    status: str
+    probability: float | None
+    moved: float | None = Field(None, description="For movers: share of the way to the target gained.")
+
+
+class ReviewOut(Schema):
+    id: int
+    period: int
+    team: int | None
+    kind: str
+    since: dt.date
+    as_of: dt.date
+    notes: str
+    learnings: str
+    version: int
+    movers: list[ReviewLineOut]
+    achieved: list[ReviewLineOut]
+    on_track: list[ReviewLineOut]
+    missed: list[ReviewLineOut]
+    behind: list[ReviewLineOut]
+    milestones_reached: list[int]
+    milestones_missed: list[int]
+    checked_in: list[tuple[str, int]] = Field(description="Who checked in during the stretch, and how often.")
+    risks: list[RiskOut]
+    decisions: int = Field(description="Changes to the OKRs and the roadmap since the last review.")
+
+
+class ReviewSummaryOut(Schema):
+    id: int
+    period: int
+    team: int | None
+    kind: str
+    since: dt.date
+    as_of: dt.date
+
+
+def _line(k: okr_queries.KeyResultView, moved: float | None = None) -> dict[str, Any]:
+    return {
+        "key_result": k.kr.pk,
+        "title": k.kr.title,
+        "progress": k.progress.value,
+        "status": k.status.status,
+        "probability": k.forecast.probability if k.forecast else None,
+        "moved": moved,
+    }
+
+
+def review_out(actor: Any, review: Any) -> dict[str, Any]:
+    from northstar.insights.reviews import load_review
+
+    r = load_review(actor, review)
+    return {
+        "id": review.pk,
+        "period": review.period_id,
+        "team": review.team_id,
+        "kind": review.kind,
+        "since": review.since,
+        "as_of": review.as_of,
+        "notes": review.notes,
+        "learnings": review.learnings,
+        "version": review.version,
+        "movers": [_line(k, gain) for k, gain in r.movers],
+        "achieved": [_line(k) for k in r.achieved],
+        "on_track": [_line(k) for k in r.ahead],
+        "missed": [_line(k) for k in r.missed],
+        "behind": [_line(k) for k in r.behind],
+        "milestones_reached": [m.pk for m in r.milestones_reached],
+        "milestones_missed": [m.pk for m in r.milestones_missed],
+        "checked_in": r.check_ins_by,
+        "risks": [
+            {
+                "late_item": x.risk.late_item,
+                "days_late": x.risk.days_late,
+                "chain": list(x.risk.chain),
+                "titles": [i.title for i in x.chain],
+                "key_result": x.key_result.pk,
+                "objective": x.objective.pk,
+            }
+            for x in r.risks
+        ],
+        "decisions": r.decision_count,
+    }
+
+
+@router.get(
+    "/reviews",
+    response={200: list[ReviewSummaryOut], **ERRORS},
+    tags=["reviews"],
+    summary="Reviews, newest first",
+)
+def list_reviews(request: HttpRequest) -> list[dict[str, Any]]:
+    from northstar.insights.models import Review
+
+    return [
+        {
+            "id": r.pk,
+            "period": r.period_id,
+            "team": r.team_id,
+            "kind": r.kind,
+            "since": r.since,
+            "as_of": r.as_of,
+        }
+        for r in Review.objects.restrict(actor_of(request))[:200]
+    ]
+
+
+@router.post(
+    "/reviews", response={201: ReviewOut, **ERRORS}, tags=["reviews"], summary="Start a review as of today"
+)
+def create_review(request: HttpRequest, payload: ReviewIn) -> Status[dict[str, Any]]:
+    from northstar.insights import actions
+
+    actor = actor_of(request)
+    review = actions.create_review(
+        actor, period=payload.period, team=payload.team, kind=payload.kind, as_of=today()
+    )
+    return Status(201, review_out(actor, review))
+
+
+def _review(actor: Any, pk: int) -> Any:
+    from northstar.insights.models import Review
+    from northstar.workspaces.permissions import access
+
+    return access(Review.objects.select_related("period", "team"), actor, pk)
+
+
+@router.get(
+    "/reviews/{int:id}", response={200: ReviewOut, **ERRORS}, tags=["reviews"], summary="A review's content"
+)
+def get_review(request: HttpRequest, id: int) -> dict[str, Any]:
+    actor = actor_of(request)
+    return review_out(actor, _review(actor, id))
+
+
+@router.patch(
+    "/reviews/{int:id}",
+    response={200: ReviewOut, **WRITE_ERRORS},
+    tags=["reviews"],
+    summary="Save notes and learnings",
+)
+def update_review(request: HttpRequest, id: int, payload: ReviewPatch) -> dict[str, Any]:
+    from northstar.insights import actions
+
+    actor = actor_of(request)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    actions.update_review(actor, id, expected_version=version, **changes)
+    return review_out(actor, _review(actor, id))
+
+
+@router.get(
+    "/reviews/{int:id}/pdf", tags=["reviews"], summary="The review as a PDF", response={200: None, **ERRORS}
+)
+def review_pdf(request: HttpRequest, id: int) -> HttpResponse:
+    from northstar.insights.views_reviews import review_pdf_bytes
+
+    actor = actor_of(request)
+    review = _review(actor, id)
+    return HttpResponse(review_pdf_bytes(actor, review), content_type="application/pdf")
