@@ -33,7 +33,9 @@ from northstar.workspaces.errors import FieldError, PermissionDenied, StaleVersi
 from northstar.workspaces.models import Membership, Team, User
 from northstar.workspaces.permissions import CHANGE, CHECK_IN, DELETE, Actor, NotFound, access
 
-OBJECTIVE_FIELDS = ["title", "description", "owner", "team", "period", "status", "visibility", "weight"]
+OBJECTIVE_FIELDS = [
+    "title", "description", "owner", "team", "period", "status", "visibility", "weight", "committed",
+]  # fmt: skip
 KEY_RESULT_FIELDS = [
     "title", "description", "kind", "unit", "start", "target", "low", "high", "weight", "owner",
 ]  # fmt: skip
@@ -290,6 +292,7 @@ def create_objective(
     weight: float = 1.0,
     parents: Iterable[int] = (),
     key: str | None = None,
+    committed: bool = False,
 ) -> Objective:
     actor.require("editor")
     team_obj = workspace_team(actor, team)
@@ -315,6 +318,7 @@ def create_objective(
         status=status,
         visibility=visibility,
         weight=weight,
+        committed=bool(committed),
         position=position,
     )
     _set_parents(actor, objective, parents)

@@ -41,6 +41,11 @@ class ObjectiveForm(forms.Form):
         min_value=0,
         help_text=_("Its weight when it rolls up into the objectives it aligns to."),
     )
+    committed = forms.BooleanField(
+        label=_("Committed"),
+        required=False,
+        help_text=_("Must be met in full. Leave unticked for an aspirational objective (success from 0.7)."),
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(

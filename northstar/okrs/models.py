@@ -30,6 +30,8 @@ class Period(TenantModel):
         verbose_name=_("parent"),
     )
     closed = models.BooleanField(_("closed"), default=False)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    retrospective = models.TextField(_("retrospective"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -78,6 +80,12 @@ class Objective(TenantModel):
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.WORKSPACE
     )
     weight = models.FloatField(_("weight"), default=1.0)
+    committed = models.BooleanField(
+        _("committed"),
+        default=False,
+        help_text=_("Committed objectives must be met in full; aspirational ones succeed at a lower score."),
+    )
+    final_score = models.FloatField(_("final score"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     parents = models.ManyToManyField(
         "self", through="Alignment", symmetrical=False, related_name="aligned_children", blank=True
@@ -137,6 +145,15 @@ class KeyResult(TenantModel):
     position = models.PositiveIntegerField(default=0)
     # The latest check-in, kept on the row so that lists and roll-ups read one table.
     current_value = models.FloatField(null=True, blank=True)
+    final_score = models.FloatField(_("final score"), null=True, blank=True)
+    rolled_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rolled_into",
+        verbose_name=_("continues"),
+    )
     current_confidence = models.FloatField(null=True, blank=True)
     last_check_in_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -202,6 +202,7 @@ def objective_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "status": objective.status,
         "visibility": objective.visibility,
         "weight": objective.weight,
+        "committed": objective.committed,
         "parents": list(objective.alignments_up.values_list("parent_id", flat=True)),
         "version": objective.version,
     }

@@ -148,7 +148,12 @@ def period_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def period_close(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Close an open period (its OKRs become read-only for non-admins) or reopen a closed one."""
     period = access(Period.objects, actor, pk)
-    period = okr_actions.update_period(actor, period.pk, closed=not period.closed)
+    if period.closed:
+        period = okr_actions.update_period(actor, period.pk, closed=False)
+    else:  # closing saves the final scores too (the results page also rolls work over)
+        from northstar.okrs.closing import close_period
+
+        period = close_period(actor, period.pk, today=today())
     if period.closed:
         messages.success(
             request, _("%(name)s is closed; only admins can change its OKRs now.") % {"name": period.name}

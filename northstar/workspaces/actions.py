@@ -69,6 +69,10 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
         errors.append(
             FieldError("orphan_threshold", _("The threshold is a share from 0 to 1 (0 % to 100 %)."))
         )
+    for field in ("grade_aspirational", "grade_committed"):
+        value = changes.get(field, getattr(workspace, field))
+        if not isinstance(value, int | float) or not 0 <= value <= 1:
+            errors.append(FieldError(field, _("A score from 0 to 1.")))
     if errors:
         raise ValidationFailed(errors)
     if changes.get("classic_score", workspace.classic_score) not in {"none", "rice", "wsjf"}:
@@ -80,6 +84,8 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
         "rollup_includes_aligned",
         "orphan_threshold",
         "classic_score",
+        "grade_aspirational",
+        "grade_committed",
     )
     for field in fields:
         if field in changes:

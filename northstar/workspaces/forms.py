@@ -70,6 +70,24 @@ class WorkspaceSettingsForm(forms.Form):
         initial=15,
         help_text=_("Warn when more than this share of a team's planned effort serves no key result."),
     )
+    grade_aspirational = forms.FloatField(
+        label=_("Success score for aspirational objectives"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        initial=0.7,
+        help_text=_(
+            "When a period closes, an aspirational objective scoring at least this is a success (0 to 1)."
+        ),
+    )
+    grade_committed = forms.FloatField(
+        label=_("Success score for committed objectives"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        initial=1.0,
+        help_text=_("A committed objective succeeds only at this score (0 to 1)."),
+    )
     classic_score = forms.ChoiceField(
         label=_("Classic prioritisation score"),
         required=False,

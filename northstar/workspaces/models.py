@@ -103,6 +103,16 @@ class Workspace(models.Model):
         default=0.15,
         help_text=_("Above this share of planned effort on work that serves no key result, northstar warns."),
     )
+    grade_aspirational = models.FloatField(
+        _("success score for aspirational objectives"),
+        default=0.7,
+        help_text=_("When a period closes, an aspirational objective scoring at least this is a success."),
+    )
+    grade_committed = models.FloatField(
+        _("success score for committed objectives"),
+        default=1.0,
+        help_text=_("A committed objective succeeds only at this score."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

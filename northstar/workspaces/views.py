@@ -209,6 +209,9 @@ def workspace_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
             try:
                 values = dict(form.cleaned_data)
                 values["orphan_threshold"] = values.pop("orphan_percent") / 100
+                for field in ("grade_aspirational", "grade_committed"):
+                    if values.get(field) is None:
+                        values.pop(field, None)  # left empty: the scale stays as it was
                 ws_actions.update_workspace(actor, **values)
             except ValidationFailed as exc:
                 apply_errors(form, exc)
@@ -223,6 +226,8 @@ def workspace_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
                 "rollup_includes_aligned": workspace.rollup_includes_aligned,
                 "orphan_percent": round(workspace.orphan_threshold * 100),
                 "classic_score": workspace.classic_score,
+                "grade_aspirational": workspace.grade_aspirational,
+                "grade_committed": workspace.grade_committed,
                 "language": workspace.language,
             }
         )

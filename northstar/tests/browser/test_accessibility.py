@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from northstar.exchange.demo import DEMO_LOGIN
+from northstar.insights.actions import create_review
 from northstar.insights.optimise import plan_period
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.roadmap import scenario_actions
@@ -62,6 +63,9 @@ def test_every_page_has_no_serious_accessibility_violations(ui, demo):
     period = Period.objects.get(name="FY27 Q2")
     initiative = WorkItem.objects.get(title="Annual plan offer at renewal")
     scenario, optimised = scenarios(team, period, initiative)
+    support = Team.objects.get(workspace=team.workspace, name="Kundsupport")
+    owner = actor_for(User.objects.get(email=DEMO_LOGIN), team.workspace)
+    review = create_review(owner, period=period.pk, team=support.pk, as_of=timezone.localdate())
     found: list[str] = []
 
     ui.visit("/login/")  # signed out
@@ -99,7 +103,15 @@ def test_every_page_has_no_serious_accessibility_violations(ui, demo):
         "/scenarios/",
         f"/scenarios/{scenario.pk}/",
         f"/scenarios/{optimised.pk}/",
+        f"/?period={period.pk}&team={support.pk}",
+        "/insights/adjust/",
+        "/reviews/",
+        f"/reviews/{review.pk}/",
     ]
+    for path in pages[-4:] + [f"/key-results/{KeyResult.objects.get(title__startswith='Convert at least').pk}/"]:
+        ui.visit(path)
+        for v in Axe().run(page).response["violations"]:
+            print("AXE", path, v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:5])
     for path in pages:
         ui.visit(path)
         found += blocking_violations(page)
