@@ -35,6 +35,8 @@ run: install assets
 	@echo "  northstar is running at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as maria.lind@finvest.example with the password northstar-demo"
 	@echo ""
+	@# the background worker (reminders and digests) runs beside the server and stops with it
+	DEBUG=1 $(VENV)/bin/northstar worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(VENV)/bin/northstar serve --host $(HOST) --port $(PORT)
 
 lint: install

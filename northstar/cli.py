@@ -288,6 +288,47 @@ def exec_process(args: list[str]) -> None:  # replaced in tests
     os.execv(args[0], args)
 
 
+@app.command("worker")
+def worker(
+    once: Annotated[
+        bool,
+        typer.Option("--once", help=gettext_lazy("Enqueue what is due, run every waiting task, then stop.")),
+    ] = False,
+    interval: Annotated[
+        int, typer.Option(help=gettext_lazy("Seconds between looks for due reminders and digests."))
+    ] = 300,
+) -> None:
+    """Run the background tasks — check-in reminders and weekly digests by email — from the database queue, and
+    enqueue them when they are due (reminders once a day, digests once a week). `make run` starts one."""
+    import threading
+
+    from django.core.management import call_command
+    from django.db import close_old_connections
+
+    from northstar.insights.reminders import schedule_due
+    from northstar.workspaces.web import today
+
+    if once:
+        schedule_due(today())
+        call_command("db_worker", batch=True, no_startup_delay=True, queue_name="*", verbosity=0)
+        return
+    stop = threading.Event()
+
+    def schedule() -> None:
+        while not stop.is_set():
+            try:
+                schedule_due(today())
+            finally:
+                close_old_connections()
+            stop.wait(interval)
+
+    threading.Thread(target=schedule, name="northstar-scheduler", daemon=True).start()
+    try:
+        call_command("db_worker", queue_name="*", interval=5)
+    finally:
+        stop.set()
+
+
 @app.command(help=gettext_lazy("Create or update the database tables (Django's migrate)."))
 def migrate() -> None:
     from django.core.management import call_command

@@ -189,3 +189,6 @@ LOGGING = {
 }
 
 NORTHSTAR_DEMO_FILE = BASE_DIR / "exchange" / "data" / "finvest.yaml"
+
+# Links in emails sent by background tasks (no request to read the host from).
+NORTHSTAR_BASE_URL = os.environ.get("NORTHSTAR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -48,3 +48,20 @@ class Review(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.as_of}"
+
+
+class ReminderRun(TenantModel):
+    """That a workspace's reminders of one kind went out for one day (check-ins) or ISO week (digest): the
+    scheduler enqueues each at most once, however many workers run."""
+
+    kind = models.CharField(max_length=12)  # "check_in" | "digest"
+    key = models.CharField(max_length=12)  # "2026-11-25" | "2026-W48"
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "kind", "key"], name="unique_reminder_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

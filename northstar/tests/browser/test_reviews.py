@@ -105,7 +105,9 @@ def test_start_a_review_read_it_keep_notes_and_get_its_pdf(ui, demo):
 
     # The list now has it.
     ui.visit("/reviews/")
-    listed = page.locator("table tbody tr").filter(has=page.get_by_role("link", name=re.compile("^Monthly review")))
+    listed = page.locator("table tbody tr").filter(
+        has=page.get_by_role("link", name=re.compile("^Monthly review"))
+    )
     expect(listed).to_have_count(1)
     expect(listed).to_contain_text("Kundsupport")
     expect(listed).to_contain_text(quarter.name)
