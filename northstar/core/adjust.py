@@ -163,27 +163,16 @@ def proposals(
     # the same effect for less new effort first: capacity moved from spare work before new work on top
     order = {"pull_forward": 0, "move_capacity": 1, "add_work": 2}
     useful.sort(key=lambda p: (-round(p.effect, 6), order[p.kind], p.item or 0))
-    low = (
-        forecast(
-            kr.check_ins,
-            start_value=kr.start_value,
-            target=kr.target,
-            period_start=kr.period_start,
-            period_end=kr.period_end,
-            today=today,
-            deliveries=base,
-        ).low
-        if kr.target > kr.start_value
-        else forecast(
-            kr.check_ins,
-            start_value=kr.start_value,
-            target=kr.target,
-            period_start=kr.period_start,
-            period_end=kr.period_end,
-            today=today,
-            deliveries=base,
-        ).high
+    now = forecast(
+        kr.check_ins,
+        start_value=kr.start_value,
+        target=kr.target,
+        period_start=kr.period_start,
+        period_end=kr.period_end,
+        today=today,
+        deliveries=base,
     )
+    low = now.low if kr.target > kr.start_value else now.high  # the pessimistic end, whichever way is up
     towards = (low - kr.start_value) / (kr.target - kr.start_value)
     if 0 < towards < 1:
         useful.append(Proposal("rescope", before, _chance(kr, base, today, target=low), new_target=low))

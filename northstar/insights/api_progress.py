@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from northstar.insights.progress import load_progress
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
-from northstar.roadmap.api_scenarios import ScenarioDetailOut, scenario_detail
+from northstar.roadmap.api_scenarios import ScenarioDetailOut, period_field, scenario_detail
 from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Membership, Team
@@ -87,12 +87,18 @@ class DashboardOut(Schema):
 
 
 def _period(actor: Any, pk: int | None) -> Period | None:
-    if pk is None:
-        return okr_queries.default_period(actor, today())
-    found = Period.objects.restrict(actor).filter(pk=pk).first()
-    if found is None:
-        raise ValidationFailed.one("period", _("No such period in this workspace."))
-    return found  # type: ignore[no-any-return]
+    return okr_queries.default_period(actor, today()) if pk is None else period_field(actor, pk)
+
+
+def risk_out(r: Any) -> dict[str, Any]:
+    return {
+        "late_item": r.risk.late_item,
+        "days_late": r.risk.days_late,
+        "chain": list(r.risk.chain),
+        "titles": [i.title for i in r.chain],
+        "key_result": r.key_result.pk,
+        "objective": r.objective.pk,
+    }
 
 
 @router.get(
@@ -156,17 +162,7 @@ def dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, A
             }
             for d, k in board.divergences
         ],
-        "risks": [
-            {
-                "late_item": r.risk.late_item,
-                "days_late": r.risk.days_late,
-                "chain": list(r.risk.chain),
-                "titles": [i.title for i in r.chain],
-                "key_result": r.key_result.pk,
-                "objective": r.objective.pk,
-            }
-            for r in board.risks
-        ],
+        "risks": [risk_out(x) for x in board.risks],
     }
 
 
@@ -429,17 +425,7 @@ def review_out(actor: Any, review: Any) -> dict[str, Any]:
         "milestones_reached": [m.pk for m in r.milestones_reached],
         "milestones_missed": [m.pk for m in r.milestones_missed],
         "checked_in": r.check_ins_by,
-        "risks": [
-            {
-                "late_item": x.risk.late_item,
-                "days_late": x.risk.days_late,
-                "chain": list(x.risk.chain),
-                "titles": [i.title for i in x.chain],
-                "key_result": x.key_result.pk,
-                "objective": x.objective.pk,
-            }
-            for x in r.risks
-        ],
+        "risks": [risk_out(x) for x in r.risks],
         "decisions": r.decision_count,
     }
 

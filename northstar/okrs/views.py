@@ -405,7 +405,20 @@ def check_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 request, "okrs/okr_page.html#check_in_form", {"k": view, "form": form}, status=status
             )
             return reswap(retarget(response, f"#kr-{kr.pk}-form"), "innerHTML")
-        return render(request, "okrs/check_in_page.html", {"k": view, "form": form}, status=status)
+        if status == 409:
+            # Shown again on a page of its own: with the version it has now, so that sending it again works.
+            data = request.POST.copy()
+            data["version"] = str(view.kr.version)
+            form = check_in_form(kr, data)
+            form.is_valid()
+            form.add_error(None, str(StaleVersion(view.kr.version)))
+        context = {
+            "k": view,
+            "form": form,
+            "whole_page": True,
+            "next_is_detail": request.POST.get("next_is_detail"),
+        }
+        return render(request, "okrs/check_in_page.html", context, status=status)
     if not request.htmx:
         messages.success(request, _("Check-in recorded."))
         return HttpResponseRedirect(

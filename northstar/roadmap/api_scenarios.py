@@ -250,7 +250,8 @@ class FromOptimiserIn(InputSchema):
     pinned_out: list[int] = Field(default_factory=list)
 
 
-def _period(actor: Any, pk: int) -> Period:
+def period_field(actor: Any, pk: int) -> Period:
+    """The period named by a request, or a 422 naming the field "period"."""
     found = Period.objects.restrict(actor).filter(pk=pk).first()
     if found is None:
         raise ValidationFailed.one("period", _("No such period in this workspace."))
@@ -395,7 +396,7 @@ def compare_scenario(request: HttpRequest, id: int, query: Query[CompareQuery]) 
                 "This scenario has been applied: the roadmap has its changes now, there is nothing to compare."
             ),
         )
-    period = _period(actor, query.period) if query.period is not None else None
+    period = period_field(actor, query.period) if query.period is not None else None
     c = compare(actor, scenario, today=today(), period=period)
     titles = {v.item.pk: v.item.title for v in c.what_if.roadmap.items}
     return {
@@ -463,11 +464,11 @@ def apply_scenario(request: HttpRequest, id: int, payload: ApplyIn) -> dict[str,
     summary="Run the optimiser and keep its choice as a scenario (drops and capacities, with its reasons)",
 )
 def scenario_from_optimiser(request: HttpRequest, payload: FromOptimiserIn) -> Status[dict[str, Any]]:
-    from northstar.insights.optimise import plan_period
+    from northstar.insights.optimise import plan_period  # insights builds on the roadmap
 
     actor = actor_of(request)
     actor.require("editor")
-    period = _period(actor, payload.period)
+    period = period_field(actor, payload.period)
     pins = {pk: True for pk in payload.pinned_in} | {pk: False for pk in payload.pinned_out}
     result = plan_period(actor, period, today=today(), capacity_overrides=payload.capacity, pins=pins)
     scenario = scenario_actions.scenario_from_plan(

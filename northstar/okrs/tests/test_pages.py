@@ -129,6 +129,27 @@ def test_stale_check_in_answers_409(world, client):
     assert KeyResult.objects.get(pk=kr.pk).current_value == 3
 
 
+def test_a_stale_check_in_without_javascript_can_be_sent_again(world, client):
+    """The 409 page shows the form with the key result's version now, without HTMX targets it has no room for."""
+    client.force_login(world.editor)
+    kr = world.key_result
+    actions.do_check_in(world.actor(world.owner), kr.pk, value=3)
+    response = client.post(
+        f"/key-results/{kr.pk}/check-in/", {"value": "4", "version": kr.version, "next_is_detail": "1"}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    current = KeyResult.objects.get(pk=kr.pk).version
+    assert (
+        f'name="version" value="{current}"' in html and "hx-post" not in html.split("check-in-form")[1][:400]
+    )
+    assert 'name="next_is_detail"' in html
+    again = client.post(
+        f"/key-results/{kr.pk}/check-in/", {"value": "4", "version": current, "next_is_detail": "1"}
+    )
+    assert again.status_code == 302 and KeyResult.objects.get(pk=kr.pk).current_value == 4
+
+
 def test_create_objective_then_key_result(world, client):
     client.force_login(world.editor)
     response = client.post(
