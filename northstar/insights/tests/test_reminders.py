@@ -59,7 +59,10 @@ def test_a_digest_has_what_changed_what_waits_and_wins(finvest):
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}})
-def test_the_worker_runs_what_is_due_from_the_database_queue(finvest):
+def test_the_worker_runs_what_is_due_from_the_database_queue(transactional_db):
+    """In a committed database, as in production: the worker closes its connections when it is done."""
+    load_demo(today=TODAY, shift=False)
+    finvest = Workspace.objects.get(slug="finvest")
     result = CliRunner().invoke(app, ["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert mail.outbox and ReminderRun.objects.filter(workspace=finvest, kind="check_in").exists()
