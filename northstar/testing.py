@@ -163,3 +163,16 @@ def check_persona_call(
     assert response.status_code == expected, response.content
     if response.status_code >= 400:
         assert set(response.json()) >= {"detail", "errors"}
+
+
+def freeze_today(monkeypatch: Any, day: dt.date) -> None:
+    """Make "today" (timezone.localdate(), which every page, API endpoint and CLI command reads through
+    workspaces.web.today) the given day, so that tests over fixed data do not depend on when they run."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def localdate(value: Any = None, timezone: Any = None) -> dt.date:
+        return day if value is None else real(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)

@@ -13,12 +13,17 @@ from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import KeyResult, Period
 from northstar.okrs.queries import key_result_detail
 from northstar.roadmap import actions as roadmap_actions
-from northstar.testing import API
+from northstar.testing import API, freeze_today
 from northstar.workspaces.models import Team, User, Workspace
 from northstar.workspaces.permissions import actor_for
 
 TODAY = dt.date(2026, 11, 25)
 NOON = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    freeze_today(monkeypatch, TODAY)  # the pages and the API read "today"
 
 
 @pytest.fixture

@@ -12,10 +12,16 @@ from northstar.cli import app
 from northstar.exchange.demo import load_demo
 from northstar.insights.models import ReminderRun
 from northstar.insights.reminders import digests, schedule_due, stale_by_owner
+from northstar.testing import freeze_today
 from northstar.workspaces.models import User, Workspace
 
 TODAY = dt.date(2026, 11, 25)
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    freeze_today(monkeypatch, TODAY)  # the pages and the API read "today"
 
 
 @pytest.fixture

@@ -18,11 +18,16 @@ from northstar.insights.models import Review
 from northstar.insights.reviews import load_review
 from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import KeyResult, Period
-from northstar.testing import API
+from northstar.testing import API, freeze_today
 from northstar.workspaces.models import Membership, Team, User, Workspace
 from northstar.workspaces.permissions import actor_for
 
 TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    freeze_today(monkeypatch, TODAY)  # the pages and the API read "today"
 
 
 @pytest.fixture

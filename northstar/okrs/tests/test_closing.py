@@ -10,11 +10,17 @@ from northstar.okrs import actions as okr_actions
 from northstar.okrs.closing import close_period, results
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.roadmap.models import Contribution
+from northstar.testing import freeze_today
 from northstar.workspaces.errors import PermissionDenied, ValidationFailed
 from northstar.workspaces.models import AuditEntry, Membership, User, Workspace
 from northstar.workspaces.permissions import actor_for
 
 TODAY = dt.date(2026, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    freeze_today(monkeypatch, TODAY)  # the pages and the API read "today"
 
 
 @pytest.fixture
