@@ -715,8 +715,8 @@ def report_review(
     it; --pdf writes the same review as a PDF."""
     from rich.table import Table
 
-    from northstar.insights.models import Review, ReviewKind
-    from northstar.insights.reviews import default_since, load_review
+    from northstar.insights.models import ReviewKind
+    from northstar.insights.reviews import draft_review, load_review
     from northstar.okrs.models import Period
     from northstar.workspaces.models import Team
     from northstar.workspaces.web import today
@@ -731,11 +731,7 @@ def report_review(
             team_obj = Team.objects.restrict(actor).filter(key=team).first()
             if team_obj is None:
                 raise UserError(_("No such team in this workspace."))
-        review = Review(
-            workspace=actor.workspace, period=chosen, team=team_obj, kind=ReviewKind.MONTHLY,
-            as_of=min(today(), chosen.end),
-        )  # fmt: skip
-        review.since = default_since(actor, review)
+        review = draft_review(actor, chosen, team_obj, ReviewKind.MONTHLY, today())
         content = load_review(actor, review)
     console = out()
     console.print(

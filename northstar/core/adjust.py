@@ -121,7 +121,16 @@ def proposals(
 ) -> list[Proposal]:
     live = [w for w in work if w.status != "cancelled" and w.end is not None]
     base = [Delivery(w.end, w.weight) for w in live if w.end is not None]
-    before = _chance(kr, base, today)
+    now = forecast(
+        kr.check_ins,
+        start_value=kr.start_value,
+        target=kr.target,
+        period_start=kr.period_start,
+        period_end=kr.period_end,
+        today=today,
+        deliveries=base,
+    )
+    before = now.probability
     found: list[Proposal] = []
     for item in live:
         moved = _pulled(item, today, kr.period_end)
@@ -163,15 +172,6 @@ def proposals(
     # the same effect for less new effort first: capacity moved from spare work before new work on top
     order = {"pull_forward": 0, "move_capacity": 1, "add_work": 2}
     useful.sort(key=lambda p: (-round(p.effect, 6), order[p.kind], p.item or 0))
-    now = forecast(
-        kr.check_ins,
-        start_value=kr.start_value,
-        target=kr.target,
-        period_start=kr.period_start,
-        period_end=kr.period_end,
-        today=today,
-        deliveries=base,
-    )
     low = now.low if kr.target > kr.start_value else now.high  # the pessimistic end, whichever way is up
     towards = (low - kr.start_value) / (kr.target - kr.start_value)
     if 0 < towards < 1:

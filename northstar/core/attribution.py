@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from northstar.core.forecast import EFFECT_MEAN, INTERVAL, Delivery, fit, student_t_ppf
+from northstar.core.forecast import EFFECT_MEAN, INTERVAL, Delivery, fit, position, student_t_ppf
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,6 @@ class Attribution:
     high: float
     check_ins_before: int
     check_ins_after: int
-
-
-def _position(day: date, start: date, end: date) -> float:
-    return (day - start).days / max(1, (end - start).days)
 
 
 def attribute(
@@ -54,8 +50,8 @@ def attribute(
         return []
     total = sum(max(0.0, d.weight) for d in delivered)
     shares = [len(delivered) * max(0.0, d.weight) / total if total else 1.0 for d in delivered]
-    times = [_position(d, period_start, period_end) for d, _v in seen]
-    steps = [_position(d.day, period_start, period_end) for d in delivered]
+    times = [position(d, period_start, period_end) for d, _v in seen]
+    steps = [position(d.day, period_start, period_end) for d in delivered]
     result = fit(
         times, [(v - start_value) / span for _d, v in seen], steps, [EFFECT_MEAN * s for s in shares]
     )

@@ -255,7 +255,8 @@ def fit(
     return Fit(mean, cov_unit, a0 + n_eff / 2.0, b0 + max(resid, 0.0) / 2.0, columns)
 
 
-def _position(day: date, start: date, end: date) -> float:
+def position(day: date, start: date, end: date) -> float:
+    """Where ``day`` falls in the period, 0 at its start and 1 at its end."""
     length = max(1, (end - start).days)
     return (day - start).days / length
 
@@ -275,14 +276,14 @@ def forecast(
         raise ValueError("a key result whose target equals its start value has nothing to forecast")
     span = target - start_value
     seen = sorted((d, v) for d, v in check_ins if d <= today and math.isfinite(v))
-    times = [_position(d, period_start, period_end) for d, _v in seen]
+    times = [position(d, period_start, period_end) for d, _v in seen]
     values = [(v - start_value) / span for _d, v in seen]
-    now = _position(today, period_start, period_end)
+    now = position(today, period_start, period_end)
     weights = [0.5 ** (max(0.0, now - t) / HALF_LIFE) for t in times]
     inside = [d for d in deliveries if d.day <= period_end]
     total = sum(max(0.0, d.weight) for d in inside)
     shares = [len(inside) * max(0.0, d.weight) / total if total else 1.0 for d in inside]
-    steps = [_position(d.day, period_start, period_end) for d in inside]
+    steps = [position(d.day, period_start, period_end) for d in inside]
     length = RAMP_DAYS / max(1, (period_end - period_start).days)
     result = fit(times, values, steps, [EFFECT_MEAN * s for s in shares], weights=weights, ramp_length=length)
     x_end = np.array([1.0, 1.0, *(ramp(1.0, at, length) for at in steps)])

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from northstar.insights.models import Review, ReviewKind
-from northstar.insights.reviews import default_since
+from northstar.insights.reviews import draft_review
 from northstar.okrs.actions import check_version, workspace_team
 from northstar.okrs.models import Period
 from northstar.workspaces import audit
@@ -38,15 +38,7 @@ def create_review(
         raise ValidationFailed.one(
             "as_of", _("A review looks back: its date cannot be before the period starts.")
         )
-    review = Review(
-        workspace=actor.workspace,
-        period=found,
-        team=workspace_team(actor, team, required=False),
-        kind=kind,
-        as_of=min(as_of, found.end),  # never beyond the period it reviews
-        created_by=actor.user,
-    )
-    review.since = default_since(actor, review)
+    review = draft_review(actor, found, workspace_team(actor, team, required=False), kind, as_of)
     review.save()
     audit.record(actor, "create", review, after=audit.snapshot(review, FIELDS))
     return review

@@ -64,6 +64,8 @@ class ProgressBoard:
     coverage: CoverageReport | None
     roadmap: Roadmap
     counts: dict[str, int] = field(default_factory=dict)
+    # every check-in of the key results shown, by key result: (day, value, confidence), oldest first
+    history: dict[int, list[tuple[dt.date, float, float | None]]] = field(default_factory=dict)
 
 
 def _leaf_task(item: WorkItem, has_children: bool) -> Task:
@@ -171,6 +173,7 @@ def load_progress(
         coverage=coverage_report(actor, period, today=today, rm=rm) if period else None,
         roadmap=rm,
         counts=counts,
+        history=dict(history),
     )
 
 

@@ -14,10 +14,10 @@ from northstar.core.chart import ChartGeometry, Point, chart_geometry
 from northstar.core.review import KeyResultState, MilestoneState, Sections, sections
 from northstar.insights.models import Review
 from northstar.insights.progress import ProgressBoard, RiskView, load_progress
-from northstar.okrs.models import CheckIn
+from northstar.okrs.models import CheckIn, Period
 from northstar.okrs.queries import KeyResultView
 from northstar.roadmap.models import WorkItem, WorkItemKind
-from northstar.workspaces.models import AuditEntry
+from northstar.workspaces.models import AuditEntry, Team
 from northstar.workspaces.permissions import Actor
 
 DECISION_TYPES = (
@@ -71,14 +71,12 @@ def load_review(actor: Actor, review: Review) -> ReviewContent:
     period, since, until = review.period, review.since, review.as_of
     board = load_progress(actor, today=until, period=period, team_id=review.team_id)
     key_results = {k.kr.pk: k for o in board.objectives for k in o.view.key_results}
-    history: dict[int, list[tuple[dt.date, float]]] = {}
-    for kr_id, when, value in (
-        CheckIn.objects.restrict(actor)
-        .filter(key_result_id__in=list(key_results), checked_in_at__date__lte=until)
-        .order_by("checked_in_at", "id")
-        .values_list("key_result_id", "checked_in_at", "value")
-    ):
-        history.setdefault(kr_id, []).append((when.date(), value))
+    # the check-ins the board read already, up to the review's date
+    history = {
+        pk: [(d, v) for d, v, _c in rows if d <= until]
+        for pk, rows in board.history.items()
+        if pk in key_results
+    }
     states = [
         KeyResultState(
             pk, k.kr.kind, k.kr.start, k.kr.target, tuple(history.get(pk, [])), k.progress.value,
@@ -166,3 +164,18 @@ def default_since(actor: Actor, review: Review) -> dt.date:
         .first()
     )
     return earlier or review.period.start
+
+
+def draft_review(actor: Actor, period: Period, team: Team | None, kind: str, as_of: dt.date) -> Review:
+    """An unsaved review of ``period`` as of ``as_of`` (never beyond the period's end), looking back to the last
+    review of the same team and period."""
+    review = Review(
+        workspace=actor.workspace,
+        period=period,
+        team=team,
+        kind=kind,
+        as_of=min(as_of, period.end),
+        created_by=actor.user,
+    )
+    review.since = default_since(actor, review)
+    return review

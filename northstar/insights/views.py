@@ -61,9 +61,7 @@ def _coverage_url(period: Period) -> str:
 @workspace_view()
 def coverage(request: HttpRequest, actor: Actor) -> HttpResponse:
     now = today()
-    periods = list(Period.objects.restrict(actor))
-    wanted = request.GET.get("period")
-    period = next((p for p in periods if str(p.pk) == wanted), None) or okr_queries.default_period(actor, now)
+    periods, period = okr_queries.chosen_period(actor, request.GET.get("period"), now)
     return render(request, "insights/coverage.html", _coverage_context(actor, period, periods, now))
 
 
@@ -131,9 +129,7 @@ def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     from northstar.insights.optimise import plan_period  # builds on the scores, the roadmap and the solver
 
     now = today()
-    periods = list(Period.objects.restrict(actor))
-    wanted = request.GET.get("period")
-    period = next((p for p in periods if str(p.pk) == wanted), None) or okr_queries.default_period(actor, now)
+    periods, period = okr_queries.chosen_period(actor, request.GET.get("period"), now)
     result, overrides = None, {}
     if period is not None:
         overrides = capacity_overrides(actor, request.GET)

@@ -19,17 +19,13 @@ from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import int_param, today, workspace_view
 
 
-def _period(request: HttpRequest, actor: Actor, data: object) -> tuple[list[Period], Period | None]:
-    periods = list(Period.objects.restrict(actor))
-    wanted = int_param(data.get("period"))  # type: ignore[attr-defined]
-    return periods, next((p for p in periods if p.pk == wanted), None) or okr_queries.default_period(
-        actor, today()
-    )
+def _period(actor: Actor, wanted: object) -> tuple[list[Period], Period | None]:
+    return okr_queries.chosen_period(actor, wanted, today())
 
 
 @workspace_view()
 def adjustments(request: HttpRequest, actor: Actor) -> HttpResponse:
-    periods, period = _period(request, actor, request.GET)
+    periods, period = _period(actor, request.GET.get("period"))
     at_risk = load_adjustments(actor, today=today(), period=period)
     return render(
         request,
@@ -42,7 +38,7 @@ def adjustments(request: HttpRequest, actor: Actor) -> HttpResponse:
 @workspace_view("editor")
 def adjustment_scenario(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Turn one proposal (key result + its rank on the page) into a scenario; recomputed, so it is current."""
-    _periods, period = _period(request, actor, request.POST)
+    _periods, period = _period(actor, request.POST.get("period"))
     kr_id, rank = int_param(request.POST.get("key_result")), int_param(request.POST.get("proposal"))
     found = next(
         (a for a in load_adjustments(actor, today=today(), period=period) if a.view.kr.pk == kr_id), None

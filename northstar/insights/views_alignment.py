@@ -3,7 +3,6 @@ from django.shortcuts import render
 
 from northstar.insights.alignment import alignment_map as read_alignment_map
 from northstar.okrs import queries as okr_queries
-from northstar.okrs.models import Period
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import today, workspace_view
 
@@ -13,9 +12,7 @@ def alignment_map(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The alignment map of a period (?period=<id>, else the current one). An HTMX request that targets the
     tree (the period picker) gets the tree alone."""
     now = today()
-    periods = list(Period.objects.restrict(actor))
-    wanted = request.GET.get("period")
-    period = next((p for p in periods if str(p.pk) == wanted), None) or okr_queries.default_period(actor, now)
+    periods, period = okr_queries.chosen_period(actor, request.GET.get("period"), now)
     context = {
         "map": read_alignment_map(actor, today=now, period=period),
         "periods": periods,

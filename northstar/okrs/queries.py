@@ -271,7 +271,18 @@ def kr_part(view: KeyResultView) -> Part:
 
 def default_period(actor: Actor, today: dt.date) -> Period | None:
     """The shortest period that contains today, else the latest that started, else the first."""
+    return default_among(list(Period.objects.restrict(actor)), today)
+
+
+def chosen_period(actor: Actor, wanted: Any, today: dt.date) -> tuple[list[Period], Period | None]:
+    """The actor's periods, and the one a page was asked for (a period id), else the default — one query."""
     periods = list(Period.objects.restrict(actor))
+    return periods, next((p for p in periods if str(p.pk) == str(wanted)), None) or default_among(
+        periods, today
+    )
+
+
+def default_among(periods: list[Period], today: dt.date) -> Period | None:
     current = [p for p in periods if p.start <= today <= p.end]
     if current:
         return min(current, key=lambda p: (p.end - p.start, p.start))

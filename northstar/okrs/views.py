@@ -39,9 +39,7 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     from northstar.insights.progress import load_progress  # insights builds on the OKRs and the roadmap
 
     now = today()
-    periods = list(Period.objects.restrict(actor))
-    wanted = int_param(request.GET.get("period"))
-    period = next((p for p in periods if p.pk == wanted), None) or queries.default_period(actor, now)
+    periods, period = queries.chosen_period(actor, request.GET.get("period"), now)
     teams = list(Team.objects.restrict(actor))
     people = queries.workspace_people(actor)
     team = next((t for t in teams if t.pk == int_param(request.GET.get("team"))), None)
