@@ -957,6 +957,11 @@ def bench_forecast(
           "deliveries (aim: 0.8).")
         % {"rho": result["attribution_spearman"], "n": f"{int(result['attributions']):,}"}
     )  # fmt: skip
+    console.print(
+        _("Ceiling on the same data: %(rho).2f, from an estimator that knows the simulator's laws (no real "
+          "workspace can); what it misses, the check-ins cannot tell.")
+        % {"rho": result["attribution_ceiling_spearman"]}
+    )  # fmt: skip
     console.print(_("%(seconds).1f seconds in all.") % {"seconds": result["seconds"]})
 
 

@@ -28,6 +28,15 @@ from northstar.core.forecast import Delivery
 
 PERIOD_START = date(2026, 10, 1)
 PERIOD_DAYS = 91
+# the truth's distribution, in progress units and periods (the attribution ceiling in core.bench_forecast
+# reads these: it is the one estimator allowed to know them)
+LEVEL_SD = 0.05
+SLOPE_MEAN = 0.45
+SLOPE_SD = 0.45
+PLATEAU_CHANCE = 0.4
+PLATEAU_LENGTH = (0.15, 0.4)
+NO_EFFECT_CHANCE = 0.25
+EFFECT_MEAN = 0.2
 
 
 @dataclass(frozen=True)
@@ -47,17 +56,17 @@ class SimulatedKeyResult:
 
 
 def _path(rng: random.Random) -> tuple[float, float, tuple[float, float] | None]:
-    level = rng.gauss(0.0, 0.05)
-    slope = rng.gauss(0.45, 0.45)
+    level = rng.gauss(0.0, LEVEL_SD)
+    slope = rng.gauss(SLOPE_MEAN, SLOPE_SD)
     plateau = None
-    if rng.random() < 0.4:
-        length = rng.uniform(0.15, 0.4)
+    if rng.random() < PLATEAU_CHANCE:
+        length = rng.uniform(*PLATEAU_LENGTH)
         begin = rng.uniform(0.0, 1.0 - length)
         plateau = (begin, begin + length)
     return level, slope, plateau
 
 
-def _drift(tau: float, slope: float, plateau: tuple[float, float] | None) -> float:
+def drift(tau: float, slope: float, plateau: tuple[float, float] | None) -> float:
     if plateau is None:
         return slope * tau
     begin, end = plateau
@@ -73,7 +82,7 @@ def _true_u(
     at: Sequence[float],
     effects: Sequence[float],
 ) -> float:
-    return level + _drift(tau, slope, plateau) + sum(e for a, e in zip(at, effects, strict=True) if tau >= a)
+    return level + drift(tau, slope, plateau) + sum(e for a, e in zip(at, effects, strict=True) if tau >= a)
 
 
 def _check_in_days(rng: random.Random) -> list[int]:
@@ -97,7 +106,7 @@ def simulate(count: int, seed: int = 1) -> list[SimulatedKeyResult]:
         level, slope, plateau = _path(rng)
         n_work = rng.choice([0, 1, 1, 2, 2, 3])
         at = sorted(rng.uniform(0.1, 0.95) for _ in range(n_work))
-        effects_u = [0.0 if rng.random() < 0.25 else rng.expovariate(1 / 0.2) for _ in at]
+        effects_u = [0.0 if rng.random() < NO_EFFECT_CHANCE else rng.expovariate(1 / EFFECT_MEAN) for _ in at]
         weights = [float(rng.choice([1, 2, 3])) for _ in at]
         noise = rng.uniform(0.02, 0.08)
         start_value = round(rng.uniform(0, 100), 1)

@@ -28,6 +28,7 @@ def test_bench_forecast_prints_brier_calibration_and_rank_correlation():
     assert result.exit_code == 0, result.output
     assert "straight-line pace (baseline)" in result.output and "northstar forecast" in result.output
     assert "Brier score" in result.output and "rank correlation" in result.output
+    assert "Ceiling on the same data" in result.output
     assert CliRunner(env=ENGLISH).invoke(app, ["bench", "forecast", "--count", "3"]).exit_code == 1
 
 

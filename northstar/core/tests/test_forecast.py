@@ -176,3 +176,26 @@ def test_the_simulator_is_reproducible_and_keeps_its_truth() -> None:
         assert len(kr.effects) == len(kr.deliveries)
         assert all(e >= 0 for e in kr.effects)
         assert all(kr.period_start <= d for d, _v in kr.check_ins)
+
+
+def test_the_ceiling_recovers_planted_effects_from_clean_data() -> None:
+    # a plateau in the middle third, one real step and one delivery that did nothing, daily check-ins
+    # with little noise: the ceiling knows the laws, so it must find both
+    from northstar.core.bench_forecast import ceiling_effects
+    from northstar.core.simulate import SimulatedKeyResult, drift
+
+    at, effect = (0.3, 0.8), (0.25, 0.0)
+    days = range(0, 91)
+    jitter = [0.004 * math.sin(7 * d) for d in days]
+    u = [
+        drift(d / 90, 0.6, (0.4, 0.7)) + sum(e for a, e in zip(at, effect, strict=True) if d / 90 >= a) + j
+        for d, j in zip(days, jitter, strict=True)
+    ]
+    kr = SimulatedKeyResult(
+        start_value=10.0, target=30.0, period_start=START, period_end=START + timedelta(days=90),
+        check_ins=tuple((START + timedelta(days=d), 10.0 + 20.0 * v) for d, v in zip(days, u, strict=True)),
+        deliveries=tuple(Delivery(START + timedelta(days=round(a * 90))) for a in at),
+        effects=tuple(20.0 * e for e in effect), final=10.0 + 20.0 * u[-1],
+    )  # fmt: skip
+    found = ceiling_effects(kr)
+    assert found[0] == pytest.approx(5.0, abs=0.5) and abs(found[1]) < 0.5
