@@ -14,6 +14,21 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The OKR coach's precision and recall on its labelled corpus, when those tests ran."""
+    import sys
+
+    module = sys.modules.get("northstar.core.lint.tests.test_corpus")
+    scores = getattr(module, "SCORES", None)
+    if not scores:
+        return
+    terminalreporter.section("OKR coach: output-vs-outcome rule on the labelled corpus")
+    for name, (precision, recall, count) in sorted(scores.items()):
+        terminalreporter.write_line(
+            f"{name:16} precision {precision:.3f}  recall {recall:.3f}  ({count} key results)"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _plain_http(settings):
     # Production defaults redirect to HTTPS and mark cookies secure; the test server speaks plain HTTP.

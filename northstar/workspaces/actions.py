@@ -77,6 +77,8 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
         raise ValidationFailed(errors)
     if changes.get("classic_score", workspace.classic_score) not in {"none", "rice", "wsjf"}:
         raise ValidationFailed.one("classic_score", _("Choose none, RICE or WSJF."))
+    if "coach_disabled_rules" in changes:
+        changes["coach_disabled_rules"] = _coach_rules(changes["coach_disabled_rules"])
     fields = (
         "name",
         "language",
@@ -86,6 +88,7 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
         "classic_score",
         "grade_aspirational",
         "grade_committed",
+        "coach_disabled_rules",
     )
     for field in fields:
         if field in changes:
@@ -93,6 +96,20 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
     workspace.save()
     audit.record(actor, "update", workspace, before=before, after=audit.snapshot(workspace))
     return workspace
+
+
+def _coach_rules(value: Any) -> list[str]:
+    from northstar.core.lint import RULES
+
+    known = {r.id for r in RULES}
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValidationFailed.one("coach_disabled_rules", _("A list of rule ids."))
+    unknown = sorted(set(value) - known)
+    if unknown:
+        raise ValidationFailed.one(
+            "coach_disabled_rules", _("No such coach rule: %(ids)s.") % {"ids": ", ".join(unknown)}
+        )
+    return sorted(set(value))
 
 
 @transaction.atomic

@@ -113,6 +113,12 @@ class Workspace(models.Model):
         default=1.0,
         help_text=_("A committed objective succeeds only at this score."),
     )
+    coach_disabled_rules = models.JSONField(
+        _("coach rules switched off"),
+        default=list,
+        blank=True,
+        help_text=_("Ids of the OKR coach's rules this workspace does not want to hear from."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
