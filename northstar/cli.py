@@ -965,6 +965,126 @@ def bench_forecast(
     console.print(_("%(seconds).1f seconds in all.") % {"seconds": result["seconds"]})
 
 
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("lint")
+def lint_file(
+    file: Annotated[
+        Path,
+        typer.Argument(help=gettext_lazy("An OKRs-as-code file, e.g. finvest.yaml."), show_default=False),
+    ],
+    fmt: Annotated[
+        LintFormat, typer.Option("--format", help=gettext_lazy("text or json."))
+    ] = LintFormat.text,
+    disable: Annotated[
+        list[str] | None, typer.Option("--disable", help=gettext_lazy("Switch a rule off (repeatable)."))
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help=gettext_lazy("Fail on warnings too, not only on errors."))
+    ] = False,
+) -> None:
+    """The OKR coach over a file: every finding with its rule, severity, text and suggestion. Exit code 0 when
+    clean (or only warnings and hints), 1 when an error is found (or a warning, with --strict), 2 when the file
+    cannot be read."""
+    import json
+
+    from northstar.coach.drafts import document_drafts, document_language
+    from northstar.coach.present import advise
+    from northstar.core.lint import RULES, lint
+    from northstar.exchange.okr_yaml import read_path
+    from northstar.workspaces.errors import ValidationFailed
+
+    try:
+        document = read_path(file)
+        if not isinstance(document, dict):
+            raise ValidationFailed.one("", _("The file holds no OKRs-as-code document."))
+    except ValidationFailed as exc:
+        print_errors(exc.errors)
+        raise typer.Exit(2) from exc
+    unknown = sorted(set(disable or []) - {r.id for r in RULES})
+    if unknown:
+        err().print(Text(_("No such coach rule: %(ids)s.") % {"ids": ", ".join(unknown)}, style="red"))
+        raise typer.Exit(2)
+    drafts = document_drafts(document)
+    language = "sv" if document_language(document) == "sv" else "en"
+    findings = lint(drafts, disabled=disable or [], language=language)
+    advice = advise(findings, drafts)
+    failing = {"error", "warning"} if strict else {"error"}
+    code = 1 if any(a.severity in failing for a in advice) else 0
+    if fmt == LintFormat.json:
+        print(
+            json.dumps(
+                {"file": str(file), "findings": [a.as_dict() for a in advice]}, ensure_ascii=False, indent=2
+            )
+        )
+        raise typer.Exit(code)
+    console = out()
+    titles = {d.key: d for d in drafts}
+    styles = {"error": "bold red", "warning": "yellow", "hint": "cyan"}
+    current = None
+    for a in advice:
+        if a.objective != current:
+            current = a.objective
+            console.print(Text(f"{a.objective}  {titles[a.objective].title}", style="bold"))
+        line = Text("  ")
+        if a.key_result is not None:
+            line.append(f"key_results[{a.key_result}] ", style="dim")
+        line.append(f"{a.severity_label}", style=styles[a.severity])
+        line.append(f" [{a.rule}] ", style="dim")
+        line.append(a.message)
+        console.print(line)
+        if a.span is not None:
+            before, marked, after = a.parts
+            shown = Text("    ")
+            shown.append(before)
+            shown.append(marked, style="underline bold")
+            shown.append(after)
+            console.print(shown)
+        if a.suggestion:
+            console.print(Text(f"    → {a.suggestion}", style="green"))
+    counts = {s: sum(1 for a in advice if a.severity == s) for s in ("error", "warning", "hint")}
+    krs = sum(len(d.key_results) for d in drafts)
+    console.print(
+        _("%(objectives)s objectives, %(krs)s key results: %(errors)s errors, %(warnings)s warnings, %(hints)s hints.")
+        % {"objectives": len(drafts), "krs": krs, "errors": counts["error"], "warnings": counts["warning"],
+           "hints": counts["hint"]}
+    )  # fmt: skip
+    raise typer.Exit(code)
+
+
+@bench_app.command("lint")
+def bench_lint(
+    count: Annotated[int, typer.Option(help=gettext_lazy("How many key results."))] = 10_000,
+) -> None:
+    """The OKR coach's speed on one core: key results linted per second, against reading the same texts once."""
+    from rich.table import Table
+
+    from northstar.core.lint.bench import run
+
+    with user_errors():
+        if count < 1:
+            raise UserError(_("Lint at least one key result."))
+        result = run(count)
+    table = Table(title=_("Linting %(n)s key results in %(o)s objectives (one core, cold caches)") % {
+        "n": f"{count:,}", "o": f"{int(result['objectives']):,}"})  # fmt: skip
+    table.add_column(_("what"))
+    table.add_column(_("seconds"), justify="right")
+    table.add_column(_("ratio"), justify="right")
+    table.add_row(
+        _("read the texts once (lower-case and split, baseline)"), f"{result['baseline_seconds']:.4f}", "1"
+    )
+    table.add_row(_("northstar OKR coach, all rules"), f"{result['seconds']:.3f}", f"{result['ratio']:.0f}")
+    console = out()
+    console.print(table)
+    console.print(
+        _("%(rate)s key results per second; %(findings)s findings.")
+        % {"rate": f"{result['per_second']:,.0f}", "findings": f"{int(result['findings']):,}"}
+    )
+
+
 @app.command("simulate")
 def simulate_key_results(
     count: Annotated[int, typer.Option(help=gettext_lazy("How many key results."))] = 20,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "northstar.roadmap",
     "northstar.insights",
     "northstar.exchange",
+    "northstar.coach",
 ]
 
 MIDDLEWARE = [

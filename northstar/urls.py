@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("northstar.okrs.urls")),
     path("", include("northstar.roadmap.urls")),
     path("", include("northstar.insights.urls")),
+    path("", include("northstar.coach.urls")),
     path("api/v1/", api.urls),
 ]

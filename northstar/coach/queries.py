@@ -104,9 +104,17 @@ def lint_objectives(actor: Actor, objectives: list[Objective]) -> Linted:
     return Linted(objectives, drafts, findings, advise(findings, drafts))
 
 
-def objectives_in(actor: Actor, period: Period | None) -> list[Objective]:
+def advice_for_objective(actor: Actor, objective: Objective) -> list[Advice]:
+    """What the coach says about one objective and its key results; the workspace-wide rules look across the
+    objectives of its period."""
+    return lint_objectives(actor, objectives_in(actor, objective.period, exact=True)).advice_for(objective.pk)
+
+
+def objectives_in(actor: Actor, period: Period | None, *, exact: bool = False) -> list[Objective]:
     qs = Objective.objects.restrict(actor).select_related("team", "period", "owner")
-    if period is not None:
+    if exact:
+        qs = qs.filter(period=period) if period is not None else qs.filter(period__isnull=True)
+    elif period is not None:
         family = period_family(period, Period.objects.restrict(actor))
         qs = qs.filter(Q(period_id__in=family) | Q(period__isnull=True))
     return list(qs.order_by("position", "id"))

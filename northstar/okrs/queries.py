@@ -66,6 +66,7 @@ class ObjectiveView:
     parents: list[Objective] = field(default_factory=list)
     children: list[Objective] = field(default_factory=list)
     can_change: bool = False
+    quality: Any = None  # the OKR coach's badge (coach.queries.Badge), where a page shows it
 
     @property
     def percent(self) -> int:

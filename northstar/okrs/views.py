@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from northstar.coach import queries as coach_queries
 from northstar.core.chart import ForecastBand, Point, chart_geometry
 from northstar.okrs import actions, queries
 from northstar.okrs.forms import CheckInForm, KeyResultForm, ObjectiveForm
@@ -99,6 +100,9 @@ def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         "q": (request.GET.get("q") or "").strip()[:100] or None,
     }
     tree = queries.okr_tree(actor, today=now, period=period, **filters)
+    shown = list(tree.all_objectives())
+    for view, badge in zip(shown, coach_queries.badges(actor, shown).values(), strict=True):
+        view.quality = badge
     context = {
         "tree": tree,
         "period": period,
@@ -169,7 +173,12 @@ def objective_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 def objective_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     view = queries.objective_detail(actor, pk, today=today())
     entries = audit.history(actor, "objective", view.objective.pk)
-    return render(request, "okrs/objective_detail.html", {"o": view, "entries": entries, "today": today()})
+    advice = coach_queries.advice_for_objective(actor, view.objective)
+    return render(
+        request,
+        "okrs/objective_detail.html",
+        {"o": view, "entries": entries, "today": today(), "advice": advice},
+    )
 
 
 @workspace_view("editor")

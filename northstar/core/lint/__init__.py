@@ -100,16 +100,16 @@ def lint(
     off = set(disabled)
     wanted = set(scopes)
     active = [r for r in RULES if r.id not in off and r.scope in wanted]
+    on_key_results = [_CHECKS[r.id] for r in active if r.scope == "key_result"]
+    on_objectives = [_CHECKS[r.id] for r in active if r.scope == "objective"]
     out: list[Finding] = []
     for objective in objectives:
-        for r in active:
-            if r.scope == "objective":
-                out.extend(_CHECKS[r.id](objective, language))
+        for check in on_objectives:
+            out.extend(check(objective, language))
         for index, kr in enumerate(objective.key_results):
             context = Context(objective, index, language)
-            for r in active:
-                if r.scope == "key_result":
-                    out.extend(_CHECKS[r.id](kr, context))
+            for check in on_key_results:
+                out.extend(check(kr, context))
     for r in active:
         if r.scope == "workspace":
             out.extend(_CHECKS[r.id](objectives, language))

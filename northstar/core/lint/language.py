@@ -6,6 +6,7 @@ language)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from northstar.core.lint.model import Language
 from northstar.core.lint.text import words
@@ -30,17 +31,22 @@ _SWEDISH_MARKS = re.compile(
 _BOTH = frozenset({"per", "app", "team", "design", "sprint"})
 
 
+@lru_cache(maxsize=65_536)
 def detect(text: str, fallback: Language = "en") -> Language:
     sv = en = 0.0
+    kept = []
     for word in words(text):
         if word.text in _BOTH:
             continue
+        kept.append(word.text)
         if word.text in _SWEDISH:
             sv += 1
         if word.text in _ENGLISH:
             en += 1
-        sv += 0.5 * len(_SWEDISH_MARKS.findall(word.text))
-        en += 0.5 * len(_ENGLISH_MARKS.findall(word.text))
+    if abs(sv - en) < 2:  # the small words did not settle it: look at the spelling
+        joined = " ".join(kept)
+        sv += 0.5 * len(_SWEDISH_MARKS.findall(joined))
+        en += 0.5 * len(_ENGLISH_MARKS.findall(joined))
     if sv == en:
         return fallback
     return "sv" if sv > en else "en"

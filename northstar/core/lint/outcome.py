@@ -12,7 +12,11 @@ three months" is a deadline.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from northstar.core.lint.lexicon import (
     ACTIVITY_NOUNS,
@@ -71,7 +75,7 @@ class Cues:
         return None
 
 
-def _lead(tokens: list[Word], language: Language) -> int:
+def _lead(tokens: Sequence[Word], language: Language) -> int:
     i = 0
     lead_ins = LEAD_INS[language]
     longest = max(len(p) for p in lead_ins)
@@ -85,11 +89,35 @@ def _lead(tokens: list[Word], language: Language) -> int:
     return i
 
 
+_UNIT_SYMBOLS = tuple(u for u in UNIT_WORDS if not u[0].isalpha())
+_UNIT_WORDS = frozenset(UNIT_WORDS)
+_FIRST_WORD = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_OPENING = {
+    language: tuple(p for p in phrases if p[0] in OPENING_COMPARATORS)
+    for language, phrases in COMPARATORS.items()
+}
+
+
+@lru_cache(maxsize=16)
+def _stems(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a stem list: a short stem must open the word, a longer one may sit anywhere in it
+    (Swedish compounds: "kundnöjdheten", "ärendehanteringssystem")."""
+    short = "|".join(re.escape(s) for s in stems if len(s) <= 3)
+    long = "|".join(re.escape(s) for s in stems if len(s) > 3)
+    return re.compile(
+        "|".join(p for p in (f"^(?:{short})" if short else "", f"(?:{long})" if long else "") if p)
+    )
+
+
+@lru_cache(maxsize=65_536)
 def _stem_match(word: str, stems: tuple[str, ...]) -> bool:
-    return any(word.startswith(stem) or (len(stem) > 3 and stem in word) for stem in stems)
+    """Remembered per word: a workspace's vocabulary is small next to its number of key results."""
+    return _stems(stems).search(word) is not None
 
 
+@lru_cache(maxsize=65_536)
 def cues(text: str, language: Language) -> Cues:
+    """The cues in a text (remembered: the same titles are linted again and again)."""
     tokens = words(text)
     first = _lead(tokens, language)
     lead = tokens[first] if first < len(tokens) else None
@@ -101,7 +129,11 @@ def cues(text: str, language: Language) -> Cues:
     )
     activity = lead is not None and not noun_lead and (phrasal or lead.text in ACTIVITY_VERBS[language])
     direction = lead is not None and not phrasal and lead.text in DIRECTION_VERBS[language]
-    threshold = any(phrase_at(tokens, first, p) for p in COMPARATORS[language] if p[0] in OPENING_COMPARATORS)
+    threshold = (
+        lead is not None
+        and lead.text in OPENING_COMPARATORS
+        and any(phrase_at(tokens, first, p) for p in _OPENING[language])
+    )
     done_spans = find_phrases(tokens, DONE_WORDS[language])
     metric = next((w for w in tokens if _stem_match(w.text, METRIC_STEMS[language])), None)
     deliverable = next(
@@ -112,19 +144,19 @@ def cues(text: str, language: Language) -> Cues:
     source, to = FROM_TO[language]
     from_to = False
     measure = bool(PERCENT.search(text))
-    counted = measuring_numbers(text)
-    for _raw, start, end in counted:
-        before = [w.text for w in tokens if w.end <= start][-2:]
+    ends = [w.end for w in tokens]
+    comparators = COMPARATORS[language]
+    for _raw, start, end in measuring_numbers(text):
+        k = bisect_right(ends, start)
+        before = tuple(w.text for w in tokens[max(0, k - 2) : k])
         after_text = low[end : end + 14].strip()
-        after = words(after_text)
-        unit_after = bool(after_text) and (
-            after_text.startswith(tuple(u for u in UNIT_WORDS if not u[0].isalpha()))
-            or (bool(after) and after[0].text in UNIT_WORDS)
-        )
-        noun_after = bool(after) and _stem_match(after[0].text, METRIC_STEMS[language])
-        deliverable_after = bool(after) and _stem_match(after[0].text, DELIVERABLE_STEMS[language])
-        compared = any(
-            tuple(before[-len(p) :]) == p for p in COMPARATORS[language] if len(p) <= len(before)
+        found = _FIRST_WORD.search(after_text)
+        after = found.group(0) if found else None
+        unit_after = bool(after_text) and (after_text.startswith(_UNIT_SYMBOLS) or after in _UNIT_WORDS)
+        noun_after = after is not None and _stem_match(after, METRIC_STEMS[language])
+        deliverable_after = after is not None and _stem_match(after, DELIVERABLE_STEMS[language])
+        compared = (
+            before[-1:] in comparators or (len(before) == 2 and before in comparators)
         ) or after_text.startswith(AFTER_COMPARATORS)
         if before and before[-1] == source:
             from_to = from_to or f" {to} " in low[end:]

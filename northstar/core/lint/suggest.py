@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from northstar.core.lint.text import gettext_noop
 
 TOPICS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -70,9 +72,11 @@ DEFAULT = gettext_noop(
 )
 
 
+_PATTERNS = tuple(
+    (re.compile("|".join(re.escape(s) for s in stems)), suggestion) for stems, suggestion in TOPICS
+)
+
+
 def rewrite_pattern(text: str) -> str:
     low = text.lower()
-    for stems, suggestion in TOPICS:
-        if any(stem in low for stem in stems):
-            return suggestion
-    return DEFAULT
+    return next((suggestion for pattern, suggestion in _PATTERNS if pattern.search(low)), DEFAULT)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
 
 def gettext_noop(message: str) -> str:
@@ -11,8 +13,7 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):  # a named tuple: texts have many words, and tuples are quick to make
     text: str  # lower case
     start: int
     end: int
@@ -27,30 +28,41 @@ PERCENT = re.compile(
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
-def words(text: str) -> list[Word]:
-    return [Word(m.group(0).lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=65_536)
+def words(text: str) -> tuple[Word, ...]:
+    return tuple(Word(m.group(0).lower(), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
 # numbers written as words (not "one"/"en"/"ett", which are mostly articles)
-NUMBER_WORDS = re.compile(
-    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|half|twice|double|halve|triple|"
-    r"två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|femton|tjugo|trettio|fyrtio|femtio|hundra|tusen|"
-    r"hälften|halva|tredjedel|fjärdedel|femtedel|dubbelt|dubbla|fördubbla|halvera|tredubbla)\b",
-    re.IGNORECASE,
+NUMBER_WORDS = frozenset(
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred "
+    "thousand half twice double halve triple två tre fyra fem sex sju åtta nio tio elva tolv femton tjugo "
+    "trettio fyrtio femtio hundra tusen hälften halva tredjedel fjärdedel femtedel dubbelt dubbla fördubbla "
+    "halvera tredubbla".split()
 )
+# …except behind a comparator ("at least one", "minst en")
+_ONE = frozenset({"one", "en", "ett"})
+_BEFORE_ONE = frozenset({("at", "least"), ("at", "most"), ("minst",), ("högst",), ("max",)})
+_DIGIT = re.compile(r"\d")
 
-# "one"/"en"/"ett" count only behind a comparator ("at least one", "minst en")
-_ONE_AFTER_COMPARATOR = re.compile(r"\b(?:at least|at most|minst|högst|max)\s+(one|en|ett)\b", re.IGNORECASE)
 
-
+@lru_cache(maxsize=65_536)
 def numbers(text: str) -> list[tuple[str, int, int]]:
-    found = [(m.group(0), m.start(), m.end()) for m in NUMBER.finditer(text)]
-    found += [(m.group(0), m.start(), m.end()) for m in NUMBER_WORDS.finditer(text)]
-    found += [(m.group(1), m.start(1), m.end(1)) for m in _ONE_AFTER_COMPARATOR.finditer(text)]
+    found = [(m.group(0), m.start(), m.end()) for m in NUMBER.finditer(text)] if _DIGIT.search(text) else []
+    tokens = words(text)
+    for i, w in enumerate(tokens):
+        if w.text in NUMBER_WORDS or (
+            w.text in _ONE
+            and (
+                tuple(t.text for t in tokens[max(0, i - 2) : i]) in _BEFORE_ONE
+                or tuple(t.text for t in tokens[max(0, i - 1) : i]) in _BEFORE_ONE
+            )
+        ):
+            found.append((text[w.start : w.end], w.start, w.end))
     return sorted(found, key=lambda n: n[1])
 
 
+@lru_cache(maxsize=65_536)
 def measuring_numbers(text: str) -> list[tuple[str, int, int]]:
     """Numbers that are not years or quarter/week labels (Q3, v. 12, FY27)."""
     out = []
@@ -62,21 +74,48 @@ def measuring_numbers(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def phrase_at(tokens: list[Word], index: int, phrase: tuple[str, ...]) -> bool:
+def phrase_at(tokens: Sequence[Word], index: int, phrase: tuple[str, ...]) -> bool:
     return tuple(w.text for w in tokens[index : index + len(phrase)]) == phrase
 
 
-def find_phrases(tokens: list[Word], phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int]]:
-    """Spans (in characters) of every phrase (a tuple of lower-case words) found in the tokens."""
+def find_phrases(tokens: Sequence[Word], phrases: frozenset[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Spans (in characters) of every phrase (a tuple of lower-case words) found in the tokens, longest first
+    where two start at the same word."""
+    by_first = _by_first_word(phrases)
     found = []
-    lengths = sorted({len(p) for p in phrases}, reverse=True)
-    for i in range(len(tokens)):
-        for n in lengths:
-            if i + n <= len(tokens) and tuple(w.text for w in tokens[i : i + n]) in phrases:
-                found.append((tokens[i].start, tokens[i + n - 1].end))
+    for i, token in enumerate(tokens):
+        for phrase in by_first.get(token.text, ()):
+            n = len(phrase)
+            if n == 1 or tuple(w.text for w in tokens[i : i + n]) == phrase:
+                found.append((token.start, tokens[i + n - 1].end))
                 break
     return found
 
 
+@lru_cache(maxsize=64)
+def _by_first_word(phrases: frozenset[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):
+        grouped.setdefault(phrase[0], []).append(phrase)
+    return grouped
+
+
 def phrases(*items: str) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(item.split()) for item in items)
+
+
+TIME_WORDS = frozenset(
+    "day days week weeks month months quarter quarters year years dag dagar vecka veckor veckorna månad "
+    "månader månaderna kvartal kvartalet år åren".split()
+)
+
+
+def time_frame(text: str, end: int) -> bool:
+    """Whether the number ending at ``end`` is a time frame ("over the next three months", "inom två år")."""
+    after = words(text[end : end + 20])
+    return bool(after) and after[0].text in TIME_WORDS
+
+
+def counted_numbers(text: str) -> list[tuple[str, int, int]]:
+    """Measuring numbers that are not time frames: what makes a text say how much."""
+    return [(raw, start, end) for raw, start, end in measuring_numbers(text) if not time_frame(text, end)]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from northstar.core.lint.language import detect
 from northstar.core.lint.lexicon import STOPWORDS
 from northstar.core.lint.model import Finding, Language, ObjectiveDraft, Rule, Severity
@@ -28,12 +30,13 @@ ENDINGS: dict[Language, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str, language: Language) -> str:
-    """A crude stem, enough to make "raise"/"raised", "höj"/"höja" and "kunder"/"kunderna" meet."""
+    """A crude stem, enough to make "raise"/"raised", "höj"/"höja" and "kunder"/"kunderna" meet: the first
+    listed ending that leaves at least three letters is cut."""
     for ending in ENDINGS[language]:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
-            word = word[: -len(ending)]
-            break
+            return word[: -len(ending)][:6]
     return word[:6]
 
 

@@ -21,13 +21,14 @@ RULE = Rule(
 
 
 def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
-    language = detect(draft.title, context.fallback_language)
     if draft.kind in ("increase", "decrease") and draft.target is None:
+        language = detect(draft.title, context.fallback_language)
         message = gettext_noop("Nothing to measure against: this key result has no target value.")
         suggestion = gettext_noop("Enter the value that counts as success.")
         return [Finding(RULE.id, RULE.severity, "target", message, {}, suggestion, None, context.index,
                         context.objective.key, language)]  # fmt: skip
     if draft.kind == "range" and (draft.low is None or draft.high is None):
+        language = detect(draft.title, context.fallback_language)
         message = gettext_noop("A range needs both its lowest and its highest acceptable value.")
         suggestion = gettext_noop("Enter both ends of the band the number must stay in.")
         field = "low" if draft.low is None else "high"

@@ -4,7 +4,7 @@ from northstar.core.lint.language import detect
 from northstar.core.lint.lexicon import METRIC_STEMS
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, Rule, Severity
 from northstar.core.lint.rules._examples import kr
-from northstar.core.lint.text import PERCENT, gettext_noop, measuring_numbers, words
+from northstar.core.lint.text import PERCENT, counted_numbers, gettext_noop, words
 
 RULE = Rule(
     id="not-measurable",
@@ -25,7 +25,7 @@ def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
     if draft.kind not in ("boolean", "milestone"):
         return []
     language = detect(draft.title, context.fallback_language)
-    has_number = bool(measuring_numbers(draft.title)) or bool(PERCENT.search(draft.title))
+    has_number = bool(counted_numbers(draft.title)) or bool(PERCENT.search(draft.title))
     has_metric = any(w.text.startswith(METRIC_STEMS[language]) for w in words(draft.title))
     if has_number:
         return []

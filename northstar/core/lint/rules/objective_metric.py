@@ -3,7 +3,7 @@ from __future__ import annotations
 from northstar.core.lint.language import detect
 from northstar.core.lint.model import Finding, Language, ObjectiveDraft, Rule, Severity
 from northstar.core.lint.rules._examples import objective
-from northstar.core.lint.text import PERCENT, gettext_noop, measuring_numbers
+from northstar.core.lint.text import PERCENT, counted_numbers, gettext_noop
 
 RULE = Rule(
     id="objective-metric",
@@ -13,6 +13,7 @@ RULE = Rule(
     examples=(
         objective("en", True, "Reach 10,000 paying users"),
         objective("en", False, "Make onboarding effortless for small teams"),
+        objective("en", False, "Achieve maximum uptime over the next three months"),
         objective("sv", True, "Öka intäkterna med 20 %"),
         objective("sv", False, "Bli kundernas förstahandsval för sparande"),
     ),
@@ -21,7 +22,7 @@ RULE = Rule(
 
 def check(draft: ObjectiveDraft, fallback: Language) -> list[Finding]:
     found = [(m.start(), m.end()) for m in PERCENT.finditer(draft.title)] or [
-        (start, end) for _raw, start, end in measuring_numbers(draft.title)
+        (start, end) for _raw, start, end in counted_numbers(draft.title)
     ]
     if not found:
         return []

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from northstar.core.lint.language import detect
 from northstar.core.lint.lexicon import MOST_VAGUE_WORDS, VAGUE_STEMS
 from northstar.core.lint.model import Finding, Language, ObjectiveDraft, Rule, Severity
@@ -22,9 +25,16 @@ RULE = Rule(
 )
 
 
-def _generic(word: str, stems: tuple[str, ...]) -> bool:
+@lru_cache(maxsize=4)
+def _pattern(stems: tuple[str, ...]) -> re.Pattern[str]:
     # short stems ("be", "a", "i") must match whole words, or "bank" would count as "ba…"
-    return any(word == stem or (len(stem) >= 4 and word.startswith(stem)) for stem in stems)
+    short = "|".join(re.escape(s) for s in stems if len(s) < 4)
+    long = "|".join(re.escape(s) for s in stems if len(s) >= 4)
+    return re.compile(f"(?:{short})$|(?:{long})")
+
+
+def _generic(word: str, stems: tuple[str, ...]) -> bool:
+    return _pattern(stems).match(word) is not None
 
 
 def check(draft: ObjectiveDraft, fallback: Language) -> list[Finding]:
