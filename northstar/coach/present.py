@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from northstar.core.lint import Finding, ObjectiveDraft, Rule
 
 SEVERITY_LABELS = {"error": _("error"), "warning": _("warning"), "hint": _("hint")}
-LANGUAGE_LABELS = {"en": _("English"), "sv": _("Swedish")}
 
 
 @dataclass(frozen=True)

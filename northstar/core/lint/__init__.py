@@ -78,12 +78,15 @@ def rule(rule_id: str) -> Rule:
     return next(r for r in RULES if r.id == rule_id)
 
 
+_RANK = {r.id: n for n, r in enumerate(RULES)}  # within a severity, the catalogue's order: outcomes first
+
+
 def _order(finding: Finding) -> tuple[Any, ...]:
     return (
         finding.objective,
         -1 if finding.key_result is None else finding.key_result,
         SEVERITY_ORDER[finding.severity],
-        finding.rule,
+        _RANK[finding.rule],
     )
 
 

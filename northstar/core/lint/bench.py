@@ -19,11 +19,12 @@ PER_OBJECTIVE = 4
 def texts(count: int) -> list[str]:
     rows = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
     base = [r["text"] for r in rows if r["kind"] == "key_result"]
-    out = []
-    for n in range(count):
-        text, shift = base[n % len(base)], n // len(base)
-        out.append(re.sub(r"\d+", lambda m, shift=shift: str(int(m.group(0)) + shift), text))
-    return out
+    return [_shifted(base[n % len(base)], n // len(base)) for n in range(count)]
+
+
+def _shifted(text: str, by: int) -> str:
+    """The text with every number in it raised by ``by`` (so the cycled texts differ)."""
+    return re.sub(r"\d+", lambda m: str(int(m.group(0)) + by), text)
 
 
 def objectives(key_results: list[str]) -> list[ObjectiveDraft]:
