@@ -4,6 +4,7 @@ from northstar.core.lint.language import detect
 from northstar.core.lint.lexicon import HEDGES
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, Rule, Severity
 from northstar.core.lint.rules._examples import kr
+from northstar.core.lint.rules._finding import on_key_result
 from northstar.core.lint.text import PERCENT, find_phrases, gettext_noop, measuring_numbers, words
 
 RULE = Rule(
@@ -36,6 +37,6 @@ def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
     if not spans:
         return []
     start, end = spans[0]
-    return [Finding(RULE.id, RULE.severity, "title", MESSAGE, {"words": draft.title[start:end]}, SUGGESTION,
-                    (start, end), context.index, context.objective.key,
-                    detect(draft.title, context.fallback_language))]  # fmt: skip
+    return on_key_result(
+        RULE, draft, context, "title", MESSAGE, SUGGESTION, {"words": draft.title[start:end]}, (start, end)
+    )

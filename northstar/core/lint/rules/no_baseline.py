@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, Rule, Severity
 from northstar.core.lint.rules._examples import kr
+from northstar.core.lint.rules._finding import on_key_result
 from northstar.core.lint.text import gettext_noop
 
 RULE = Rule(
@@ -34,5 +34,4 @@ def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
     suggestion = gettext_noop(
         "Enter today's value as the start value; if nobody knows it yet, measure it first."
     )
-    return [Finding(RULE.id, RULE.severity, "start", message, {}, suggestion, None, context.index,
-                    context.objective.key, detect(draft.title, context.fallback_language))]  # fmt: skip
+    return on_key_result(RULE, draft, context, "start", message, suggestion)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Finding, Language, ObjectiveDraft, Rule, Severity
 from northstar.core.lint.rules._examples import objective
+from northstar.core.lint.rules._finding import on_objective
 from northstar.core.lint.text import gettext_noop
 
 RULE = Rule(
@@ -34,5 +34,4 @@ def check(draft: ObjectiveDraft, fallback: Language) -> list[Finding]:
         return []
     message = gettext_noop("No key results: nothing says how the objective's success will be measured.")
     suggestion = gettext_noop("Add two to four key results that measure outcomes.")
-    return [Finding(RULE.id, RULE.severity, "key_results", message, {}, suggestion, None, None, draft.key,
-                    detect(draft.title, fallback))]  # fmt: skip
+    return on_objective(RULE, draft, fallback, "key_results", message, suggestion)

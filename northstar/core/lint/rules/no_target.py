@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, Rule, Severity
 from northstar.core.lint.rules._examples import kr
+from northstar.core.lint.rules._finding import on_key_result
 from northstar.core.lint.text import gettext_noop
 
 RULE = Rule(
@@ -22,16 +22,12 @@ RULE = Rule(
 
 def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
     if draft.kind in ("increase", "decrease") and draft.target is None:
-        language = detect(draft.title, context.fallback_language)
         message = gettext_noop("Nothing to measure against: this key result has no target value.")
         suggestion = gettext_noop("Enter the value that counts as success.")
-        return [Finding(RULE.id, RULE.severity, "target", message, {}, suggestion, None, context.index,
-                        context.objective.key, language)]  # fmt: skip
+        return on_key_result(RULE, draft, context, "target", message, suggestion)
     if draft.kind == "range" and (draft.low is None or draft.high is None):
-        language = detect(draft.title, context.fallback_language)
         message = gettext_noop("A range needs both its lowest and its highest acceptable value.")
         suggestion = gettext_noop("Enter both ends of the band the number must stay in.")
         field = "low" if draft.low is None else "high"
-        return [Finding(RULE.id, RULE.severity, field, message, {}, suggestion, None, context.index,
-                        context.objective.key, language)]  # fmt: skip
+        return on_key_result(RULE, draft, context, field, message, suggestion)
     return []

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, Rule, Severity
 from northstar.core.lint.rules._examples import kr
+from northstar.core.lint.rules._finding import on_key_result
 from northstar.core.lint.text import PERCENT, gettext_noop
 
 RULE = Rule(
@@ -28,5 +28,4 @@ def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
     else:
         message = gettext_noop("No unit: say what the number counts.")
         suggestion = gettext_noop("Set a unit such as %, minutes, customers or SEK.")
-    return [Finding(RULE.id, RULE.severity, "unit", message, {}, suggestion, None, context.index,
-                    context.objective.key, detect(draft.title, context.fallback_language))]  # fmt: skip
+    return on_key_result(RULE, draft, context, "unit", message, suggestion)

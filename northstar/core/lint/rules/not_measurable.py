@@ -4,6 +4,7 @@ from northstar.core.lint.language import detect
 from northstar.core.lint.lexicon import METRIC_STEMS
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, Rule, Severity
 from northstar.core.lint.rules._examples import kr
+from northstar.core.lint.rules._finding import on_key_result
 from northstar.core.lint.text import PERCENT, counted_numbers, gettext_noop, words
 
 RULE = Rule(
@@ -34,5 +35,4 @@ def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
     else:
         message = gettext_noop("Not measurable: no metric and no number, so it can only be done or not done.")
     suggestion = gettext_noop("Name the metric and the value to reach, and make it an increase or decrease.")
-    return [Finding(RULE.id, RULE.severity, "title", message, {}, suggestion, None, context.index,
-                    context.objective.key, language)]  # fmt: skip
+    return on_key_result(RULE, draft, context, "title", message, suggestion)

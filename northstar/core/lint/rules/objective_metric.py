@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Finding, Language, ObjectiveDraft, Rule, Severity
 from northstar.core.lint.rules._examples import objective
+from northstar.core.lint.rules._finding import on_objective
 from northstar.core.lint.text import PERCENT, counted_numbers, gettext_noop
 
 RULE = Rule(
@@ -35,5 +35,6 @@ def check(draft: ObjectiveDraft, fallback: Language) -> list[Finding]:
         "Say the ambition in words, for example “Make onboarding effortless for small teams”, and move the "
         "number into a key result."
     )
-    return [Finding(RULE.id, RULE.severity, "title", message, {"number": draft.title[start:end]}, suggestion,
-                    (start, end), None, draft.key, detect(draft.title, fallback))]  # fmt: skip
+    return on_objective(
+        RULE, draft, fallback, "title", message, suggestion, {"number": draft.title[start:end]}, (start, end)
+    )

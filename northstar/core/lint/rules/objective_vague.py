@@ -7,6 +7,7 @@ from northstar.core.lint.language import detect
 from northstar.core.lint.lexicon import MOST_VAGUE_WORDS, VAGUE_STEMS
 from northstar.core.lint.model import Finding, Language, ObjectiveDraft, Rule, Severity
 from northstar.core.lint.rules._examples import objective
+from northstar.core.lint.rules._finding import on_objective
 from northstar.core.lint.text import gettext_noop, words
 
 RULE = Rule(
@@ -48,5 +49,7 @@ def check(draft: ObjectiveDraft, fallback: Language) -> list[Finding]:
         "Name who benefits and what changes for them, for example “Make paying by invoice effortless for small "
         "firms”."
     )
-    return [Finding(RULE.id, RULE.severity, "title", message, {"title": draft.title.strip()}, suggestion,
-                    (0, len(draft.title)) if draft.title else None, None, draft.key, language)]  # fmt: skip
+    span = (0, len(draft.title)) if draft.title else None
+    return on_objective(
+        RULE, draft, fallback, "title", message, suggestion, {"title": draft.title.strip()}, span
+    )

@@ -4,6 +4,7 @@ from northstar.core.lint.language import detect
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, Rule, Severity
 from northstar.core.lint.outcome import cues
 from northstar.core.lint.rules._examples import kr
+from northstar.core.lint.rules._finding import on_key_result
 from northstar.core.lint.suggest import rewrite_pattern
 from northstar.core.lint.text import gettext_noop
 
@@ -35,7 +36,6 @@ def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
         return []
     span = found.span
     cue = draft.title[span[0] : span[1]] if span else draft.title
-    return [
-        Finding(RULE.id, RULE.severity, "title", MESSAGE, {"cue": cue}, rewrite_pattern(draft.title), span,
-                context.index, context.objective.key, language)
-    ]  # fmt: skip
+    return on_key_result(
+        RULE, draft, context, "title", MESSAGE, rewrite_pattern(draft.title), {"cue": cue}, span
+    )

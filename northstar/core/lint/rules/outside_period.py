@@ -3,9 +3,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, ObjectiveDraft, Rule, Severity
 from northstar.core.lint.rules._examples import kr
+from northstar.core.lint.rules._finding import on_key_result
 from northstar.core.lint.text import gettext_noop
 
 EXAMPLE_PERIOD = (date(2026, 10, 1), date(2026, 12, 31))
@@ -102,5 +102,4 @@ def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
         "Move the date inside the period, or the key result to the period it belongs to."
     )
     params = {"date": draft.title[s:e], "start": start.isoformat(), "end": end.isoformat()}
-    return [Finding(RULE.id, RULE.severity, "title", message, params, suggestion, (s, e), context.index,
-                    context.objective.key, detect(draft.title, context.fallback_language))]  # fmt: skip
+    return on_key_result(RULE, draft, context, "title", message, suggestion, params, (s, e))

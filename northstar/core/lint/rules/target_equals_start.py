@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Context, Finding, KeyResultDraft, Rule, Severity
 from northstar.core.lint.rules._examples import kr
+from northstar.core.lint.rules._finding import on_key_result
 from northstar.core.lint.text import gettext_noop
 
 RULE = Rule(
@@ -32,5 +32,4 @@ def check(draft: KeyResultDraft, context: Context) -> list[Finding]:
         return []
     message = gettext_noop("The target equals the start value (%(value)s): there is nothing to achieve.")
     suggestion = gettext_noop("To hold a number where it is, use the kind “Stay within a range”.")
-    return [Finding(RULE.id, RULE.severity, "target", message, {"value": f"{draft.start:g}"}, suggestion, None,
-                    context.index, context.objective.key, detect(draft.title, context.fallback_language))]  # fmt: skip
+    return on_key_result(RULE, draft, context, "target", message, suggestion, {"value": f"{draft.start:g}"})

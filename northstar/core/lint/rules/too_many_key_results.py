@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Finding, Language, ObjectiveDraft, Rule, Severity
 from northstar.core.lint.rules._examples import objective
+from northstar.core.lint.rules._finding import on_objective
 from northstar.core.lint.text import gettext_noop
 
 MOST = 5
@@ -28,5 +28,5 @@ def check(draft: ObjectiveDraft, fallback: Language) -> list[Finding]:
     suggestion = gettext_noop(
         "Keep the three to five that matter most; move the rest to a team's objective or drop them."
     )
-    return [Finding(RULE.id, RULE.severity, "key_results", message, {"count": str(len(draft.key_results))},
-                    suggestion, None, None, draft.key, detect(draft.title, fallback))]  # fmt: skip
+    count = {"count": str(len(draft.key_results))}
+    return on_objective(RULE, draft, fallback, "key_results", message, suggestion, count)

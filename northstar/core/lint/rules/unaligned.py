@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from northstar.core.lint.language import detect
 from northstar.core.lint.model import Finding, Language, ObjectiveDraft, Rule, Severity
 from northstar.core.lint.rules._examples import objective
+from northstar.core.lint.rules._finding import on_objective
 from northstar.core.lint.text import gettext_noop
 
 RULE = Rule(
@@ -28,5 +28,4 @@ def check(draft: ObjectiveDraft, fallback: Language) -> list[Finding]:
     suggestion = gettext_noop(
         "Align it to the company or parent-team objective it serves, or ask whether it is needed."
     )
-    return [Finding(RULE.id, RULE.severity, "parents", message, {}, suggestion, None, None, draft.key,
-                    detect(draft.title, fallback))]  # fmt: skip
+    return on_objective(RULE, draft, fallback, "parents", message, suggestion)
