@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from northstar.coach.api import router as coach_router
+from northstar.exchange.api import router as exchange_router
 from northstar.insights.api import router as insights_router
 from northstar.insights.api_progress import router as progress_router
 from northstar.insights.api_scores import router as scores_router
@@ -58,6 +59,7 @@ api.add_router("", insights_router)
 api.add_router("", scores_router)
 api.add_router("", progress_router)
 api.add_router("", coach_router)
+api.add_router("", exchange_router)
 
 
 # --- errors ---------------------------------------------------------------------------------------------------

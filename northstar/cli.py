@@ -62,6 +62,8 @@ class UserError(Exception):
 class ExportFormat(StrEnum):
     yaml = "yaml"
     json = "json"
+    xlsx = "xlsx"
+    csv = "csv"
 
 
 # --- plumbing ---------------------------------------------------------------------------------------------------
@@ -198,6 +200,21 @@ def acting(workspace: Workspace, email: str | None) -> Actor:
             % {"email": user.email, "slug": workspace.slug}
         )
     return actor
+
+
+def print_table_errors(errors: list[Any]) -> None:
+    console = err()
+    for error in errors:
+        line = Text()
+        place = (
+            error.sheet
+            + (f" {_('row')} {error.row}" if error.row else "")
+            + (f", {error.column}" if error.column else "")
+        )
+        line.append(f"{place}: ", style="bold red")
+        line.append(str(error.message), style="red")
+        console.print(line)
+    console.print(Text(_("Nothing was written."), style="red"))
 
 
 @contextmanager
@@ -394,8 +411,8 @@ def demo(
 
 @app.command(
     "import",
-    help=gettext_lazy("Import OKRs from a YAML (or JSON) file: into a new workspace, or into --workspace SLUG, matching rows "
-           "by their keys. Checks the whole file first; writes all of it or nothing."),
+    help=gettext_lazy("Import OKRs and the roadmap from a YAML, JSON, XLSX or CSV file: into a new workspace, or into "
+           "--workspace SLUG, matching rows by their keys. Checks the whole file first; writes all of it or nothing."),
 )  # fmt: skip
 def import_(
     file: Annotated[
@@ -420,16 +437,37 @@ def import_(
 ) -> None:
     from northstar.exchange.importer import import_document
     from northstar.exchange.okr_yaml import read_path
+    from northstar.exchange.tables import TableErrors, import_sheets, read_file
 
     with user_errors():
-        document = read_path(file)
+        tabular = file.suffix.lower() in (".csv", ".xlsx")
+        document = None if tabular else read_path(file)
         target = find_workspace(workspace) if workspace else None
         if as_ and target is not None:
             acting(target, as_)  # a clear message for a non-member before anything else
-        with progress_bar(_("Importing")) as update:
-            report = import_document(
-                document, user=as_, workspace=target, dry_run=dry_run, on_progress=update
-            )
+        try:
+            with progress_bar(_("Importing")) as update:
+                if tabular:
+                    try:
+                        data = file.read_bytes()
+                    except OSError as exc:
+                        raise UserError(
+                            _("%(path)s cannot be read: %(reason)s") % {"path": file, "reason": exc.strerror}
+                        ) from exc
+                    report = import_sheets(
+                        read_file(data, file.name),
+                        user=as_,
+                        workspace=target,
+                        dry_run=dry_run,
+                        on_progress=update,
+                    )
+                else:
+                    report = import_document(
+                        document, user=as_, workspace=target, dry_run=dry_run, on_progress=update
+                    )
+        except TableErrors as exc:
+            print_table_errors(exc.errors)
+            raise typer.Exit(1) from exc
         print_report(report)
 
 
@@ -451,7 +489,10 @@ def export(
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
-            "--format", help=gettext_lazy("yaml or json (default: from the output file's name, else yaml).")
+            "--format",
+            help=gettext_lazy(
+                "yaml, json, xlsx or csv (a zip of one file per sheet); default: from the output file's name, else yaml."
+            ),
         ),
     ] = None,
     output: Annotated[
@@ -459,17 +500,24 @@ def export(
         typer.Option("--output", "-o", help=gettext_lazy("Write to this file instead of standard output.")),
     ] = None,
 ) -> None:
-    from northstar.exchange.exporter import export_text
+    from northstar.exchange.downloads import export_file
 
     with user_errors():
         actor = acting(find_workspace(workspace), as_)
-        chosen = fmt.value if fmt else ("json" if output and output.suffix.lower() == ".json" else "yaml")
-        text = export_text(actor, chosen)
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        chosen = (
+            fmt.value
+            if fmt
+            else {"json": "json", "xlsx": "xlsx", "zip": "csv", "csv": "csv"}.get(suffix, "yaml")
+        )
+        content, _name, _media = export_file(actor, chosen)
         if output is None:
-            sys.stdout.write(text)
+            if chosen in ("xlsx", "csv"):
+                raise UserError(_("An Excel or CSV export needs a file: give --output."))
+            sys.stdout.write(content.decode("utf-8"))
             return
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_bytes(content)
         except OSError as exc:
             raise UserError(
                 _("%(path)s cannot be written: %(reason)s") % {"path": output, "reason": exc.strerror}
@@ -477,6 +525,70 @@ def export(
         err().print(
             Text(_("Exported “%(name)s” to %(path)s.") % {"name": actor.workspace.name, "path": output})
         )
+
+
+@app.command("backup")
+def backup(
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", help=gettext_lazy("The workspace's slug."))
+    ] = None,
+    as_: Annotated[
+        str | None,
+        typer.Option("--as", help=gettext_lazy("Back up as this admin or owner (default: the first owner).")),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help=gettext_lazy("Write to this file instead of standard output.")),
+    ] = None,
+) -> None:
+    """The whole workspace in one JSON file: every table, with history and audit (not API tokens, invitations or
+    passwords)."""
+    from northstar.exchange.backup import backup_text
+
+    with user_errors():
+        actor = acting(find_workspace(workspace), as_)
+        text = backup_text(actor)
+        if output is None:
+            sys.stdout.write(text)
+            return
+        write_file(output, text)
+        err().print(
+            Text(_("Backed up “%(name)s” to %(path)s.") % {"name": actor.workspace.name, "path": output})
+        )
+
+
+@app.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help=gettext_lazy("A backup file."), show_default=False)],
+    as_: Annotated[
+        str, typer.Option("--as", help=gettext_lazy("Restore as this person, an owner in the backup."))
+    ],
+    slug: Annotated[
+        str | None,
+        typer.Option("--slug", help=gettext_lazy("The new workspace's slug (default: from its name).")),
+    ] = None,
+) -> None:
+    """Restore a backup into a new, empty workspace: all of it or nothing."""
+    from northstar.exchange.backup import restore_backup
+    from northstar.exchange.okr_yaml import read_path
+
+    with user_errors():
+        report = restore_backup(read_path(file), owner=find_user(as_), slug=slug)
+    rows = sum(report.rows.values())
+    out().print(
+        _("Restored “%(name)s” as %(slug)s: %(rows)s rows, %(people)s people created.")
+        % {"name": report.workspace.name, "slug": report.workspace.slug, "rows": f"{rows:,}",
+           "people": report.people_created}
+    )  # fmt: skip
+
+
+def write_file(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(
+            _("%(path)s cannot be written: %(reason)s") % {"path": path, "reason": exc.strerror}
+        ) from exc
 
 
 @users_app.command(

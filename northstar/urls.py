@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("northstar.roadmap.urls")),
     path("", include("northstar.insights.urls")),
     path("", include("northstar.coach.urls")),
+    path("", include("northstar.exchange.urls")),
     path("api/v1/", api.urls),
 ]

@@ -125,6 +125,8 @@ NOTHING = Q(pk__in=[])
 
 
 def _rule(label: str, actor: Actor, action: str) -> Q | None:
+    if label == "exchange.pendingimport":  # an upload waiting for its confirmation is its uploader's alone
+        return Q(user_id=actor.user_id) if actor.can_edit else NOTHING
     if actor.is_admin:
         if label == "workspaces.apitoken":
             return None if action == VIEW else Q(user_id=actor.user_id)

@@ -833,7 +833,7 @@ def test_the_openapi_document_lists_every_path(client):
             "/scenarios/{id}/changes/{change_id}", "/scenarios/{id}/compare", "/scenarios/{id}/apply",
             "/scenarios/from-optimiser", "/dashboard", "/key-results/{id}/forecast",
             "/proposals", "/proposals/scenario", "/reviews", "/reviews/{id}", "/reviews/{id}/pdf",
-            "/coach/lint", "/coach/rules", "/coach/report",
+            "/coach/lint", "/coach/rules", "/coach/report", "/imports", "/exports", "/exports/template", "/backup",
         ]
     }  # fmt: skip
     assert set(document["paths"][f"{API}/objectives/{{id}}"]) == {"get", "patch", "delete"}

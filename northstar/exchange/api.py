@@ -1,0 +1,97 @@
+"""REST endpoints for import (with a dry run), export, templates and the workspace's backup."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
+
+from northstar.exchange import uploads
+from northstar.exchange.backup import backup_text
+from northstar.exchange.downloads import download, export_file, template_file
+from northstar.exchange.tables import RowError
+from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of
+from northstar.workspaces.errors import FieldError, ValidationFailed
+
+router = Router(tags=["exchange"])
+
+
+class TallyOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportOut(Schema):
+    dry_run: bool
+    changed: bool
+    sections: dict[str, TallyOut] = Field(description="workspace, periods, teams, people, objectives, …")
+
+
+class ImportForm(Schema):
+    dry_run: bool = Field(False, description="Check and count, write nothing (the preview).")
+
+
+class ExportQuery(Schema):
+    format: Literal["yaml", "json", "xlsx", "csv"] = "xlsx"
+
+
+class TemplateQuery(Schema):
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
+def problem_field(problem: RowError) -> str:
+    """Where a problem is, as one field name: ``objectives[4].target`` (sheet, row as numbered in the file,
+    column), or the document path of a YAML/JSON file."""
+    if problem.row is None:
+        return ".".join(p for p in (problem.sheet, problem.column) if p) or "file"
+    return f"{problem.sheet}[{problem.row}]" + (f".{problem.column}" if problem.column else "")
+
+
+@router.post(
+    "/imports",
+    response={200: ImportOut, **WRITE_ERRORS},
+    summary="Import a file (.xlsx, .csv, .yaml, .json), all or nothing",
+    description="Multipart form with `file`. Rows are matched on their keys, so the same file twice changes "
+    "nothing. A refused file answers 422 with every problem; `field` is `sheet[row].column` for spreadsheets.",
+)
+def import_file(request: HttpRequest, file: File[UploadedFile], form: Form[ImportForm]) -> dict[str, Any]:
+    actor = actor_of(request)
+    try:
+        report = uploads.run_import(actor, file.name or "upload", file.read(), dry_run=form.dry_run)
+    except uploads.UploadRefused as exc:
+        raise ValidationFailed([FieldError(problem_field(p), p.message) for p in exc.problems]) from exc
+    return {
+        "dry_run": report.dry_run,
+        "changed": report.changed,
+        "sections": {
+            name: {"created": t.created, "updated": t.updated, "unchanged": t.unchanged}
+            for name, t in report.tallies.items()
+        },
+    }
+
+
+@router.get(
+    "/exports",
+    response={200: None, **ERRORS},
+    summary="What you can see of the workspace, as a file (csv: a zip of one file per sheet)",
+)
+def export(request: HttpRequest, query: Query[ExportQuery]) -> HttpResponse:
+    return download(*export_file(actor_of(request), query.format))
+
+
+@router.get("/exports/template", response={200: None, **ERRORS}, summary="An empty spreadsheet to fill in")
+def template(request: HttpRequest, query: Query[TemplateQuery]) -> HttpResponse:
+    actor_of(request)
+    return download(*template_file(query.format))
+
+
+@router.get(
+    "/backup",
+    response={200: None, **ERRORS},
+    summary="Everything in the workspace, history and audit included (admins)",
+)
+def backup(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return download(backup_text(actor).encode("utf-8"), "backup.json", "application/json")

@@ -1,0 +1,98 @@
+"""Importing an uploaded file, in two steps: a preview that writes nothing (what would be created, updated or
+left as it is, and every error at its place), then the import itself. YAML, JSON, CSV and XLSX alike."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from northstar.exchange.importer import ImportReport, import_document
+from northstar.exchange.models import PendingImport
+from northstar.exchange.okr_yaml import parse_text
+from northstar.exchange.tables import RowError, TableErrors, import_sheets, read_file
+from northstar.workspaces.errors import NotFound, ValidationFailed
+from northstar.workspaces.permissions import Actor, access
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+KEEP_PENDING = dt.timedelta(days=1)
+TABULAR = (".csv", ".xlsx")
+DOCUMENTS = (".yaml", ".yml", ".json")
+
+
+class UploadRefused(Exception):
+    """The file cannot be imported: every problem, at its place. Nothing was written."""
+
+    def __init__(self, problems: list[RowError]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def run_import(actor: Actor, filename: str, data: bytes, *, dry_run: bool) -> ImportReport:
+    """Import a file into the actor's workspace as the actor (every write through the actions' permission
+    checks), all or nothing."""
+    actor.require("editor")
+    name = filename.lower()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadRefused([RowError(filename, None, "", _("The file is larger than 20 MB."))])
+    try:
+        if name.endswith(TABULAR) or data[:2] == b"PK":
+            sheets = read_file(data, filename)
+            return import_sheets(sheets, user=actor.user, workspace=actor.workspace, dry_run=dry_run)
+        if not name.endswith(DOCUMENTS):
+            raise UploadRefused(
+                [RowError(filename, None, "", _("Upload a .yaml, .json, .csv or .xlsx file."))]
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UploadRefused([RowError(filename, None, "", _("The file is not UTF-8 text."))]) from exc
+        document = parse_text(text)
+        return import_document(document, user=actor.user, workspace=actor.workspace, dry_run=dry_run)
+    except TableErrors as exc:
+        raise UploadRefused(exc.errors) from exc
+    except ValidationFailed as exc:
+        raise UploadRefused([RowError("", None, e.field, str(e.message)) for e in exc.errors]) from exc
+
+
+@dataclass
+class Preview:
+    pending: PendingImport
+    report: ImportReport | None
+    problems: list[RowError]
+
+
+def preview_upload(actor: Actor, filename: str, data: bytes) -> Preview:
+    """Keep the upload for its confirmation and say what importing it would do."""
+    actor.require("editor")
+    PendingImport.objects.filter(
+        workspace=actor.workspace, created_at__lt=timezone.now() - KEEP_PENDING
+    ).delete()  # the ones nobody confirmed
+    pending = PendingImport.objects.create(
+        workspace=actor.workspace, user=actor.user, filename=filename[:255], content=data
+    )
+    try:
+        return Preview(pending, run_import(actor, filename, data, dry_run=True), [])
+    except UploadRefused as exc:
+        return Preview(pending, None, exc.problems)
+
+
+def pending_upload(actor: Actor, pk: Any) -> PendingImport:
+    return access(PendingImport.objects, actor, pk)  # type: ignore[no-any-return]
+
+
+def confirm_upload(actor: Actor, pk: Any) -> ImportReport:
+    """Import a previewed upload for real; it is forgotten once imported."""
+    pending = pending_upload(actor, pk)
+    report = run_import(actor, pending.filename, bytes(pending.content), dry_run=False)
+    pending.delete()
+    return report
+
+
+def discard_upload(actor: Actor, pk: Any) -> None:
+    with contextlib.suppress(NotFound):
+        pending_upload(actor, pk).delete()

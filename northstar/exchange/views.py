@@ -1,0 +1,126 @@
+"""Pages for import (upload → preview → confirm), export, templates, and the workspace's backup."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from northstar.exchange import uploads
+from northstar.exchange.backup import backup_text, restore_backup
+from northstar.exchange.downloads import FORMATS, download, export_file, template_file
+from northstar.exchange.importer import SECTION_LABELS, ImportReport
+from northstar.exchange.tables import RowError
+from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.permissions import Actor
+from northstar.workspaces.web import workspace_view
+
+
+@workspace_view()
+def exchange_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    return render(
+        request, "exchange/index.html", {"can_import": actor.can_edit, "can_backup": actor.is_admin}
+    )
+
+
+@workspace_view("editor")
+@require_POST
+def upload(request: HttpRequest, actor: Actor) -> HttpResponse:
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("Choose a file to import."))
+        return HttpResponseRedirect(reverse("exchange"))
+    preview = uploads.preview_upload(actor, file.name or "upload", file.read())
+    return _preview_page(
+        request, preview.pending.pk, preview.pending.filename, preview.report, preview.problems
+    )
+
+
+def _preview_page(
+    request: HttpRequest, pk: int, filename: str, report: ImportReport | None, problems: list[RowError]
+) -> HttpResponse:
+    rows = []
+    if report is not None:
+        rows = [(SECTION_LABELS[name], tally) for name, tally in report.tallies.items()]
+    return render(
+        request,
+        "exchange/preview.html",
+        {"pk": pk, "filename": filename, "rows": rows, "problems": problems, "report": report},
+    )  # a refused file is a preview too (200): the page reports on the file, the request itself went well
+
+
+@workspace_view("editor")
+@require_POST
+def confirm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    if request.POST.get("cancel"):
+        uploads.discard_upload(actor, pk)
+        messages.info(request, _("Import cancelled; nothing was written."))
+        return HttpResponseRedirect(reverse("exchange"))
+    pending = uploads.pending_upload(actor, pk)
+    try:
+        report = uploads.confirm_upload(actor, pk)
+    except uploads.UploadRefused as exc:  # the workspace changed since the preview
+        return _preview_page(request, pk, pending.filename, None, exc.problems)
+    created = sum(t.created for t in report.tallies.values())
+    updated = sum(t.updated for t in report.tallies.values())
+    messages.success(
+        request,
+        _("Imported %(file)s: %(created)s created, %(updated)s updated.")
+        % {"file": pending.filename, "created": created, "updated": updated},
+    )
+    return HttpResponseRedirect(reverse("okrs"))
+
+
+@workspace_view()
+def export(request: HttpRequest, actor: Actor, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    return download(*export_file(actor, fmt))
+
+
+@workspace_view()
+def template(request: HttpRequest, actor: Actor, fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return download(*template_file(fmt))
+
+
+@workspace_view("admin")
+def backup(request: HttpRequest, actor: Actor) -> HttpResponse:
+    name = f"{slugify(actor.workspace.name) or 'workspace'}-backup.json"
+    return download(backup_text(actor).encode("utf-8"), name, "application/json")
+
+
+@workspace_view()
+@require_POST
+def restore(request: HttpRequest, actor: Actor) -> HttpResponse:
+    file = request.FILES.get("file")
+    problems: list[RowError] = []
+    if file is None:
+        problems = [RowError("", None, "file", _("Choose a backup file."))]
+    else:
+        try:
+            document = json.loads(file.read().decode("utf-8-sig"))
+            report = restore_backup(document, owner=request.user, slug=None)  # type: ignore[arg-type]
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            problems = [RowError(file.name or "", None, "file", _("This is not a northstar backup file."))]
+        except ValidationFailed as exc:
+            problems = [RowError(file.name or "", None, e.field, str(e.message)) for e in exc.errors]
+        else:
+            messages.success(
+                request,
+                _("Restored “%(name)s” into the new workspace %(slug)s. Switch to it from the menu.")
+                % {"name": report.workspace.name, "slug": report.workspace.slug},
+            )
+            return HttpResponseRedirect(reverse("exchange"))
+    return render(
+        request,
+        "exchange/index.html",
+        {"can_import": actor.can_edit, "can_backup": actor.is_admin, "restore_problems": problems},
+    )
