@@ -88,7 +88,10 @@ def test_restore_from_the_page_makes_a_new_workspace(world, client):
     assert response.status_code == 302
     assert Objective.objects.filter(key="grow-revenue").count() == 2
     refused = client.post("/exchange/restore/", {"file": SimpleUploadedFile("b.json", b"{}")})
-    assert "not a northstar backup" in refused.content.decode() and Objective.objects.filter(key="grow-revenue").count() == 2
+    assert (
+        "not a northstar backup" in refused.content.decode()
+        and Objective.objects.filter(key="grow-revenue").count() == 2
+    )
 
 
 # --- the API ----------------------------------------------------------------------------------------------------
