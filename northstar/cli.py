@@ -202,6 +202,17 @@ def acting(workspace: Workspace, email: str | None) -> Actor:
     return actor
 
 
+def target_team(workspace: Workspace, key: str | None) -> Any:
+    from northstar.workspaces.models import Team
+
+    if key is None:
+        return None
+    team = Team.objects.filter(workspace=workspace, key=key).first()
+    if team is None:
+        raise UserError(_("There is no team %(key)s in %(slug)s.") % {"key": key, "slug": workspace.slug})
+    return team
+
+
 def print_table_errors(errors: list[Any]) -> None:
     console = err()
     for error in errors:
@@ -434,8 +445,15 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help=gettext_lazy("Check and count, but write nothing."))
     ] = False,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team", help=gettext_lazy("Jira exports: the team (key) of issues that name none of ours.")
+        ),
+    ] = None,
 ) -> None:
     from northstar.exchange.importer import import_document
+    from northstar.exchange.jira import import_jira, is_jira_header
     from northstar.exchange.okr_yaml import read_path
     from northstar.exchange.tables import TableErrors, import_sheets, read_file
 

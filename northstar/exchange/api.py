@@ -23,14 +23,23 @@ class TallyOut(Schema):
     unchanged: int
 
 
+class NoteOut(Schema):
+    field: str
+    message: str
+
+
 class ImportOut(Schema):
     dry_run: bool
     changed: bool
     sections: dict[str, TallyOut] = Field(description="workspace, periods, teams, people, objectives, …")
+    notes: list[NoteOut] = Field(description="What was left out and why (Jira: columns, links, assignees).")
 
 
 class ImportForm(Schema):
     dry_run: bool = Field(False, description="Check and count, write nothing (the preview).")
+    team: int | None = Field(
+        None, description="Jira exports: the team of issues that name none of this workspace's."
+    )
 
 
 class ExportQuery(Schema):
@@ -59,7 +68,9 @@ def problem_field(problem: RowError) -> str:
 def import_file(request: HttpRequest, file: File[UploadedFile], form: Form[ImportForm]) -> dict[str, Any]:
     actor = actor_of(request)
     try:
-        report = uploads.run_import(actor, file.name or "upload", file.read(), dry_run=form.dry_run)
+        report = uploads.run_import(
+            actor, file.name or "upload", file.read(), dry_run=form.dry_run, default_team=form.team
+        )
     except uploads.UploadRefused as exc:
         raise ValidationFailed([FieldError(problem_field(p), p.message) for p in exc.problems]) from exc
     return {
@@ -69,6 +80,7 @@ def import_file(request: HttpRequest, file: File[UploadedFile], form: Form[Impor
             name: {"created": t.created, "updated": t.updated, "unchanged": t.unchanged}
             for name, t in report.tallies.items()
         },
+        "notes": [{"field": w.field, "message": str(w.message)} for w in report.warnings],
     }
 
 

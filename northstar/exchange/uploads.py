@@ -4,7 +4,9 @@ left as it is, and every error at its place), then the import itself. YAML, JSON
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from northstar.exchange.importer import ImportReport, import_document
+from northstar.exchange.jira import import_jira, is_jira_header
 from northstar.exchange.models import PendingImport
 from northstar.exchange.okr_yaml import parse_text
 from northstar.exchange.tables import RowError, TableErrors, import_sheets, read_file
 from northstar.workspaces.errors import NotFound, ValidationFailed
+from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -32,14 +36,22 @@ class UploadRefused(Exception):
         self.problems = problems
 
 
-def run_import(actor: Actor, filename: str, data: bytes, *, dry_run: bool) -> ImportReport:
+def run_import(
+    actor: Actor, filename: str, data: bytes, *, dry_run: bool, default_team: int | None = None
+) -> ImportReport:
     """Import a file into the actor's workspace as the actor (every write through the actions' permission
-    checks), all or nothing."""
+    checks), all or nothing. A Jira CSV export is recognised by its header; ``default_team`` takes its issues
+    that name no team of this workspace."""
     actor.require("editor")
     name = filename.lower()
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadRefused([RowError(filename, None, "", _("The file is larger than 20 MB."))])
     try:
+        if name.endswith(".csv") and is_jira_header(next(csv.reader(io.StringIO(_first_line(data))), [])):
+            team = Team.objects.restrict(actor).filter(pk=default_team).first() if default_team else None
+            return import_jira(
+                data, user=actor.user, workspace=actor.workspace, default_team=team, dry_run=dry_run
+            )
         if name.endswith(TABULAR) or data[:2] == b"PK":
             sheets = read_file(data, filename)
             return import_sheets(sheets, user=actor.user, workspace=actor.workspace, dry_run=dry_run)
@@ -59,6 +71,10 @@ def run_import(actor: Actor, filename: str, data: bytes, *, dry_run: bool) -> Im
         raise UploadRefused([RowError("", None, e.field, str(e.message)) for e in exc.errors]) from exc
 
 
+def _first_line(data: bytes) -> str:
+    return data[:65536].decode("utf-8-sig", errors="replace").splitlines()[0] if data else ""
+
+
 @dataclass
 class Preview:
     pending: PendingImport
@@ -66,17 +82,23 @@ class Preview:
     problems: list[RowError]
 
 
-def preview_upload(actor: Actor, filename: str, data: bytes) -> Preview:
+def preview_upload(actor: Actor, filename: str, data: bytes, *, default_team: int | None = None) -> Preview:
     """Keep the upload for its confirmation and say what importing it would do."""
     actor.require("editor")
     PendingImport.objects.filter(
         workspace=actor.workspace, created_at__lt=timezone.now() - KEEP_PENDING
     ).delete()  # the ones nobody confirmed
     pending = PendingImport.objects.create(
-        workspace=actor.workspace, user=actor.user, filename=filename[:255], content=data
+        workspace=actor.workspace,
+        user=actor.user,
+        filename=filename[:255],
+        content=data,
+        team_id=default_team,
     )
     try:
-        return Preview(pending, run_import(actor, filename, data, dry_run=True), [])
+        return Preview(
+            pending, run_import(actor, filename, data, dry_run=True, default_team=default_team), []
+        )
     except UploadRefused as exc:
         return Preview(pending, None, exc.problems)
 
@@ -88,7 +110,9 @@ def pending_upload(actor: Actor, pk: Any) -> PendingImport:
 def confirm_upload(actor: Actor, pk: Any) -> ImportReport:
     """Import a previewed upload for real; it is forgotten once imported."""
     pending = pending_upload(actor, pk)
-    report = run_import(actor, pending.filename, bytes(pending.content), dry_run=False)
+    report = run_import(
+        actor, pending.filename, bytes(pending.content), dry_run=False, default_team=pending.team_id
+    )
     pending.delete()
     return report
 

@@ -19,7 +19,8 @@ from northstar.exchange.importer import SECTION_LABELS, ImportReport
 from northstar.exchange.tables import RowError
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.permissions import Actor
-from northstar.workspaces.web import workspace_view
+from northstar.workspaces.models import Team
+from northstar.workspaces.web import int_param, workspace_view
 
 
 @workspace_view()
@@ -36,7 +37,9 @@ def upload(request: HttpRequest, actor: Actor) -> HttpResponse:
     if file is None:
         messages.error(request, _("Choose a file to import."))
         return HttpResponseRedirect(reverse("exchange"))
-    preview = uploads.preview_upload(actor, file.name or "upload", file.read())
+    preview = uploads.preview_upload(
+        actor, file.name or "upload", file.read(), default_team=int_param(request.POST.get("team"))
+    )
     return _preview_page(
         request, preview.pending.pk, preview.pending.filename, preview.report, preview.problems
     )
@@ -119,8 +122,4 @@ def restore(request: HttpRequest, actor: Actor) -> HttpResponse:
                 % {"name": report.workspace.name, "slug": report.workspace.slug},
             )
             return HttpResponseRedirect(reverse("exchange"))
-    return render(
-        request,
-        "exchange/index.html",
-        {"can_import": actor.can_edit, "can_backup": actor.is_admin, "restore_problems": problems},
-    )
+    return render(request, "exchange/index.html", _context(actor, restore_problems=problems))
