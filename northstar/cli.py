@@ -452,6 +452,8 @@ def import_(
         ),
     ] = None,
 ) -> None:
+    import csv
+
     from northstar.exchange.importer import import_document
     from northstar.exchange.jira import import_jira, is_jira_header
     from northstar.exchange.okr_yaml import read_path
@@ -472,13 +474,19 @@ def import_(
                         raise UserError(
                             _("%(path)s cannot be read: %(reason)s") % {"path": file, "reason": exc.strerror}
                         ) from exc
-                    report = import_sheets(
-                        read_file(data, file.name),
-                        user=as_,
-                        workspace=target,
-                        dry_run=dry_run,
-                        on_progress=update,
-                    )
+                    header = data[:65536].decode("utf-8-sig", errors="replace").splitlines()[:1]
+                    if file.suffix.lower() == ".csv" and header and is_jira_header(next(csv.reader(header))):
+                        if target is None:
+                            raise UserError(_("A Jira export goes into a workspace: give --workspace."))
+                        report = import_jira(
+                            data, user=as_, workspace=target, default_team=target_team(target, team),
+                            dry_run=dry_run, on_progress=update,
+                        )  # fmt: skip
+                    else:
+                        report = import_sheets(
+                            read_file(data, file.name), user=as_, workspace=target, dry_run=dry_run,
+                            on_progress=update,
+                        )  # fmt: skip
                 else:
                     report = import_document(
                         document, user=as_, workspace=target, dry_run=dry_run, on_progress=update

@@ -19,7 +19,6 @@ from northstar.exchange.importer import SECTION_LABELS, ImportReport
 from northstar.exchange.tables import RowError
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.permissions import Actor
-from northstar.workspaces.models import Team
 from northstar.workspaces.web import int_param, workspace_view
 
 

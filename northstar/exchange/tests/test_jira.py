@@ -134,3 +134,23 @@ def test_the_upload_page_and_the_api_recognise_a_jira_export(world, client):
     body = response.json()
     assert response.status_code == 200 and body["sections"]["work"]["created"] == 540
     assert any("loop" in n["message"] for n in body["notes"])
+
+
+def test_the_cli_imports_a_jira_export_into_a_workspace(world):
+    from typer.testing import CliRunner
+
+    from northstar import cli
+
+    runner = CliRunner(env={"NORTHSTAR_LANGUAGE": "en", "COLUMNS": "200"})
+    result = runner.invoke(
+        cli.app, ["import", str(EXPORT), "--workspace", world.workspace.slug, "--team", "it"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "form a loop" in result.output and WorkItem.objects.filter(workspace=world.workspace).count() == 540
+    )
+    assert runner.invoke(cli.app, ["import", str(EXPORT)]).exit_code == 1  # a Jira export needs --workspace
+    unknown = runner.invoke(
+        cli.app, ["import", str(EXPORT), "--workspace", world.workspace.slug, "--team", "x"]
+    )
+    assert unknown.exit_code == 1 and "no team x" in unknown.output
