@@ -18,15 +18,19 @@ from northstar.exchange.downloads import FORMATS, download, export_file, templat
 from northstar.exchange.importer import SECTION_LABELS, ImportReport
 from northstar.exchange.tables import RowError
 from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import int_param, workspace_view
 
 
+def _context(actor: Actor, **extra: object) -> dict[str, object]:
+    teams = Team.objects.restrict(actor).order_by("name")
+    return {"can_import": actor.can_edit, "can_backup": actor.is_admin, "teams": teams, **extra}
+
+
 @workspace_view()
 def exchange_page(request: HttpRequest, actor: Actor) -> HttpResponse:
-    return render(
-        request, "exchange/index.html", {"can_import": actor.can_edit, "can_backup": actor.is_admin}
-    )
+    return render(request, "exchange/index.html", _context(actor))
 
 
 @workspace_view("editor")
