@@ -20,6 +20,7 @@ from northstar.exchange.api import router as exchange_router
 from northstar.insights.api import router as insights_router
 from northstar.insights.api_progress import router as progress_router
 from northstar.insights.api_scores import router as scores_router
+from northstar.integrations.api import router as integrations_router
 from northstar.okrs.api import router as okrs_router
 from northstar.roadmap.api import router as roadmap_router
 from northstar.roadmap.api_scenarios import router as scenarios_router
@@ -60,6 +61,7 @@ api.add_router("", scores_router)
 api.add_router("", progress_router)
 api.add_router("", coach_router)
 api.add_router("", exchange_router)
+api.add_router("", integrations_router)
 
 
 # --- errors ---------------------------------------------------------------------------------------------------

@@ -323,18 +323,27 @@ def worker(
         typer.Option("--once", help=gettext_lazy("Enqueue what is due, run every waiting task, then stop.")),
     ] = False,
     interval: Annotated[
-        int, typer.Option(help=gettext_lazy("Seconds between looks for due reminders and digests."))
-    ] = 300,
+        int,
+        typer.Option(help=gettext_lazy("Seconds between looks for due reminders, retries and refreshes.")),
+    ] = 60,
 ) -> None:
-    """Run the background tasks — check-in reminders and weekly digests by email — from the database queue, and
-    enqueue them when they are due (reminders once a day, digests once a week). `make run` starts one."""
+    """Run the background tasks — check-in reminders and weekly digests by email, webhook deliveries, live data
+    sources — from the database queue, and start what is due (reminders once a day, digests once a week, webhook
+    retries and source refreshes as they come due). `make run` starts one."""
     import threading
 
     from django.core.management import call_command
     from django.db import close_old_connections
 
-    from northstar.insights.reminders import schedule_due
+    from northstar.insights.reminders import schedule_due as reminders_due
+    from northstar.integrations.sources import refresh_due
+    from northstar.integrations.webhooks import retry_due
     from northstar.workspaces.web import today
+
+    def schedule_due(day: Any) -> None:
+        reminders_due(day)
+        retry_due()
+        refresh_due()
 
     if once:
         schedule_due(today())
@@ -704,12 +713,18 @@ def token_create(
     read_only: Annotated[
         bool, typer.Option("--read-only", help=gettext_lazy("The token may read but not change anything."))
     ] = False,
+    scope: Annotated[
+        str,
+        typer.Option("--scope", help=gettext_lazy("kr_values: the token may only post key result values.")),
+    ] = "",
 ) -> None:
     from northstar.workspaces.actions import create_api_token
 
     with user_errors():
         actor = acting(find_workspace(workspace), user)
-        token, secret = create_api_token(actor, name=name, expires_in_days=days, read_only=read_only)
+        token, secret = create_api_token(
+            actor, name=name, expires_in_days=days, read_only=read_only, scope=scope
+        )
         console = err()
         console.print(
             Text((

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "northstar.insights",
     "northstar.exchange",
     "northstar.coach",
+    "northstar.integrations",
 ]
 
 MIDDLEWARE = [
@@ -193,3 +194,8 @@ NORTHSTAR_DEMO_FILE = BASE_DIR / "exchange" / "data" / "finvest.yaml"
 
 # Links in emails sent by background tasks (no request to read the host from).
 NORTHSTAR_BASE_URL = os.environ.get("NORTHSTAR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# A read-only database that live data sources of kind "sql" query (e.g. a reporting replica); empty: none.
+NORTHSTAR_SOURCE_DATABASE_URL = os.environ.get("NORTHSTAR_SOURCE_DATABASE_URL", "")
+NORTHSTAR_SOURCE_TIMEOUT_SECONDS = 10
+NORTHSTAR_SOURCE_MAX_BYTES = 1_000_000

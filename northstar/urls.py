@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("northstar.insights.urls")),
     path("", include("northstar.coach.urls")),
     path("", include("northstar.exchange.urls")),
+    path("", include("northstar.integrations.urls")),
     path("api/v1/", api.urls),
 ]

@@ -41,6 +41,11 @@ def create_review(
     review = draft_review(actor, found, workspace_team(actor, team, required=False), kind, as_of)
     review.save()
     audit.record(actor, "create", review, after=audit.snapshot(review, FIELDS))
+    from northstar.integrations import events
+
+    events.emit(actor.workspace, "review.published", {
+        "review": review.pk, "kind": review.kind, "period": review.period_id, "team": review.team_id,
+    })  # fmt: skip
     return review
 
 

@@ -361,6 +361,12 @@ def update_objective(
         after=_objective_snapshot(objective),
         objective_ref=objective.pk,
     )
+    if objective.status == ObjectiveStatus.CLOSED and before.get("status") != ObjectiveStatus.CLOSED:
+        from northstar.integrations import events
+
+        events.emit(
+            actor.workspace, "objective.closed", {"objective": objective.pk, "title": objective.title}
+        )
     return objective  # type: ignore[no-any-return]
 
 
@@ -489,8 +495,12 @@ def do_check_in(
     checked_in_at: dt.datetime | None = None,
     expected_version: int | None = None,
     author: User | int | None = None,
+    source: str = "manual",
 ) -> CheckIn:
-    """`author` records a check-in on someone's behalf (importing OKRs as code): admins only."""
+    """`author` records a check-in on someone's behalf (importing OKRs as code): admins only. `source` says
+    where the value came from: manual, api (posted by a feed) or automatic (a live data source)."""
+    from northstar.integrations import events
+
     kr = access(
         KeyResult.objects.select_for_update(of=("self",)).select_related("objective__period"),
         actor,
@@ -517,6 +527,8 @@ def do_check_in(
         if not actor.is_admin:
             raise PermissionDenied(_("Only admins can record a check-in for someone else."))
         author_obj = workspace_member(actor, author, "author")
+    watching = events.wants(actor.workspace, "key_result.status_changed")
+    status_before = events.key_result_status(actor, kr.pk) if watching else None
     check_in = CheckIn.objects.create(
         workspace=actor.workspace,
         key_result=kr,
@@ -525,11 +537,22 @@ def do_check_in(
         comment=comment.strip(),
         author=author_obj,
         checked_in_at=when,
+        source=source,
     )
     _refresh_latest(kr)
     kr.version += 1
     kr.save(update_fields=["version"])
     audit.record(actor, "check_in", check_in, after=audit.snapshot(check_in), objective_ref=kr.objective_id)
+    events.emit(actor.workspace, "check_in.recorded", {
+        "key_result": kr.pk, "title": kr.title, "value": value, "confidence": confidence,
+        "by": author_obj.email if author_obj else None, "source": source,
+    })  # fmt: skip
+    if watching:
+        status_after = events.key_result_status(actor, kr.pk)
+        if status_after != status_before:
+            events.emit(actor.workspace, "key_result.status_changed", {
+                "key_result": kr.pk, "title": kr.title, "before": status_before, "after": status_after,
+            })  # fmt: skip
     return check_in
 
 

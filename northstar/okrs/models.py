@@ -179,6 +179,12 @@ class CheckIn(TenantModel):
     comment = models.TextField(_("comment"), blank=True)
     author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     checked_in_at = models.DateTimeField(_("checked in at"), default=timezone.now)
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        default="manual",
+        help_text=_("manual, api (posted by a feed) or automatic"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

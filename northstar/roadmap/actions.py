@@ -215,7 +215,24 @@ def update_work_item(
     item.version += 1
     item.save()
     audit.record(actor, "update", item, before=before, after=snapshot(item))
+    _tell_webhooks(actor, item, before)
     return item  # type: ignore[no-any-return]
+
+
+def _tell_webhooks(actor: Actor, item: WorkItem, before: dict[str, Any]) -> None:
+    from northstar.integrations import events
+
+    about = {"work_item": item.pk, "key": item.key, "title": item.title}
+    if item.status == WorkItemStatus.DONE and before.get("status") != WorkItemStatus.DONE:
+        events.emit(actor.workspace, "work_item.done", about)
+    old_end = before.get("end")
+    if old_end and item.end and item.end.isoformat() > str(old_end):
+        days = (item.end - dt.date.fromisoformat(str(old_end))).days
+        events.emit(
+            actor.workspace,
+            "work_item.slipped",
+            {**about, "before": str(old_end), "after": item.end.isoformat(), "days": days},
+        )
 
 
 @transaction.atomic

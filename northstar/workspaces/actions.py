@@ -364,9 +364,12 @@ def set_team_members(actor: Actor, team_id: int, user_ids: list[int]) -> Team:
 # --- API tokens -------------------------------------------------------------------------------------------------
 
 
+TOKEN_SCOPES = ("", "kr_values")
+
+
 @transaction.atomic
 def create_api_token(
-    actor: Actor, *, name: str, expires_in_days: int | None = 90, read_only: bool = False
+    actor: Actor, *, name: str, expires_in_days: int | None = 90, read_only: bool = False, scope: str = ""
 ) -> tuple[ApiToken, str]:
     """Returns the token row and the raw secret, which is shown once and never stored."""
     if not actor.is_member or actor.user is None:
@@ -376,6 +379,8 @@ def create_api_token(
         errors.append(FieldError("name", _("Name the token after the script that will use it.")))
     if expires_in_days is not None and not 1 <= expires_in_days <= 366:
         errors.append(FieldError("expires_in_days", _("A token can live from 1 to 366 days.")))
+    if scope not in TOKEN_SCOPES:
+        errors.append(FieldError("scope", _("A token's use is empty (the whole API) or kr_values.")))
     if errors:
         raise ValidationFailed(errors)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -386,6 +391,7 @@ def create_api_token(
         prefix=raw[:10],
         token_hash=hash_token(raw),
         read_only=read_only or not actor.can_edit,
+        scope=scope,
         expires_at=timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None,
     )
     audit.record(actor, "create", token, after={"name": token.name, "prefix": token.prefix})
@@ -409,4 +415,4 @@ def authenticate_token(raw: str) -> tuple[User, Actor] | None:
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user, actor_for(token.user, token.workspace, read_only=token.read_only)
+    return token.user, actor_for(token.user, token.workspace, read_only=token.read_only, scope=token.scope)

@@ -5,6 +5,7 @@ session (the session's current workspace; CSRF is enforced for writes). Either w
 that endpoints hand to queries and actions.
 """
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -45,6 +46,9 @@ class CsrfFailed(HttpError):
         super().__init__(403, "CSRF check failed")
 
 
+KR_VALUES_PATH = re.compile(r"^/api/v1/key-results/\d+/values$")
+
+
 class BearerTokenAuth(HttpBearer):
     """`Authorization: Bearer ns_…`: a token acts in its own workspace; read-only tokens cannot write."""
 
@@ -62,6 +66,10 @@ class BearerTokenAuth(HttpBearer):
         if found is None:
             return None
         user, actor = found
+        if actor.scope == "kr_values" and not (
+            request.method == "POST" and KR_VALUES_PATH.match(request.path)
+        ):  # a token made for posting values opens nothing else
+            raise PermissionDenied(_("This token may only post values to key results."))
         if user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]

@@ -220,3 +220,9 @@ class ApiTokenForm(forms.Form):
         required=False,
         help_text=_("The token can read but not change anything."),
     )
+    scope = forms.ChoiceField(
+        label=_("Use"),
+        required=False,
+        choices=[("", _("The whole API")), ("kr_values", _("Only posting key result values"))],
+        help_text=_("A token for a data feed should only post values."),
+    )

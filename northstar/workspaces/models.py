@@ -232,6 +232,13 @@ class ApiToken(TenantModel):
     prefix = models.CharField(max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
     read_only = models.BooleanField(_("read only"), default=False)
+    scope = models.CharField(
+        _("use"),
+        max_length=20,
+        blank=True,
+        default="",
+        help_text=_("Empty: the whole API. “kr_values”: only posting values to key results."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

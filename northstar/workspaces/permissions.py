@@ -36,6 +36,7 @@ class Actor:
     team_ids: frozenset[int] = field(default_factory=frozenset)
     covered_team_ids: frozenset[int] = field(default_factory=frozenset)
     read_only: bool = False
+    scope: str = ""  # an API token's narrow use ("kr_values": post key result values, nothing else)
 
     @property
     def user_id(self) -> int | None:
@@ -79,7 +80,7 @@ def descendants(children: dict[int | None, list[int]], roots: frozenset[int]) ->
     return frozenset(seen)
 
 
-def actor_for(user: Any, workspace: Workspace, *, read_only: bool = False) -> Actor:
+def actor_for(user: Any, workspace: Workspace, *, read_only: bool = False, scope: str = "") -> Actor:
     """Build the Actor for a user in a workspace in two queries (membership, team tree with the user's teams)."""
     from northstar.workspaces.models import Membership, Team, TeamMember
 
@@ -101,6 +102,7 @@ def actor_for(user: Any, workspace: Workspace, *, read_only: bool = False) -> Ac
         team_ids=mine,
         covered_team_ids=descendants(children, mine),
         read_only=read_only,
+        scope=scope,
     )
 
 
@@ -125,6 +127,8 @@ NOTHING = Q(pk__in=[])
 
 
 def _rule(label: str, actor: Actor, action: str) -> Q | None:
+    if label in ("integrations.webhook", "integrations.webhookdelivery"):  # they hold secrets: admins only
+        return None if actor.is_admin else NOTHING
     if label == "exchange.pendingimport":  # an upload waiting for its confirmation is its uploader's alone
         return Q(user_id=actor.user_id) if actor.can_edit else NOTHING
     if actor.is_admin:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -152,3 +153,6 @@ class TokenIn(InputSchema):
         90, description="Days until it expires (1 to 366), or null for never."
     )
     read_only: bool = False
+    scope: Literal["", "kr_values"] = Field(
+        "", description="Empty: the whole API; kr_values: only POST /key-results/{id}/values."
+    )

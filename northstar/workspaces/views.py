@@ -504,6 +504,7 @@ def tokens(request: HttpRequest, actor: Actor) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     expires_in_days=form.cleaned_data["expires_in_days"],
                     read_only=form.cleaned_data["read_only"],
+                    scope=form.cleaned_data.get("scope") or "",
                 )
             except ValidationFailed as exc:
                 apply_errors(form, exc)

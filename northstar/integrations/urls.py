@@ -1,0 +1,10 @@
+from django.urls import path
+
+from northstar.integrations import views
+
+urlpatterns = [
+    path("settings/webhooks/", views.webhooks, name="webhooks"),
+    path("settings/webhooks/<int:pk>/", views.webhook, name="webhook"),
+    path("settings/webhooks/<int:pk>/test/", views.webhook_test, name="webhook-test"),
+    path("settings/webhooks/<int:pk>/delete/", views.webhook_delete, name="webhook-delete"),
+]
