@@ -7,4 +7,5 @@ urlpatterns = [
     path("settings/webhooks/<int:pk>/", views.webhook, name="webhook"),
     path("settings/webhooks/<int:pk>/test/", views.webhook_test, name="webhook-test"),
     path("settings/webhooks/<int:pk>/delete/", views.webhook_delete, name="webhook-delete"),
+    path("key-results/<int:pk>/source/", views.key_result_source, name="key-result-source"),
 ]

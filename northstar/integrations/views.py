@@ -14,7 +14,7 @@ from northstar.integrations.events import EVENTS
 from northstar.integrations.models import Webhook, WebhookDelivery
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.permissions import Actor, access
-from northstar.workspaces.web import workspace_view
+from northstar.workspaces.web import int_param, workspace_view
 
 CHOOSABLE = [(name, label) for name, (label, _example) in EVENTS.items() if name != "ping"]
 
@@ -69,3 +69,34 @@ def webhook_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     actions.delete_webhook(actor, pk)
     messages.success(request, _("Webhook deleted."))
     return HttpResponseRedirect(reverse("webhooks"))
+
+
+@workspace_view("editor")
+@require_POST
+def key_result_source(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Bind, refresh or remove a key result's live data source (the key result's page)."""
+    from northstar.integrations import sources
+
+    back = reverse("key-result", args=[pk]) + "#live-source"
+    if request.POST.get("remove"):
+        sources.remove_source(actor, pk)
+        messages.success(request, _("The key result no longer updates itself."))
+        return HttpResponseRedirect(back)
+    if request.POST.get("refresh"):
+        source = sources.refresh(actor, pk)
+        if source.last_error:
+            messages.error(request, source.last_error)
+        else:
+            messages.success(request, _("Refreshed: %(value)s.") % {"value": f"{source.last_value:g}"})
+        return HttpResponseRedirect(back)
+    try:
+        sources.set_source(
+            actor, pk, kind=request.POST.get("kind", ""), url=request.POST.get("url", ""),
+            json_path=request.POST.get("json_path", ""), query=request.POST.get("query", ""),
+            every_minutes=int_param(request.POST.get("every_minutes")) or 60,
+        )  # fmt: skip
+    except ValidationFailed as exc:
+        messages.error(request, exc.sentence())
+    else:
+        messages.success(request, _("Live data source saved. Refresh it to read a value now."))
+    return HttpResponseRedirect(back)

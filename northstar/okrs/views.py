@@ -312,6 +312,9 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
         height=260,
     )
     entries = audit.key_result_history(actor, kr.pk)
+    from northstar.integrations.models import LiveSource, SourceKind
+
+    live_source = LiveSource.objects.restrict(actor).filter(key_result=kr).first()
     return render(
         request,
         "okrs/key_result_detail.html",
@@ -325,6 +328,9 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
             "now": now,
             "entries": entries,
             "form": check_in_form(kr),
+            "live_source": live_source,
+            "source_kinds": SourceKind.choices,
+            "can_change": actor.can_edit,
         },
     )
 

@@ -129,6 +129,8 @@ NOTHING = Q(pk__in=[])
 def _rule(label: str, actor: Actor, action: str) -> Q | None:
     if label in ("integrations.webhook", "integrations.webhookdelivery"):  # they hold secrets: admins only
         return None if actor.is_admin else NOTHING
+    if label in ("integrations.livesource", "integrations.inboundvalue"):  # addresses and queries: editors
+        return None if actor.can_edit else NOTHING
     if label == "exchange.pendingimport":  # an upload waiting for its confirmation is its uploader's alone
         return Q(user_id=actor.user_id) if actor.can_edit else NOTHING
     if actor.is_admin:

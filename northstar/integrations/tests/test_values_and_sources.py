@@ -221,3 +221,21 @@ def test_sources_through_the_api(world, client, loopback):
     )
     client.force_login(world.outsider)
     assert client.get(path).status_code == 404
+
+
+def test_the_key_result_page_binds_refreshes_and_shows_a_source_error(world, client, loopback):
+    client.force_login(world.editor)
+    page = f"/key-results/{world.key_result.pk}/"
+    action = f"/key-results/{world.key_result.pk}/source/"
+    client.post(action, {"kind": "http_json", "url": loopback.url, "json_path": "v", "every_minutes": "30"})
+    loopback.answer(500)
+    client.post(action, {"refresh": "1"})
+    html = client.get(page).content.decode()
+    assert 'id="source-error"' in html and "answered 500" in html
+    loopback.answer(200, {"v": 11})
+    client.post(action, {"refresh": "1"})
+    html = client.get(page).content.decode()
+    assert 'id="source-error"' not in html and "automatic" in html
+    client.force_login(world.viewer)
+    assert 'id="live-source"' not in client.get(page).content.decode()
+    assert client.post(action, {"refresh": "1"}).status_code == 403

@@ -834,6 +834,8 @@ def test_the_openapi_document_lists_every_path(client):
             "/scenarios/from-optimiser", "/dashboard", "/key-results/{id}/forecast",
             "/proposals", "/proposals/scenario", "/reviews", "/reviews/{id}", "/reviews/{id}/pdf",
             "/coach/lint", "/coach/rules", "/coach/report", "/imports", "/exports", "/exports/template", "/backup",
+            "/webhooks", "/webhooks/events", "/webhooks/{id}", "/webhooks/{id}/deliveries", "/webhooks/{id}/test",
+            "/key-results/{id}/values", "/key-results/{id}/source", "/key-results/{id}/source/refresh",
         ]
     }  # fmt: skip
     assert set(document["paths"][f"{API}/objectives/{{id}}"]) == {"get", "patch", "delete"}
