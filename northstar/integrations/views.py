@@ -100,3 +100,30 @@ def key_result_source(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     else:
         messages.success(request, _("Live data source saved. Refresh it to read a value now."))
     return HttpResponseRedirect(back)
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed a calendar app subscribes to (its address carries a signed token, no session)."""
+    from django.http import Http404
+
+    from northstar.integrations.calendar import actor_of_token, calendar
+    from northstar.workspaces.errors import NotFound
+
+    try:
+        actor, team_id = actor_of_token(token)
+        text = calendar(actor, team_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="northstar.ics"'
+    return response
+
+
+@workspace_view()
+def calendar_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    from northstar.integrations.calendar import feed_url
+    from northstar.workspaces.models import Team
+
+    teams = list(Team.objects.restrict(actor).order_by("name"))
+    feeds = [(None, feed_url(actor, None))] + [(t, feed_url(actor, t.pk)) for t in teams]
+    return render(request, "integrations/calendar.html", {"feeds": feeds})
