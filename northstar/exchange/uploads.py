@@ -18,6 +18,7 @@ from northstar.exchange.jira import import_jira, is_jira_header
 from northstar.exchange.models import PendingImport
 from northstar.exchange.okr_yaml import parse_text
 from northstar.exchange.tables import RowError, TableErrors, import_sheets, read_file
+from northstar.exchange.viva import import_viva, is_viva_header
 from northstar.workspaces.errors import NotFound, ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
@@ -47,10 +48,14 @@ def run_import(
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadRefused([RowError(filename, None, "", _("The file is larger than 20 MB."))])
     try:
+        team = Team.objects.restrict(actor).filter(pk=default_team).first() if default_team else None
         if name.endswith(".csv") and is_jira_header(next(csv.reader(io.StringIO(_first_line(data))), [])):
-            team = Team.objects.restrict(actor).filter(pk=default_team).first() if default_team else None
             return import_jira(
                 data, user=actor.user, workspace=actor.workspace, default_team=team, dry_run=dry_run
+            )
+        if name.endswith(TABULAR) and is_viva_header(header_of(data, filename)):
+            return import_viva(
+                data, filename, user=actor.user, workspace=actor.workspace, default_team=team, dry_run=dry_run
             )
         if name.endswith(TABULAR) or data[:2] == b"PK":
             sheets = read_file(data, filename)
@@ -69,6 +74,21 @@ def run_import(
         raise UploadRefused(exc.errors) from exc
     except ValidationFailed as exc:
         raise UploadRefused([RowError("", None, e.field, str(e.message)) for e in exc.errors]) from exc
+
+
+def header_of(data: bytes, filename: str) -> list[str]:
+    """The first row of a CSV file or of a workbook's first sheet (to tell what kind of export it is)."""
+    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+            book.close()
+        except Exception:  # not a workbook: the spreadsheet reader says so properly
+            return []
+        return [str(c) for c in first if c is not None]
+    return next(csv.reader(io.StringIO(_first_line(data))), [])
 
 
 def _first_line(data: bytes) -> str:
