@@ -39,6 +39,18 @@ uses its session; writes then need the `X-CSRFToken` header.
 by `Accept-Language`. A stale `version` on a change gives 409 with `current_version`.
 
 **Lists** are pages: `{"count": N, "items": […]}` with `limit` (default 50, at most 500) and `offset`.
+
+**Webhooks** (admins: `/webhooks`) receive `POST`s with the JSON body
+`{"event": "<name>", "id": <delivery id>, "workspace": "<slug>", "at": "<ISO time>", "data": {…}}` and the headers
+`X-Northstar-Event`, `X-Northstar-Delivery` and `X-Northstar-Signature: sha256=<hex>` (HMAC-SHA256 of the raw body
+with the hook's secret). Events and their `data`: `check_in.recorded` (key_result, title, value, confidence, by,
+source), `key_result.status_changed` (key_result, title, before, after), `objective.closed` (objective, title),
+`work_item.done` (work_item, key, title), `work_item.slipped` (work_item, key, title, before, after, days),
+`review.published` (review, kind, period, team), `ping` (message). `GET /webhooks/events` gives an example of
+each. A non-2xx answer is retried after 30 s, 1, 2, 4 and 8 minutes, then the delivery is marked failed.
+
+**Feeds** post values with a token made for that use only (`scope: kr_values`):
+`POST /key-results/{id}/values` with an `Idempotency-Key` header; the same key twice records one check-in.
 """
 
 

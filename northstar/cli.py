@@ -461,12 +461,11 @@ def import_(
         ),
     ] = None,
 ) -> None:
-    import csv
 
     from northstar.exchange.importer import import_document
-    from northstar.exchange.jira import import_jira, is_jira_header
     from northstar.exchange.okr_yaml import read_path
-    from northstar.exchange.tables import TableErrors, import_sheets, read_file
+    from northstar.exchange.tables import TableErrors
+    from northstar.exchange.uploads import import_tabular
 
     with user_errors():
         tabular = file.suffix.lower() in (".csv", ".xlsx")
@@ -483,19 +482,11 @@ def import_(
                         raise UserError(
                             _("%(path)s cannot be read: %(reason)s") % {"path": file, "reason": exc.strerror}
                         ) from exc
-                    header = data[:65536].decode("utf-8-sig", errors="replace").splitlines()[:1]
-                    if file.suffix.lower() == ".csv" and header and is_jira_header(next(csv.reader(header))):
-                        if target is None:
-                            raise UserError(_("A Jira export goes into a workspace: give --workspace."))
-                        report = import_jira(
-                            data, user=as_, workspace=target, default_team=target_team(target, team),
-                            dry_run=dry_run, on_progress=update,
-                        )  # fmt: skip
-                    else:
-                        report = import_sheets(
-                            read_file(data, file.name), user=as_, workspace=target, dry_run=dry_run,
-                            on_progress=update,
-                        )  # fmt: skip
+                    report = import_tabular(
+                        data, file.name, user=as_, workspace=target,
+                        default_team=target_team(target, team) if target else None,
+                        dry_run=dry_run, on_progress=update,
+                    )  # fmt: skip
                 else:
                     report = import_document(
                         document, user=as_, workspace=target, dry_run=dry_run, on_progress=update

@@ -49,17 +49,10 @@ def run_import(
         raise UploadRefused([RowError(filename, None, "", _("The file is larger than 20 MB."))])
     try:
         team = Team.objects.restrict(actor).filter(pk=default_team).first() if default_team else None
-        if name.endswith(".csv") and is_jira_header(next(csv.reader(io.StringIO(_first_line(data))), [])):
-            return import_jira(
-                data, user=actor.user, workspace=actor.workspace, default_team=team, dry_run=dry_run
-            )
-        if name.endswith(TABULAR) and is_viva_header(header_of(data, filename)):
-            return import_viva(
+        if name.endswith(TABULAR) or data[:2] == b"PK":
+            return import_tabular(
                 data, filename, user=actor.user, workspace=actor.workspace, default_team=team, dry_run=dry_run
             )
-        if name.endswith(TABULAR) or data[:2] == b"PK":
-            sheets = read_file(data, filename)
-            return import_sheets(sheets, user=actor.user, workspace=actor.workspace, dry_run=dry_run)
         if not name.endswith(DOCUMENTS):
             raise UploadRefused(
                 [RowError(filename, None, "", _("Upload a .yaml, .json, .csv or .xlsx file."))]
@@ -93,6 +86,37 @@ def header_of(data: bytes, filename: str) -> list[str]:
 
 def _first_line(data: bytes) -> str:
     return data[:65536].decode("utf-8-sig", errors="replace").splitlines()[0] if data else ""
+
+
+def import_tabular(
+    data: bytes,
+    filename: str,
+    *,
+    user: Any,
+    workspace: Any,
+    default_team: Team | None = None,
+    dry_run: bool = False,
+    on_progress: Any = None,
+) -> ImportReport:
+    """A CSV or XLSX file, whichever kind it is: a Jira export, a Viva Goals export, or northstar's own sheets
+    (``workspace`` None creates a workspace from northstar's sheets). TableErrors lists every problem."""
+    header = header_of(data, filename)
+    if filename.lower().endswith(".csv") and is_jira_header(header):
+        if workspace is None:
+            raise TableErrors(
+                [RowError("jira", None, "", _("A Jira export goes into an existing workspace."))]
+            )
+        return import_jira(data, user=user, workspace=workspace, default_team=default_team, dry_run=dry_run,
+                           on_progress=on_progress)  # fmt: skip
+    if is_viva_header(header):
+        if workspace is None:
+            raise TableErrors(
+                [RowError("viva", None, "", _("A Viva Goals export goes into an existing workspace."))]
+            )
+        return import_viva(data, filename, user=user, workspace=workspace, default_team=default_team,
+                           dry_run=dry_run, on_progress=on_progress)  # fmt: skip
+    return import_sheets(read_file(data, filename), user=user, workspace=workspace, dry_run=dry_run,
+                         on_progress=on_progress)  # fmt: skip
 
 
 @dataclass
