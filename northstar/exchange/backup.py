@@ -23,7 +23,6 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from northstar.insights.models import ReminderRun, Review
@@ -38,6 +37,7 @@ from northstar.roadmap.models import (
     TeamCapacity,
     WorkItem,
 )
+from northstar.workspaces.actions import unique_slug
 from northstar.workspaces.errors import FieldError, ValidationFailed
 from northstar.workspaces.models import AuditEntry, Membership, Team, TeamMember, User, Workspace
 from northstar.workspaces.permissions import Actor
@@ -250,7 +250,7 @@ class _Restorer:
     def run(self) -> RestoreReport:
         settings = self.document["workspace"]
         name = str(settings["name"])
-        slug = self.slug or _free_slug(name)
+        slug = self.slug or unique_slug(name)
         if Workspace.objects.filter(slug=slug).exists():
             raise _fail("slug", _("There is already a workspace %(slug)s.") % {"slug": slug})
         self.workspace = Workspace.objects.create(
@@ -328,11 +328,3 @@ def _typed(field: models.Field[Any, Any], raw: Any) -> Any:
             raise ValueError(f"{field.name}: {raw!r}")
         return day
     return raw
-
-
-def _free_slug(name: str) -> str:
-    base = slugify(name)[:50] or "workspace"
-    slug, n = base, 2
-    while Workspace.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from northstar.core.graph import find_cycle
 from northstar.exchange.importer import ImportReport
-from northstar.exchange.tables import RowError, TableErrors, import_sheets
+from northstar.exchange.tables import RowError, TableErrors, import_sheets, not_imported
 from northstar.workspaces.errors import FieldError
 from northstar.workspaces.models import Membership, Team, User, Workspace
 
@@ -201,10 +201,9 @@ def plan_jira(jira: JiraFile, workspace: Workspace, default_team: Team | None) -
         plan.notes.append(FieldError("Assignee", _("%(name)s is not a member of this workspace: %(n)s issues left "
                                                    "without an owner.") % {"name": person, "n": count}))  # fmt: skip
     _links(jira, plan, known)
-    unused = sorted({h for h in jira.header if h and h not in USED})
-    if unused:
-        plan.notes.append(FieldError("columns", _("Not imported (northstar has no place for them): %(columns)s.")
-                                     % {"columns": ", ".join(unused)}))  # fmt: skip
+    note = not_imported(jira.header, USED)
+    if note is not None:
+        plan.notes.append(note)
     return plan
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from northstar.exchange.exporter import export_document
 from northstar.exchange.importer import ImportReport, import_document
 from northstar.exchange.okr_yaml import FORMAT_VERSION
-from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.errors import FieldError, ValidationFailed
 from northstar.workspaces.models import User, Workspace
 from northstar.workspaces.permissions import Actor
 
@@ -107,6 +107,17 @@ class RowError:
 
     def as_dict(self) -> dict[str, Any]:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+
+def not_imported(header: Iterable[str], used: set[str]) -> FieldError | None:
+    """The note an importer of another tool's export gives for the columns it has no place for."""
+    unused = sorted({h for h in header if h and h not in used})
+    if not unused:
+        return None
+    return FieldError(
+        "columns",
+        _("Not imported (northstar has no place for them): %(columns)s.") % {"columns": ", ".join(unused)},
+    )
 
 
 class TableErrors(Exception):

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 
 from northstar.exchange.importer import ImportReport, import_document
 from northstar.exchange.okr_yaml import FORMAT_VERSION
-from northstar.exchange.tables import RowError, TableErrors
+from northstar.exchange.tables import RowError, TableErrors, not_imported
 from northstar.okrs.models import Period
 from northstar.workspaces.errors import FieldError, ValidationFailed
 from northstar.workspaces.models import Membership, Team, User, Workspace
@@ -296,10 +296,9 @@ def plan_viva(viva: VivaFile, workspace: Workspace, default_team: Team | None) -
     for person in sorted(unknown_people):
         plan.notes.append(FieldError("Owner", _("%(name)s is not a member of this workspace: left without an owner.")
                                      % {"name": person}))  # fmt: skip
-    unused = sorted({h for h in viva.header if h and h not in USED})
-    if unused:
-        plan.notes.append(FieldError("columns", _("Not imported (northstar has no place for them): %(columns)s.")
-                                     % {"columns": ", ".join(unused)}))  # fmt: skip
+    note = not_imported(viva.header, USED)
+    if note is not None:
+        plan.notes.append(note)
     return plan
 
 
