@@ -45,6 +45,27 @@ class EmailAuthenticationForm(AuthenticationForm):
         )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
+    def clean(self) -> dict[str, Any]:
+        """Sign-in with a limit: after too many failures for an email (or from one address) in a while, even the
+        right password is refused until the while has passed — a guessing script gets nowhere."""
+        from northstar.workspaces import signin_limits
+
+        email = (self.data.get("username") or "").strip().lower()
+        ip = signin_limits.client_ip(self.request)
+        wait = signin_limits.locked_for(email, ip)
+        if wait:
+            raise forms.ValidationError(
+                _("Too many failed sign-ins. Try again in %(minutes)s minutes.") % {"minutes": wait},
+                code="locked",
+            )
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            signin_limits.failed(email, ip)
+            raise
+        signin_limits.succeeded(email)
+        return data
+
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -281,3 +281,17 @@ class AuditEntry(TenantModel):
     def changes(self) -> list[tuple[str, Any, Any]]:
         before, after = self.before or {}, self.after or {}
         return [(key, before.get(key), after.get(key)) for key in sorted(set(before) | set(after))]
+
+
+class FailedSignIn(models.Model):
+    """A failed sign-in, kept for a day: too many for one email or one address in a while lock sign-in there."""
+
+    email = models.CharField(max_length=254, db_index=True)
+    ip = models.CharField(max_length=45, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "at"]), models.Index(fields=["ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.at:%Y-%m-%d %H:%M}"
