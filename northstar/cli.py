@@ -1229,6 +1229,41 @@ def bench_lint(
     )
 
 
+@app.command("generate")
+def generate_workspace(
+    scale: Annotated[
+        str, typer.Option("--scale", help=gettext_lazy("tiny, small, medium or enterprise."))
+    ] = "small",
+    slug: Annotated[
+        str | None, typer.Option("--slug", help=gettext_lazy("The new workspace's slug."))
+    ] = None,
+    seed: Annotated[int, typer.Option(help=gettext_lazy("Seed of the random workspace."))] = 1,
+) -> None:
+    """A synthetic workspace of a given size, written with bulk inserts (enterprise: 2,000 teams, 20,000 objectives,
+    80,000 key results, 2,000,000 check-ins, 100,000 work items, 200,000 dependencies, 150,000 contributions)."""
+    import time
+
+    from northstar.exchange.generate import SCALES, generate
+    from northstar.workspaces.models import Workspace
+    from northstar.workspaces.web import today
+
+    with user_errors():
+        if scale not in SCALES:
+            raise UserError(_("Choose a scale: %(scales)s.") % {"scales": ", ".join(SCALES)})
+        slug = slug or f"generated-{scale}"
+        if Workspace.objects.filter(slug=slug).exists():
+            raise UserError(_("There is already a workspace %(slug)s.") % {"slug": slug})
+        started = time.perf_counter()
+        with progress_bar(_("Generating")) as update:
+            workspace = generate(SCALES[scale], name=f"Generated ({scale})", slug=slug, today=today(), seed=seed,
+                                 progress=update)  # fmt: skip
+    out().print(
+        _("Generated %(slug)s (%(scale)s) in %(seconds).1f seconds; sign in as %(email)s after setting a password.")
+        % {"slug": workspace.slug, "scale": scale, "seconds": time.perf_counter() - started,
+           "email": f"person0@{workspace.slug}.example"}
+    )  # fmt: skip
+
+
 @app.command("simulate")
 def simulate_key_results(
     count: Annotated[int, typer.Option(help=gettext_lazy("How many key results."))] = 20,
