@@ -7,8 +7,8 @@ are referred to by their place in the list of people, sorted by email. The audit
 id; an id of an object that still exists becomes its ref, one of an object deleted since stays as it was
 (``{"gone": id}``) and is stored negated on restore, where no real row can have it.
 
-Not in the file: API tokens and open invitations (secrets, and they act in the workspace they were made for) and
-passwords (people are created without a usable one, as an import does). A restore always goes into a new, empty
+Not in the file: API tokens, open invitations and webhooks (secrets, and they act in the workspace they were
+made for), and passwords (people are created without a usable one, as an import does). A restore always goes into a new, empty
 workspace, in one transaction: all of it or nothing.
 """
 
@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from northstar.insights.models import ReminderRun, Review
+from northstar.integrations.models import InboundValue, LiveSource
 from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, Period
 from northstar.roadmap.models import (
     Baseline,
@@ -65,6 +66,8 @@ TABLES: tuple[type[models.Model], ...] = (
     ScenarioChange,
     Review,
     ReminderRun,
+    LiveSource,
+    InboundValue,
     AuditEntry,
 )
 WORKSPACE_FIELDS = (

@@ -114,3 +114,19 @@ def test_a_damaged_backup_is_refused_and_writes_nothing(world, damage):
     with pytest.raises(ValidationFailed):
         restore_backup(document, owner=world.owner, slug="damaged")
     assert (Workspace.objects.count(), Objective.objects.count(), KeyResult.objects.count()) == before
+
+
+def test_live_sources_and_posted_values_travel_with_the_backup(world):
+    from northstar.integrations import actions as integration_actions
+    from northstar.integrations import sources
+    from northstar.integrations.models import InboundValue, LiveSource
+
+    editor = world.actor(world.editor)
+    sources.set_source(editor, world.key_result.pk, kind="done_count")
+    integration_actions.post_value(editor, world.key_result.pk, value=4, idempotency_key="feed-1")
+    first = backup_text(world.actor(world.owner))
+    copy = restore_backup(json.loads(first), owner=world.owner, slug="with-sources")
+    assert backup_text(actor_for(world.owner, copy.workspace)) == first
+    assert LiveSource.objects.get(workspace=copy.workspace).kind == "done_count"
+    restored = InboundValue.objects.get(workspace=copy.workspace)
+    assert restored.check_in.workspace == copy.workspace and restored.idempotency_key == "feed-1"
