@@ -1199,6 +1199,49 @@ def lint_file(
     raise typer.Exit(code)
 
 
+@bench_app.command("scale")
+def bench_scale(
+    workspace: Annotated[
+        str,
+        typer.Option("--workspace", help=gettext_lazy("A generated workspace's slug (northstar generate).")),
+    ] = "generated-small",
+) -> None:
+    """The heavy reads on a generated workspace, each beside a baseline measured in the same run."""
+    from rich.table import Table
+
+    from northstar.bench_scale import run
+    from northstar.workspaces.web import today
+
+    with user_errors():
+        actor = acting(find_workspace(workspace), None)
+        rows = run(actor, today())
+    table = Table(title=_("%(name)s on %(db)s") % {"name": actor.workspace.name, "db": connection_vendor()})
+    for column in (
+        _("what"),
+        _("seconds"),
+        _("baseline"),
+        _("baseline seconds"),
+        _("ratio"),
+        _("goal"),
+        _("met"),
+    ):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row["what"], f"{row['seconds']:.3f}", row["baseline"],
+            "" if row["baseline_seconds"] is None else f"{row['baseline_seconds']:.3f}",
+            "" if row["ratio"] is None else f"{row['ratio']:.1f}", row["goal"],
+            "" if row["met"] is None else (_("yes") if row["met"] else _("no")),
+        )  # fmt: skip
+    out().print(table)
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return str(connection.vendor)
+
+
 @bench_app.command("lint")
 def bench_lint(
     count: Annotated[int, typer.Option(help=gettext_lazy("How many key results."))] = 10_000,

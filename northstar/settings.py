@@ -199,3 +199,12 @@ NORTHSTAR_BASE_URL = os.environ.get("NORTHSTAR_BASE_URL", "http://127.0.0.1:8000
 NORTHSTAR_SOURCE_DATABASE_URL = os.environ.get("NORTHSTAR_SOURCE_DATABASE_URL", "")
 NORTHSTAR_SOURCE_TIMEOUT_SECONDS = 10
 NORTHSTAR_SOURCE_MAX_BYTES = 1_000_000
+
+# Remembered forecasts (keyed on everything they depend on, so never stale): per process by default; a deployment
+# with several app servers may point this at a shared cache.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+    }
+}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from northstar.core.attribution import Attribution, attribute
@@ -137,24 +139,31 @@ def forecastable(kr: KeyResult, period: Period | None) -> bool:
     )
 
 
+FORECAST_CACHE_SECONDS = 24 * 3600
+
+
+def _forecast_key(kr: KeyResult, period: Period, today: dt.date, deliveries: list[Delivery]) -> str:
+    """Everything a forecast depends on: the key result as it is now (its version moves with every check-in and
+    edit; its creation time tells apart rows that reuse an id), its period, today, and its linked work."""
+    state = (
+        kr.version, kr.created_at, kr.start, kr.target, kr.last_check_in_at, period.start, period.end, today,
+        sorted((d.day, d.weight) for d in deliveries),
+    )  # fmt: skip
+    return f"forecast:{kr.pk}:{hashlib.sha1(repr(state).encode()).hexdigest()}"
+
+
 def forecasts_for(
     actor: Actor, key_results: list[KeyResult], periods: dict[int, Period | None], *, today: dt.date
 ) -> dict[int, Forecast]:
     """The forecast of every numeric key result of a period that has check-ins, from its check-ins and the
-    planned end dates of the work linked to it — two queries, whatever the number of key results."""
+    planned end dates of the work linked to it — at most two queries, whatever the number of key results.
+    Forecasts are remembered (Django's cache) until the key result, its work, its period or the day changes; only
+    the key results not remembered read their check-ins."""
     wanted = {kr.pk: kr for kr in key_results if forecastable(kr, periods.get(kr.pk))}
     if not wanted:
         return {}
     from northstar.roadmap.models import Contribution  # the roadmap app builds on this one
 
-    history: dict[int, list[tuple[dt.date, float]]] = {}
-    for kr_id, when, value in (
-        CheckIn.objects.restrict(actor)
-        .filter(key_result_id__in=list(wanted))
-        .order_by("checked_in_at", "id")
-        .values_list("key_result_id", "checked_in_at", "value")
-    ):
-        history.setdefault(kr_id, []).append((when.date(), value))
     deliveries: dict[int, list[Delivery]] = {}
     for kr_id, end, weight in (
         Contribution.objects.restrict(actor)
@@ -163,21 +172,38 @@ def forecasts_for(
         .values_list("key_result_id", "work_item__end", "weight")
     ):
         deliveries.setdefault(kr_id, []).append(Delivery(end, weight))
-    out = {}
-    for pk, kr in wanted.items():
-        if pk not in history:
-            continue
-        period = periods[pk]
+    keys = {pk: _forecast_key(kr, periods[pk], today, deliveries.get(pk, [])) for pk, kr in wanted.items()}  # type: ignore[arg-type]
+    remembered = cache.get_many(list(keys.values()))
+    out = {pk: remembered[key] for pk, key in keys.items() if remembered.get(key) is not None}
+    missing = [pk for pk, key in keys.items() if key not in remembered]
+    if not missing:
+        return out
+    history: dict[int, list[tuple[dt.date, float]]] = {}
+    for kr_id, when, value in (
+        CheckIn.objects.restrict(actor)
+        .filter(key_result_id__in=missing)
+        .order_by("checked_in_at", "id")
+        .values_list("key_result_id", "checked_in_at", "value")
+    ):
+        history.setdefault(kr_id, []).append((when.date(), value))
+    fresh: dict[str, Forecast | None] = {}
+    for pk in missing:
+        kr, period = wanted[pk], periods[pk]
         assert period is not None and kr.start is not None and kr.target is not None
-        out[pk] = forecast(
-            history[pk],
-            start_value=kr.start,
-            target=kr.target,
-            period_start=period.start,
-            period_end=period.end,
-            today=today,
-            deliveries=deliveries.get(pk, ()),
-        )
+        made = None
+        if pk in history:
+            made = forecast(
+                history[pk],
+                start_value=kr.start,
+                target=kr.target,
+                period_start=period.start,
+                period_end=period.end,
+                today=today,
+                deliveries=deliveries.get(pk, ()),
+            )
+            out[pk] = made
+        fresh[keys[pk]] = made
+    cache.set_many(fresh, FORECAST_CACHE_SECONDS)
     return out
 
 
