@@ -7,6 +7,7 @@ Every error has one shape, in the language of the request:
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext
@@ -91,6 +92,24 @@ def error(
 @api.exception_handler(ValidationFailed)
 def on_validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
     return error(request, 422, INVALID, [(e.field, e.message) for e in exc.errors])
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # a number larger than the database stores (an id of 30 digits, say): the client's mistake, not ours
+    return error(request, 422, INVALID, [("body", _("A number is too large."))])
+
+
+api.add_exception_handler(DataError, on_overflow)
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error(
+        request,
+        409,
+        _("This conflicts with what is stored (it may have changed meanwhile); reload and try again."),
+    )
 
 
 @api.exception_handler(NotFound)

@@ -55,6 +55,17 @@ report_app = typer.Typer(help=gettext_lazy("Reports on a workspace, as rich tabl
 app.add_typer(report_app, name="report")
 
 
+@app.callback()
+def _every_command() -> None:
+    """Every command speaks the language the environment asks for (NORTHSTAR_LANGUAGE, LC_ALL, LANG…), whatever
+    ran before it in the same process."""
+    from django.utils import translation
+
+    language = cli_language()
+    if language:
+        translation.activate(language)
+
+
 class UserError(Exception):
     """A mistake the person running the command can fix: reported as a message with exit code 1."""
 

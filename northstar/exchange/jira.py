@@ -91,7 +91,12 @@ def read_jira_csv(data: bytes) -> JiraFile:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableErrors([RowError("jira", None, "", _("The file is not UTF-8 text."))]) from exc
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise TableErrors(
+            [RowError("jira", None, "", _("The file is not valid CSV: %(error)s") % {"error": exc})]
+        ) from exc
     if not lines or not is_jira_header(lines[0]):
         raise TableErrors(
             [RowError("jira", 1, "", _("This is not a Jira CSV export: it needs the columns Issue key, Summary and "

@@ -201,7 +201,16 @@ def read_csv(data: bytes, filename: str = "") -> Sheets:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableErrors([RowError(filename or "csv", None, "", _("The file is not UTF-8 text."))]) from exc
-    lines = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error as exc:
+        raise TableErrors(
+            [
+                RowError(
+                    filename or "csv", None, "", _("The file is not valid CSV: %(error)s") % {"error": exc}
+                )
+            ]
+        ) from exc
     if not lines:
         raise TableErrors([RowError(filename or "csv", None, "", _("The file is empty."))])
     names, rows = _rows(lines[0], lines[1:])

@@ -81,7 +81,10 @@ def header_of(data: bytes, filename: str) -> list[str]:
         except Exception:  # not a workbook: the spreadsheet reader says so properly
             return []
         return [str(c) for c in first if c is not None]
-    return next(csv.reader(io.StringIO(_first_line(data))), [])
+    try:
+        return next(csv.reader(io.StringIO(_first_line(data), newline="")), [])
+    except csv.Error:  # not CSV at all: the spreadsheet reader says so properly
+        return []
 
 
 def _first_line(data: bytes) -> str:

@@ -106,7 +106,11 @@ def read_viva(data: bytes, filename: str) -> VivaFile:
         book.close()
     else:
         try:
-            lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+            lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        except csv.Error as exc:
+            raise TableErrors(
+                [RowError("viva", None, "", _("The file is not valid CSV: %(error)s") % {"error": exc})]
+            ) from exc
         except UnicodeDecodeError as exc:
             raise TableErrors([RowError("viva", None, "", _("The file is not UTF-8 text."))]) from exc
     if not lines or not is_viva_header([str(h or "") for h in lines[0]]):

@@ -214,7 +214,7 @@ def access(qs: QuerySet[Any], actor: Actor, pk: Any, action: str = VIEW) -> Any:
     but may not do the action."""
     try:
         obj = qs.restrict(actor, VIEW).get(pk=pk)  # type: ignore[attr-defined]
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise NotFound from exc
     if action != VIEW and not qs.model.objects.restrict(actor, action).filter(pk=obj.pk).exists():
         raise PermissionDenied
