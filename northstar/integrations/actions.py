@@ -82,17 +82,13 @@ def test_webhook(actor: Actor, webhook_id: int) -> int:
     hook = access(Webhook.objects, actor, webhook_id, CHANGE)
     from django.utils import timezone
 
-    from northstar.integrations.models import WebhookDelivery
     from northstar.integrations.webhooks import send_soon
 
-    now = timezone.now()
-    delivery = WebhookDelivery.objects.create(workspace=actor.workspace, webhook=hook, event="ping", payload={},
-                                              next_attempt_at=now)  # fmt: skip
-    delivery.payload = {"event": "ping", "id": delivery.pk, "workspace": actor.workspace.slug, "at": now.isoformat(),
-                        "data": {"message": "Hello from northstar"}}  # fmt: skip
-    delivery.save(update_fields=["payload"])
-    transaction.on_commit(lambda: send_soon(delivery.pk))
-    return delivery.pk
+    delivery_id = events.record(
+        actor.workspace, hook, "ping", {"message": "Hello from northstar"}, timezone.now()
+    )
+    transaction.on_commit(lambda: send_soon(delivery_id))
+    return delivery_id
 
 
 def post_value(

@@ -36,7 +36,7 @@ EVENTS: dict[str, tuple[Any, dict[str, Any]]] = {
 
 def emit(workspace: Workspace, event: str, data: dict[str, Any]) -> int:
     """Record ``event`` for every active webhook of the workspace that listens to it; returns how many."""
-    from northstar.integrations.models import Webhook, WebhookDelivery
+    from northstar.integrations.models import Webhook
     from northstar.integrations.webhooks import send_soon
 
     hooks = [
@@ -47,18 +47,23 @@ def emit(workspace: Workspace, event: str, data: dict[str, Any]) -> int:
     if not hooks:
         return 0
     now = timezone.now()
-    made = []
-    for hook in hooks:
-        delivery = WebhookDelivery.objects.create(
-            workspace=workspace, webhook=hook, event=event, payload={}, next_attempt_at=now
-        )
-        delivery.payload = {
-            "event": event, "id": delivery.pk, "workspace": workspace.slug, "at": now.isoformat(), "data": data,
-        }  # fmt: skip
-        delivery.save(update_fields=["payload"])
-        made.append(delivery.pk)
+    made = [record(workspace, hook, event, data, now) for hook in hooks]
     transaction.on_commit(lambda: [send_soon(pk) for pk in made])
     return len(made)
+
+
+def record(workspace: Workspace, hook: Any, event: str, data: dict[str, Any], now: Any) -> int:
+    """One delivery of ``event`` to ``hook``, waiting to be sent; its payload names its own id."""
+    from northstar.integrations.models import WebhookDelivery
+
+    delivery = WebhookDelivery.objects.create(
+        workspace=workspace, webhook=hook, event=event, payload={}, next_attempt_at=now
+    )
+    delivery.payload = {
+        "event": event, "id": delivery.pk, "workspace": workspace.slug, "at": now.isoformat(), "data": data,
+    }  # fmt: skip
+    delivery.save(update_fields=["payload"])
+    return delivery.pk
 
 
 def wants(workspace: Workspace, event: str) -> bool:
