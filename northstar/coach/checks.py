@@ -56,9 +56,11 @@ def check_objective(
     parents: Sequence[int] = (),
     key_results: Sequence[KeyResultDraft] | None = None,
     existing: int | None = None,
+    strict: bool = True,
 ) -> list[Advice]:
     """Advice on an objective being written. Its key results are the ones given, else (``existing``) the saved
-    ones; a new objective without any is not told to add them — that is the editor's next step."""
+    ones; a new objective without any is not told to add them — that is the editor's next step. Unknown ids are a
+    ValidationFailed, or with ``strict`` off (a form being typed, a stale page) simply left out."""
     errors: list[FieldError] = []
     team_row = Team.objects.restrict(actor).filter(pk=team).first() if team is not None else None
     if team is not None and team_row is None:
@@ -66,11 +68,14 @@ def check_objective(
     period_row = Period.objects.restrict(actor).filter(pk=period).first() if period is not None else None
     if period is not None and period_row is None:
         errors.append(FieldError("period", _("No such period in this workspace.")))
-    if parents:
-        found = set(Objective.objects.restrict(actor).filter(pk__in=parents).values_list("pk", flat=True))
-        if set(parents) - found:
-            errors.append(FieldError("parents", _("No such objective in this workspace.")))
-    if errors:
+    found = (
+        set(Objective.objects.restrict(actor).filter(pk__in=parents).values_list("pk", flat=True))
+        if parents
+        else set()
+    )
+    if set(parents) - found:
+        errors.append(FieldError("parents", _("No such objective in this workspace.")))
+    if errors and strict:
         raise ValidationFailed(errors)
     if key_results is None:
         key_results = (
@@ -81,7 +86,7 @@ def check_objective(
         tuple(key_results),
         (period_row.start, period_row.end) if period_row else None,
         team_level=bool(team_row and team_row.parent_id),
-        aligned=bool(parents),
+        aligned=bool(found),
         key="draft",
     )
     findings = lint_for(actor, [draft], scopes=DRAFT_SCOPES)

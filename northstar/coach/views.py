@@ -15,8 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from northstar.coach import actions, checks, queries
 from northstar.core.lint import RULES, KeyResultDraft
 from northstar.okrs import queries as okr_queries
-from northstar.okrs.models import Objective, Period
-from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import int_param, today, workspace_view
 
@@ -65,19 +63,14 @@ def check_objective(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Advice on the objective being typed: its title, its alignment and, when it exists, its key results.
     A choice that does not exist (a stale page) is left out rather than refused: the form says so on save."""
     data = request.POST
-    team = Team.objects.restrict(actor).filter(pk=int_param(data.get("team"))).values_list("pk", flat=True)
-    period = (
-        Period.objects.restrict(actor).filter(pk=int_param(data.get("period"))).values_list("pk", flat=True)
-    )
-    parents = [p for p in (int_param(v) for v in data.getlist("parents")) if p is not None]
-    parents = list(Objective.objects.restrict(actor).filter(pk__in=parents).values_list("pk", flat=True))
     advice = checks.check_objective(
         actor,
         data.get("title", ""),
-        team=next(iter(team), None),
-        period=next(iter(period), None),
-        parents=parents,
+        team=int_param(data.get("team")),
+        period=int_param(data.get("period")),
+        parents=[p for p in (int_param(v) for v in data.getlist("parents")) if p is not None],
         existing=int_param(request.GET.get("objective")),
+        strict=False,
     )
     return _panel(request, advice, objective_level=True)
 

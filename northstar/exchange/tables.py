@@ -318,7 +318,7 @@ def _number_text(value: float) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _pick(sheet: str, row: dict[str, Any], columns: Iterable[Column]) -> dict[str, Any]:
+def _pick(row: dict[str, Any], columns: Iterable[Column]) -> dict[str, Any]:
     data = {}
     for column in columns:
         value = _typed(column, row.get(column.name))
@@ -365,13 +365,13 @@ def document_from_sheets(sheets: Sheets) -> tuple[dict[str, Any], _Places, list[
                 yield n, row
 
     for n, row in numbered("workspace"):
-        document["workspace"] = _pick("workspace", row, SHEETS["workspace"])
+        document["workspace"] = _pick(row, SHEETS["workspace"])
         places.add("workspace", "workspace", n, SHEETS["workspace"])
     for section in ("periods", "teams", "people", "capacity"):
         items = []
         for n, row in numbered(section):
             places.add(f"{section}[{len(items)}]", section, n, SHEETS[section])
-            items.append(_pick(section, row, SHEETS[section]))
+            items.append(_pick(row, SHEETS[section]))
         if items:
             document[section] = items
 
@@ -381,7 +381,7 @@ def document_from_sheets(sheets: Sheets) -> tuple[dict[str, Any], _Places, list[
     by_key: dict[str, tuple[int, dict[str, Any], int]] = {}  # objective key → (index, its fields, first row)
     krs: dict[str, dict[str, Any]] = {}
     for n, row in numbered("objectives"):
-        own = _pick("objectives", row, objective_columns)
+        own = _pick(row, objective_columns)
         key = str(own.get("key", ""))
         if key in by_key:
             index, first, first_row = by_key[key]
@@ -394,7 +394,7 @@ def document_from_sheets(sheets: Sheets) -> tuple[dict[str, Any], _Places, list[
             by_key[key] = (index, own, n)
             objectives.append(dict(own))
             places.add(f"objectives[{index}]", "objectives", n, objective_columns)
-        kr = _pick("objectives", row, kr_columns)
+        kr = _pick(row, kr_columns)
         if kr:
             target = objectives[index].setdefault("key_results", [])
             path = f"objectives[{index}].key_results[{len(target)}]"
@@ -407,7 +407,7 @@ def document_from_sheets(sheets: Sheets) -> tuple[dict[str, Any], _Places, list[
                 krs[str(kr["key"])] = kr
                 kr["__path"] = path
     for n, row in numbered("check_ins"):
-        data = _pick("check_ins", row, SHEETS["check_ins"])
+        data = _pick(row, SHEETS["check_ins"])
         kr = krs.get(str(data.pop("kr_key", "")))
         if kr is None:
             errors.append(RowError("check_ins", n, "kr_key",
@@ -426,7 +426,7 @@ def document_from_sheets(sheets: Sheets) -> tuple[dict[str, Any], _Places, list[
     items_by_key: dict[str, tuple[dict[str, Any], int]] = {}
     parents: dict[str, str] = {}
     for n, row in work_rows:
-        data = _pick("work", row, SHEETS["work"])
+        data = _pick(row, SHEETS["work"])
         parent = data.pop("parent", None)
         key = str(data.get("key", ""))
         if key in items_by_key:
@@ -446,26 +446,20 @@ def document_from_sheets(sheets: Sheets) -> tuple[dict[str, Any], _Places, list[
             )
         else:
             items_by_key[parent][0].setdefault("children", []).append(data)
-    for n, row in numbered("dependencies"):
-        data = _pick("dependencies", row, SHEETS["dependencies"])
-        successor = items_by_key.get(str(data.pop("successor", "")))
-        if successor is None:
-            errors.append(RowError("dependencies", n, "successor",
-                                   _("No work item %(key)s in the work sheet of this file.")
-                                   % {"key": row.get("successor")}))  # fmt: skip
-            continue
-        successor[0].setdefault("depends_on", []).append(data)
-        data["__row"] = n
-    for n, row in numbered("contributions"):
-        data = _pick("contributions", row, SHEETS["contributions"])
-        item = items_by_key.get(str(data.pop("work_key", "")))
-        if item is None:
-            errors.append(RowError("contributions", n, "work_key",
-                                   _("No work item %(key)s in the work sheet of this file.")
-                                   % {"key": row.get("work_key")}))  # fmt: skip
-            continue
-        item[0].setdefault("contributes", []).append(data)
-        data["__row"] = n
+    # a dependency hangs on its successor, a contribution on its work item
+    for sheet, column, listed_as in (
+        ("dependencies", "successor", "depends_on"),
+        ("contributions", "work_key", "contributes"),
+    ):
+        for n, row in numbered(sheet):
+            data = _pick(row, SHEETS[sheet])
+            item = items_by_key.get(str(data.pop(column, "")))
+            if item is None:
+                errors.append(RowError(sheet, n, column, _("No work item %(key)s in the work sheet of this file.")
+                                       % {"key": row.get(column)}))  # fmt: skip
+                continue
+            item[0].setdefault(listed_as, []).append(data)
+            data["__row"] = n
 
     def place(key: str, path: str) -> dict[str, Any]:
         data, n = items_by_key[key]

@@ -34,16 +34,19 @@ EVENTS: dict[str, tuple[Any, dict[str, Any]]] = {
 }  # fmt: skip
 
 
-def emit(workspace: Workspace, event: str, data: dict[str, Any]) -> int:
-    """Record ``event`` for every active webhook of the workspace that listens to it; returns how many."""
+def listeners(workspace: Workspace) -> list[Any]:
+    """The workspace's active webhooks (read once where several events may follow one change)."""
     from northstar.integrations.models import Webhook
+
+    return list(Webhook.objects.filter(workspace=workspace, active=True))
+
+
+def emit(workspace: Workspace, event: str, data: dict[str, Any], hooks: list[Any] | None = None) -> int:
+    """Record ``event`` for every active webhook of the workspace that listens to it (``hooks``: the
+    workspace's listeners, when the caller has them already); returns how many."""
     from northstar.integrations.webhooks import send_soon
 
-    hooks = [
-        h
-        for h in Webhook.objects.filter(workspace=workspace, active=True)
-        if event in h.events or event == "ping"
-    ]
+    hooks = [h for h in (listeners(workspace) if hooks is None else hooks) if event in h.events]
     if not hooks:
         return 0
     now = timezone.now()
@@ -64,15 +67,6 @@ def record(workspace: Workspace, hook: Any, event: str, data: dict[str, Any], no
     }  # fmt: skip
     delivery.save(update_fields=["payload"])
     return delivery.pk
-
-
-def wants(workspace: Workspace, event: str) -> bool:
-    from northstar.integrations.models import Webhook
-
-    return any(
-        event in h
-        for h in Webhook.objects.filter(workspace=workspace, active=True).values_list("events", flat=True)
-    )
 
 
 def key_result_status(actor: Any, key_result_id: int) -> str:

@@ -527,7 +527,8 @@ def do_check_in(
         if not actor.is_admin:
             raise PermissionDenied(_("Only admins can record a check-in for someone else."))
         author_obj = workspace_member(actor, author, "author")
-    watching = events.wants(actor.workspace, "key_result.status_changed")
+    hooks = events.listeners(actor.workspace)
+    watching = any("key_result.status_changed" in h.events for h in hooks)
     status_before = events.key_result_status(actor, kr.pk) if watching else None
     check_in = CheckIn.objects.create(
         workspace=actor.workspace,
@@ -546,13 +547,13 @@ def do_check_in(
     events.emit(actor.workspace, "check_in.recorded", {
         "key_result": kr.pk, "title": kr.title, "value": value, "confidence": confidence,
         "by": author_obj.email if author_obj else None, "source": source,
-    })  # fmt: skip
+    }, hooks)  # fmt: skip
     if watching:
         status_after = events.key_result_status(actor, kr.pk)
         if status_after != status_before:
             events.emit(actor.workspace, "key_result.status_changed", {
                 "key_result": kr.pk, "title": kr.title, "before": status_before, "after": status_after,
-            })  # fmt: skip
+            }, hooks)  # fmt: skip
     return check_in
 
 

@@ -222,17 +222,20 @@ def update_work_item(
 def _tell_webhooks(actor: Actor, item: WorkItem, before: dict[str, Any]) -> None:
     from northstar.integrations import events
 
+    hooks = events.listeners(actor.workspace)
     about = {"work_item": item.pk, "key": item.key, "title": item.title}
     if item.status == WorkItemStatus.DONE and before.get("status") != WorkItemStatus.DONE:
-        events.emit(actor.workspace, "work_item.done", about)
-    old_end = before.get("end")
-    if old_end and item.end and item.end.isoformat() > str(old_end):
-        days = (item.end - dt.date.fromisoformat(str(old_end))).days
-        events.emit(
-            actor.workspace,
-            "work_item.slipped",
-            {**about, "before": str(old_end), "after": item.end.isoformat(), "days": days},
-        )
+        events.emit(actor.workspace, "work_item.done", about, hooks)
+    old_end = (
+        dt.date.fromisoformat(before["end"]) if before.get("end") else None
+    )  # the snapshot keeps ISO text
+    if old_end and item.end and item.end > old_end:
+        slipped = {
+            "before": old_end.isoformat(),
+            "after": item.end.isoformat(),
+            "days": (item.end - old_end).days,
+        }
+        events.emit(actor.workspace, "work_item.slipped", {**about, **slipped}, hooks)
 
 
 @transaction.atomic
