@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -1245,6 +1245,51 @@ def bench_scale(
             "" if row["met"] is None else (_("yes") if row["met"] else _("no")),
         )  # fmt: skip
     out().print(table)
+
+
+@bench_app.command("load")
+def bench_load(
+    workspace: Annotated[
+        str,
+        typer.Option("--workspace", help=gettext_lazy("A generated workspace's slug (northstar generate).")),
+    ] = "generated-medium",
+    requests: Annotated[int, typer.Option(help=gettext_lazy("How many requests in all."))] = 2_000,
+    clients: Annotated[int, typer.Option(help=gettext_lazy("How many clients at once."))] = 32,
+    workers: Annotated[int, typer.Option(help=gettext_lazy("How many gunicorn worker processes."))] = 5,
+) -> None:
+    """A bounded load test on loopback against the production-style server (gunicorn, whitenoise, DEBUG off):
+    dashboard, OKR page and API lists as the workspace's owner; prints p50/p95/p99 and errors, then stops."""
+    from rich.table import Table
+
+    from northstar.bench_load import run
+
+    with user_errors():
+        actor = acting(find_workspace(workspace), None)
+        try:
+            alone, loaded = run(actor, requests=requests, clients=clients, workers=workers)
+        except RuntimeError as exc:
+            raise UserError(str(exc)) from exc
+    for result in (alone, loaded):
+        table = Table(
+            title=_("%(name)s on %(db)s: %(clients)s at once, %(workers)s gunicorn workers, %(rate).1f requests/s")
+            % {"name": actor.workspace.name, "db": connection_vendor(), "workers": result.workers,
+               "clients": ngettext("%(n)s client", "%(n)s clients", result.clients) % {"n": result.clients},
+               "rate": result.requests_per_second}
+        )  # fmt: skip
+        for column in (_("what"), _("requests"), _("errors"), "p50 ms", "p95 ms", "p99 ms", _("slowest ms")):
+            table.add_column(column, justify="left" if column == _("what") else "right")
+        for name, s in [(e.name, e.summary) for e in result.endpoints] + [(_("all"), result.total)]:
+            table.add_row(
+                name, f"{s.requests:,}", f"{s.errors:,}", f"{s.p50 * 1000:.0f}", f"{s.p95 * 1000:.0f}",
+                f"{s.p99 * 1000:.0f}", f"{s.slowest * 1000:.0f}",
+            )  # fmt: skip
+        out().print(table)
+    out().print(
+        _(
+            "Under load, the median request took %(ratio).1f× as long as alone (the baseline, measured in the same run)."
+        )
+        % {"ratio": loaded.total.p50 / alone.total.p50}
+    )
 
 
 def connection_vendor() -> str:

@@ -92,12 +92,14 @@ def load_progress(
     by_key_result: dict[int, list[WorkItem]] = defaultdict(list)
     serves: dict[int, list[int]] = defaultdict(list)
     for v in rm.items:
+        served: set[int] = set()
         for link in v.links:
             if link.target[0] == "kr":
                 by_key_result[link.target[1]].append(v.item)
                 serves[v.item.pk].append(link.target[1])
             objective_id = objective_of(link, rm.key_results)
-            if objective_id is not None and v.item not in by_objective[objective_id]:
+            if objective_id is not None and objective_id not in served:
+                served.add(objective_id)
                 by_objective[objective_id].append(v.item)
 
     kr_views = {k.kr.pk: k for v in views for k in v.key_results}

@@ -95,8 +95,11 @@ class TeamSection:
 class OkrTree:
     sections: list[TeamSection]
     period: Period | None
-    objective_count: int
-    key_result_count: int
+    objective_count: int  # on every page
+    key_result_count: int  # on every page
+    page: int = 1
+    pages: int = 1
+    first: int = 1  # the place of the page's first objective among them all, from 1
 
     def all_objectives(self) -> Iterable[ObjectiveView]:
         for section in self.sections:
@@ -338,8 +341,14 @@ def okr_tree(
     status: str | None = None,
     q: str | None = None,
     include_periodless: bool = True,
+    page: int | None = None,
 ) -> OkrTree:
-    """The company → team tree of objectives with their key results, progress and status for a period."""
+    """The company → team tree of objectives with their key results, progress and status for a period.
+
+    With ``page``, only that page's objectives (``OKR_PAGE_SIZE`` of them, in the tree's order: teams as in the
+    team tree, then each team's objectives by position) are read and rolled up, with what lies below them, so the
+    page costs the same in a workspace of any size. Filtering by status needs every objective's status: it reads
+    them all and then pages."""
     objectives_qs: QuerySet[Objective] = Objective.objects.restrict(actor).select_related(
         "team", "owner", "period"
     )
@@ -360,10 +369,28 @@ def okr_tree(
         objectives_qs = objectives_qs.filter(
             Q(title__icontains=q) | Q(key_results__title__icontains=q)
         ).distinct()
-    objectives = list(objectives_qs.order_by("position", "id"))
-    views = objective_views(actor, objectives, today=today)
-    if status:
-        views = [v for v in views if v.status.status == status]
+    tree_order = {team.pk: n for n, (team, _depth) in enumerate(team_tree(teams))}
+    objectives_qs = objectives_qs.order_by("position", "id")
+    if page is None or status:
+        objectives = sorted(objectives_qs, key=lambda o: tree_order.get(o.team_id, len(tree_order)))
+        views = objective_views(actor, objectives, today=today)
+        if status:
+            views = [v for v in views if v.status.status == status]
+        total, key_results = len(views), sum(len(v.key_results) for v in views)
+        number, pages = _page_of(page or 1, total, OKR_PAGE_SIZE if page else max(total, 1))
+        if page:
+            views = views[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]
+    else:
+        placed = sorted(
+            objectives_qs.values_list("pk", "team_id"),
+            key=lambda row: tree_order.get(row[1], len(tree_order)),
+        )
+        total = len(placed)
+        number, pages = _page_of(page, total, OKR_PAGE_SIZE)
+        wanted = [pk for pk, _team in placed[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]]
+        found = {o.pk: o for o in objectives_qs.filter(pk__in=wanted)}
+        views = objective_views(actor, [found[pk] for pk in wanted], today=today)
+        key_results = KeyResult.objects.filter(objective_id__in=objectives_qs.order_by().values("pk")).count()
     by_team: dict[int, list[ObjectiveView]] = {}
     for view in views:
         by_team.setdefault(view.objective.team_id, []).append(view)
@@ -375,13 +402,57 @@ def okr_tree(
     return OkrTree(
         sections=sections,
         period=period,
-        objective_count=len(views),
-        key_result_count=sum(len(v.key_results) for v in views),
+        objective_count=total,
+        key_result_count=key_results,
+        page=number,
+        pages=pages,
+        first=(number - 1) * OKR_PAGE_SIZE + 1 if page else 1,
     )
 
 
+OKR_PAGE_SIZE = 50
+
+
+def _page_of(wanted: int, total: int, size: int) -> tuple[int, int]:
+    """The page to show (a page past the end shows the last) and how many there are."""
+    pages = max(1, -(-total // size))
+    return min(max(1, wanted), pages), pages
+
+
+def _aligned_below(actor: Actor, ids: list[int]) -> tuple[list[tuple[int, int]], set[int]]:
+    """Every alignment between objectives the actor can see, as (child, parent), and which of those objectives
+    lie below these ones — in one query, so that a page of objectives rolls up exactly as the whole tree does."""
+    visible = Objective.objects.restrict(actor).values("pk")
+    edges = list(
+        Alignment.objects.filter(
+            workspace=actor.workspace, child_id__in=visible, parent_id__in=visible
+        ).values_list("child_id", "parent_id")
+    )
+    below: dict[int, list[int]] = {}
+    for child, parent in edges:
+        below.setdefault(parent, []).append(child)
+    found: set[int] = set()
+    pending = list(ids)
+    while pending:
+        for child in below.get(pending.pop(), ()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return edges, found
+
+
 def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date) -> list[ObjectiveView]:
-    """Progress, status and alignment for these objectives in three queries (key results, alignments, rights)."""
+    """Progress, status and alignment for these objectives in a fixed number of queries (key results, alignments,
+    rights). When aligned objectives count in roll-ups, the objectives below these ones are read and rolled up
+    too (not shown), so an objective's progress is the same on every page and in every list."""
+    shown = objectives
+    edges, below = _aligned_below(actor, [o.pk for o in objectives])
+    if actor.workspace.rollup_includes_aligned and below - {o.pk for o in objectives}:
+        objectives = objectives + list(
+            Objective.objects.filter(
+                workspace=actor.workspace, pk__in=below - {o.pk for o in objectives}
+            ).select_related("team", "owner", "period")
+        )
     ids = [o.pk for o in objectives]
     cadence = actor.workspace.check_in_cadence_days
     krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in ids}
@@ -421,20 +492,22 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
         )
         view.can_check_in = kr.pk in check_in_ok
         krs_by_objective[kr.objective_id].append(view)
-    visible_ids = set(Objective.objects.restrict(actor).values_list("pk", flat=True))
-    alignments = list(
-        Alignment.objects.filter(Q(child_id__in=ids) | Q(parent_id__in=ids))
-        .filter(child_id__in=visible_ids, parent_id__in=visible_ids)
-        .select_related("child", "parent")
-    )
+    shown_ids = [o.pk for o in shown]
+    neighbours = {pk for edge in edges for pk in edge if edge[0] in shown_ids or edge[1] in shown_ids}
+    related = {
+        o.pk: o for o in Objective.objects.filter(workspace=actor.workspace, pk__in=neighbours - set(ids))
+    }
+    related.update(objectives_by_id)
     parents: dict[int, list[Objective]] = {}
     children: dict[int, list[Objective]] = {}
     child_edges: dict[str, list[tuple[str, float]]] = {}
-    for a in alignments:
-        parents.setdefault(a.child_id, []).append(a.parent)
-        children.setdefault(a.parent_id, []).append(a.child)
-        if a.child_id in objectives_by_id:
-            child_edges.setdefault(str(a.parent_id), []).append((str(a.child_id), a.child.weight))
+    for child, parent in edges:
+        if child in shown_ids:
+            parents.setdefault(child, []).append(related[parent])
+        if parent in shown_ids:
+            children.setdefault(parent, []).append(related[child])
+        if child in objectives_by_id and parent in objectives_by_id:
+            child_edges.setdefault(str(parent), []).append((str(child), objectives_by_id[child].weight))
     own_parts = {str(pk): [kr_part(v) for v in krs_by_objective[pk]] for pk in ids}
     rollups = rollup_tree(
         own_parts,
@@ -443,7 +516,7 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
         actor.workspace.rollup_includes_aligned,
     )
     result = []
-    for o in objectives:
+    for o in shown:
         krs = krs_by_objective[o.pk]
         r = rollups[str(o.pk)]
         confidences = [k.kr.current_confidence for k in krs if k.kr.current_confidence is not None]

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,12 +27,16 @@ from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, CHECK_IN, Actor, access
-from northstar.workspaces.web import int_param, saved, submit_form, today, workspace_view
+from northstar.workspaces.web import int_param, query_without_page, saved, submit_form, today, workspace_view
 
 STATUS_CHOICES = ["on_track", "at_risk", "off_track", "done", "no_data"]
 
 
 # --- dashboard --------------------------------------------------------------------------------------------------
+
+
+DASHBOARD_PAGE_SIZE = 50  # objectives in the outcomes-and-outputs table
+DASHBOARD_LIST_SIZE = 10  # key results waiting for a check-in, divergences, dependency risks: the first ones
 
 
 @workspace_view()
@@ -58,6 +63,9 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
         for k in o.view.key_results
         if k.kr.owner_id == actor.user_id and k.kr.kind != "milestone"
     ]
+    table = Paginator(board.objectives, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    stale = sorted(board.stale, key=lambda k: (k.kr.last_check_in_at is not None, k.kr.last_check_in_at or 0))
+    risks = sorted(board.risks, key=lambda r: -r.risk.days_late)
     return render(
         request,
         "okrs/dashboard.html",
@@ -69,10 +77,17 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
             "team": team,
             "person": person,
             "board": board,
-            "objectives": board.objectives,
+            "objectives": table.object_list,
+            "table": table,
+            "page_base": query_without_page(request),
             "counts": board.counts,
             "my_key_results": my_key_results,
-            "stale": board.stale,
+            "stale": stale[:DASHBOARD_LIST_SIZE],
+            "more_stale": len(stale) - DASHBOARD_LIST_SIZE,
+            "divergences": board.divergences[:DASHBOARD_LIST_SIZE],
+            "more_divergences": len(board.divergences) - DASHBOARD_LIST_SIZE,
+            "risks": risks[:DASHBOARD_LIST_SIZE],
+            "more_risks": len(risks) - DASHBOARD_LIST_SIZE,
             "today": now,
             "orphan_report": board.coverage,
         },
@@ -99,12 +114,16 @@ def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         "status": status,
         "q": (request.GET.get("q") or "").strip()[:100] or None,
     }
-    tree = queries.okr_tree(actor, today=now, period=period, **filters)
+    tree = queries.okr_tree(
+        actor, today=now, period=period, page=int_param(request.GET.get("page")) or 1, **filters
+    )
     shown = list(tree.all_objectives())
     for view, badge in zip(shown, coach_queries.badges(actor, shown).values(), strict=True):
         view.quality = badge
     context = {
         "tree": tree,
+        "shown_count": len(shown),
+        "page_base": query_without_page(request),
         "period": period,
         "periods": periods,
         "teams": queries.team_tree(list(Team.objects.restrict(actor))),

@@ -54,7 +54,7 @@ from northstar.workspaces import audit
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, VIEW, Actor, access
-from northstar.workspaces.web import int_param, saved, submit_form, today, workspace_view
+from northstar.workspaces.web import int_param, query_without_page, saved, submit_form, today, workspace_view
 
 LANE_LABELS = {
     "objective": gettext_lazy("Objective"),
@@ -412,8 +412,6 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
                 "aria_sort": ("descending" if descending else "ascending") if current else None,
             }
         )
-    page_query = request.GET.copy()
-    page_query.pop("page", None)
     context = {
         **_nav(request, actor, "list"),
         "rows": page_rows,
@@ -422,7 +420,7 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         "baseline": baseline,
         "baseline_form": BaselineForm() if actor.can_edit else None,
         "page": page,
-        "page_base": page_query.urlencode(),
+        "page_base": query_without_page(request),
         "columns": columns,
         "filters": filters,
         "filtered": any(filters.values()),

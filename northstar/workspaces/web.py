@@ -130,3 +130,10 @@ def submit_form(
             return render(request, "includes/form_errors_oob.html", {"form": form, "fields": shown})
     response = form_response(request, template, {**context, "form": form}, status)
     return reswap(response, "outerHTML") if request.htmx else response
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The page's query string without its page number, for links to the other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

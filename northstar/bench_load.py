@@ -1,0 +1,194 @@
+"""Load test on loopback: the production-style server (``northstar serve --production``: gunicorn, whitenoise,
+DEBUG off) on the database this process uses, a fixed number of requests sent by a fixed number of concurrent
+clients, then it stops by itself. Each client sends its next request when the last one has been answered (a closed
+loop), so with 32 clients the server always has 32 requests waiting or in progress.
+
+It signs in as the workspace's first owner through a session made here (pages) and a one-day API token (the API
+lists), both removed at the end, and sends ``X-Forwarded-Proto: https`` as the TLS-terminating proxy in front of
+a real deployment would. Every worker is warmed first (its forecast cache filled), as a server that has been up a
+while is. It reads the clock: a benchmark, never a test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from northstar.core.latency import LatencySummary, summarise
+from northstar.roadmap.bench_timeline import _free_port
+from northstar.workspaces.actions import create_api_token, revoke_api_token
+from northstar.workspaces.middleware import SESSION_WORKSPACE
+from northstar.workspaces.permissions import Actor
+
+ENDPOINTS: list[tuple[str, str, bool]] = [  # (name, path, through the API)
+    ("dashboard", "/", False),
+    ("OKR page", "/okrs/", False),
+    ("API: objectives", "/api/v1/objectives", True),
+    ("API: key results", "/api/v1/key-results", True),
+    ("API: work items", "/api/v1/work-items", True),
+]
+
+
+@dataclass(frozen=True)
+class EndpointResult:
+    name: str
+    path: str
+    summary: LatencySummary
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    endpoints: list[EndpointResult]
+    total: LatencySummary
+    seconds: float
+    clients: int
+    workers: int
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.total.requests / self.seconds
+
+
+def _session_cookie(actor: Actor) -> str:
+    assert actor.user is not None
+    session = SessionStore()
+    session[SESSION_KEY] = str(actor.user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = actor.user.get_session_auth_hash()
+    session[SESSION_WORKSPACE] = actor.workspace.pk
+    session.create()
+    assert session.session_key is not None
+    return session.session_key
+
+
+@contextlib.contextmanager
+def _signed_in(actor: Actor) -> Iterator[dict[str, dict[str, str]]]:
+    """Headers for pages and for the API, valid until the block ends."""
+    session_key = _session_cookie(actor)
+    token, raw = create_api_token(actor, name="northstar bench load", expires_in_days=1, read_only=True)
+    proxy = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
+    try:
+        yield {
+            "page": {**proxy, "Cookie": f"{settings.SESSION_COOKIE_NAME}={session_key}"},
+            "api": {**proxy, "Authorization": f"Bearer {raw}"},
+        }
+    finally:
+        SessionStore(session_key).delete()
+        revoke_api_token(actor, token.pk)
+
+
+@contextlib.contextmanager
+def _production_server(port: int, workers: int) -> Iterator[None]:
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,  # the session's auth hash was made with it
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "GUNICORN_CMD_ARGS": f"--workers {workers} --backlog 256",
+        "LOG_LEVEL": "ERROR",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "northstar.cli", "serve", "--production", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(300):
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                connection.request("GET", "/login/", headers={"X-Forwarded-Proto": "https"})
+                status = connection.getresponse().status
+                if status != 200:
+                    raise RuntimeError(
+                        f"the server answered {status} to /login/ (are the assets built? make assets)"
+                    )
+                break
+            if proc.poll() is not None:
+                raise RuntimeError("the server stopped while starting (northstar serve --production)")
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not answer within a minute")
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _get(port: int, path: str, headers: dict[str, str]) -> tuple[float, bool]:
+    """(seconds until the whole answer was read, whether it was a 200)."""
+    started = time.perf_counter()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        ok = response.status == 200
+        connection.close()
+    except OSError:
+        ok = False
+    return time.perf_counter() - started, ok
+
+
+def _measure(
+    send: Callable[[tuple[str, str, bool]], tuple[str, float, bool]],
+    jobs: list[tuple[str, str, bool]],
+    clients: int,
+    workers: int,
+) -> LoadResult:
+    times: dict[str, list[float]] = {name: [] for name, _p, _a in ENDPOINTS}
+    errors: dict[str, int] = dict.fromkeys(times, 0)
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        started = time.perf_counter()
+        for name, seconds, ok in pool.map(send, jobs):
+            times[name].append(seconds)
+            errors[name] += not ok
+        elapsed = time.perf_counter() - started
+    return LoadResult(
+        endpoints=[
+            EndpointResult(name, path, summarise(times[name], errors[name]))
+            for name, path, _a in ENDPOINTS
+            if times[name]
+        ],
+        total=summarise([t for ts in times.values() for t in ts], sum(errors.values())),
+        seconds=elapsed,
+        clients=clients,
+        workers=workers,
+    )
+
+
+def _jobs(count: int, seed: int) -> list[tuple[str, str, bool]]:
+    """``count`` requests shared evenly between the endpoints, in a fixed shuffled order."""
+    jobs = [e for e in ENDPOINTS for _ in range(max(1, count // len(ENDPOINTS)))]
+    random.Random(seed).shuffle(jobs)
+    return jobs
+
+
+def run(
+    actor: Actor, *, requests: int = 2_000, clients: int = 32, workers: int = 5, warm_rounds: int = 3
+) -> tuple[LoadResult, LoadResult]:
+    """The baseline — one client alone, a tenth as many requests: what each request costs the server — and
+    then ``requests`` requests from ``clients`` clients at once."""
+    port = _free_port()
+    with _signed_in(actor) as headers, _production_server(port, workers):
+
+        def send(endpoint: tuple[str, str, bool]) -> tuple[str, float, bool]:
+            name, path, via_api = endpoint
+            seconds, ok = _get(port, path, headers["api" if via_api else "page"])
+            return name, seconds, ok
+
+        # warm every worker: enough rounds of each endpoint that each process has served it
+        _measure(send, [e for e in ENDPOINTS for _ in range(workers * warm_rounds)], clients, workers)
+        alone = _measure(send, _jobs(max(len(ENDPOINTS) * 10, requests // 10), seed=6), 1, workers)
+        loaded = _measure(send, _jobs(requests, seed=7), clients, workers)
+    return alone, loaded
