@@ -1292,6 +1292,33 @@ def bench_load(
     )
 
 
+@bench_app.command("import")
+def bench_import(
+    items: Annotated[int, typer.Option(help=gettext_lazy("How many work items in the document."))] = 100_000,
+) -> None:
+    """Importing a document of that many work items (validated, permission-checked, audited, all or nothing; a
+    dry run, so nothing is left behind) against a bulk insert of the same rows, measured in the same run."""
+    from rich.table import Table
+
+    from northstar.exchange.bench_import import run
+    from northstar.workspaces.web import today
+
+    with user_errors():
+        if items < 10:
+            raise UserError(_("Import at least 10 work items."))
+        result = run(items, today())
+    table = Table(title=_("Import of %(items)s work items and %(deps)s dependencies on %(db)s")
+                  % {"items": f"{result['items']:,.0f}", "deps": f"{result['dependencies']:,.0f}",
+                     "db": connection_vendor()})  # fmt: skip
+    for column in (_("what"), _("seconds"), _("work items per second"), _("ratio")):
+        table.add_column(column)
+    table.add_row(_("bulk insert of the bare rows (baseline)"), f"{result['bulk_seconds']:.2f}",
+                  f"{result['items'] / result['bulk_seconds']:,.0f}", "1.00")  # fmt: skip
+    table.add_row(_("import: validated, checked and audited"), f"{result['import_seconds']:.2f}",
+                  f"{result['items'] / result['import_seconds']:,.0f}", f"{result['ratio']:.1f}")  # fmt: skip
+    out().print(table)
+
+
 def connection_vendor() -> str:
     from django.db import connection
 

@@ -557,6 +557,9 @@ class _Writer:
     def dependencies(self) -> None:
         tally = self.report.tallies["dependencies"]
         current = {(d.predecessor_id, d.successor_id): d for d in Dependency.objects.restrict(self.actor)}
+        graph: dict[int, list[int]] = {}  # for the loop checks, kept up to date as dependencies are added
+        for pred, succ in current:
+            graph.setdefault(pred, []).append(succ)
         for item, spec in self.plan.dependencies:
             pair = (self.work_ids[spec.predecessor], self.work_ids[item.key])
             found = current.get(pair)
@@ -566,12 +569,14 @@ class _Writer:
                 else:
                     if found is not None:  # there is no editing a dependency: replace it
                         roadmap_actions.remove_dependency(self.actor, found.pk)
+                        graph[pair[0]].remove(pair[1])
                     roadmap_actions.add_dependency(
                         self.actor,
                         predecessor=pair[0],
                         successor=pair[1],
                         kind=spec.kind,
                         lag_days=spec.lag_days,
+                        graph=graph,
                     )
                     if found is None:
                         tally.created += 1

@@ -265,7 +265,10 @@ def add_dependency(
     successor: int,
     kind: str = DependencyKind.FINISH_TO_START,
     lag_days: int = 0,
+    graph: dict[int, list[int]] | None = None,
 ) -> Dependency:
+    """``graph``: the workspace's dependencies as read by the caller (an import adding thousands), kept up to date
+    here; without it the graph is read for the loop check."""
     succ = access(WorkItem.objects, actor, successor, CHANGE)
     pred = WorkItem.objects.restrict(actor).filter(pk=predecessor).first()
     errors: list[FieldError] = []
@@ -282,7 +285,7 @@ def add_dependency(
         raise ValidationFailed.one("predecessor", _("An item cannot depend on itself."))
     if Dependency.objects.filter(predecessor=pred, successor=succ).exists():
         raise ValidationFailed.one("predecessor", _("This dependency exists already."))
-    cycle = find_cycle(_graph(actor), (pred.pk, succ.pk))
+    cycle = find_cycle(_graph(actor) if graph is None else graph, (pred.pk, succ.pk))
     if cycle is not None:
         titles = dict(WorkItem.objects.filter(pk__in=set(cycle)).values_list("pk", "title"))
         path = " → ".join(titles.get(pk, str(pk)) for pk in cycle)
@@ -292,6 +295,8 @@ def add_dependency(
     dep = Dependency.objects.create(
         workspace=actor.workspace, predecessor=pred, successor=succ, kind=kind, lag_days=lag_days
     )
+    if graph is not None:
+        graph.setdefault(pred.pk, []).append(succ.pk)
     audit.record(actor, "create", dep, after=audit.snapshot(dep))
     return dep
 
