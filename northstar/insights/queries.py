@@ -98,12 +98,14 @@ def coverage_report(
         c.team_id: c.person_days for c in TeamCapacity.objects.restrict(actor).filter(period=period)
     }
     capacities.update(capacity or {})
-    rows = effort_rows(rm)
+    rows_of: dict[int, list[tuple[int, float | None, Span | None]]] = {}
+    for row in effort_rows(rm):  # grouped once: each team's load reads only its own rows
+        rows_of.setdefault(row[0], []).append(row)
     lines = []
     for team, depth in team_tree(teams):
         planned = cov.planned_effort.get(team.pk, 0.0)
         orphan = cov.orphan_effort.get(team.pk, 0.0)
-        load = team_load(rows, capacities.get(team.pk), team.pk, window)
+        load = team_load(rows_of.get(team.pk, []), capacities.get(team.pk), team.pk, window)
         if not planned and load.capacity is None:
             continue
         share = orphan / planned if planned else 0.0
@@ -111,6 +113,13 @@ def coverage_report(
     full = {line.team.pk for line in lines if line.load.free is not None and line.load.free <= 0}
     by_id = rm.by_id
     misaligned = _misaligned(actor, rm, objectives, key_results)
+    unsupported_objectives, unsupported_key_results = (
+        set(cov.unsupported_objectives),
+        set(cov.unsupported_key_results),
+    )
+    objectives_of: dict[int, list[Objective]] = {}
+    for o in objectives:
+        objectives_of.setdefault(o.team_id, []).append(o)
     return CoverageReport(
         period=period,
         misaligned=misaligned,
@@ -118,13 +127,13 @@ def coverage_report(
         coverage=cov,
         teams=lines,
         company_orphan_share=cov.orphan_share(None),
-        unsupported_objectives=[o for o in objectives if o.pk in set(cov.unsupported_objectives)],
+        unsupported_objectives=[o for o in objectives if o.pk in unsupported_objectives],
         unsupported_key_results=sorted(
-            (k for k in key_results if k.pk in set(cov.unsupported_key_results)), key=lambda k: (k.objective_id, k.position)
+            (k for k in key_results if k.pk in unsupported_key_results), key=lambda k: (k.objective_id, k.position)
         ),
         orphans=[by_id[pk].item for pk in cov.orphans if pk in by_id],
         full_teams=[
-            (line.team, [o for o in objectives if o.team_id == line.team.pk]) for line in lines if line.team.pk in full
+            (line.team, objectives_of.get(line.team.pk, [])) for line in lines if line.team.pk in full
         ],
         cross_team=[
             (by_id[d.predecessor_id].item, by_id[d.successor_id].item) for d in rm.dependencies
