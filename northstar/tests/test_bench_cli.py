@@ -1,3 +1,4 @@
+import pytest
 from typer.testing import CliRunner
 
 from northstar.cli import app
@@ -46,3 +47,34 @@ def test_simulate_writes_the_truth_as_json(tmp_path):
         reached = (kr["final"] - kr["start_value"]) / (kr["target"] - kr["start_value"]) >= 1
         assert kr["reached"] is reached
         assert all("planted_effect" in d for d in kr["deliveries"])
+
+
+@pytest.mark.django_db
+def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines():
+    from northstar.exchange.generate import SCALES, generate
+    from northstar.workspaces.web import today
+
+    generate(SCALES["tiny"], name="Tiny", slug="tiny", today=today(), seed=3)
+    result = CliRunner(env={**ENGLISH, "COLUMNS": "250"}).invoke(
+        app, ["bench", "scale", "--workspace", "tiny"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert sum("OKR tree with roll-ups and status" in line for line in lines) == 2
+    page = [line for line in lines if "OKR page: its first" in line]
+    assert len(page) == 2 and "raw SQL read of the same rows" in page[0] and "naive per-object ORM" in page[1]
+    assert "critical path" in result.output
+
+
+@pytest.mark.django_db
+def test_bench_import_imports_for_real_and_leaves_nothing_behind():
+    from northstar.roadmap.models import WorkItem
+    from northstar.workspaces.models import Workspace
+
+    before = (Workspace.objects.count(), WorkItem.objects.count())
+    result = CliRunner(env={**ENGLISH, "COLUMNS": "200"}).invoke(app, ["bench", "import", "--items", "30"])
+    assert result.exit_code == 0, result.output
+    assert "Import of 30 work items and 24 dependencies" in result.output  # three initiatives of nine tasks
+    assert "bulk insert of the bare rows (baseline)" in result.output
+    assert (Workspace.objects.count(), WorkItem.objects.count()) == before
+    assert CliRunner(env=ENGLISH).invoke(app, ["bench", "import", "--items", "3"]).exit_code == 1
