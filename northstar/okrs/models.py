@@ -101,7 +101,11 @@ class Objective(TenantModel):
         verbose_name_plural = _("objectives")
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="unique_objective_key")]
-        indexes = [models.Index(fields=["workspace", "period", "team"], name="objective_period_team_idx")]
+        indexes = [
+            models.Index(fields=["workspace", "period", "team"], name="objective_period_team_idx"),
+            # the OKR tree's order, and the next position when an objective is added (MAX without a scan)
+            models.Index(fields=["workspace", "position"], name="objective_position_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

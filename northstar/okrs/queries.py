@@ -445,13 +445,13 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
     """Progress, status and alignment for these objectives in a fixed number of queries (key results, alignments,
     rights). When aligned objectives count in roll-ups, the objectives below these ones are read and rolled up
     too (not shown), so an objective's progress is the same on every page and in every list."""
-    shown = objectives
-    edges, below = _aligned_below(actor, [o.pk for o in objectives])
-    if actor.workspace.rollup_includes_aligned and below - {o.pk for o in objectives}:
+    shown, shown_ids = objectives, {o.pk for o in objectives}
+    edges, below = _aligned_below(actor, list(shown_ids))
+    if actor.workspace.rollup_includes_aligned and below - shown_ids:
         objectives = objectives + list(
-            Objective.objects.filter(
-                workspace=actor.workspace, pk__in=below - {o.pk for o in objectives}
-            ).select_related("team", "owner", "period")
+            Objective.objects.filter(workspace=actor.workspace, pk__in=below - shown_ids).select_related(
+                "team", "owner", "period"
+            )
         )
     ids = [o.pk for o in objectives]
     cadence = actor.workspace.check_in_cadence_days
@@ -492,7 +492,6 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
         )
         view.can_check_in = kr.pk in check_in_ok
         krs_by_objective[kr.objective_id].append(view)
-    shown_ids = [o.pk for o in shown]
     neighbours = {pk for edge in edges for pk in edge if edge[0] in shown_ids or edge[1] in shown_ids}
     related = {
         o.pk: o for o in Objective.objects.filter(workspace=actor.workspace, pk__in=neighbours - set(ids))

@@ -72,7 +72,11 @@ class WorkItem(TenantModel):
         verbose_name_plural = _("work items")
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="unique_work_item_key")]
-        indexes = [models.Index(fields=["workspace", "start", "end"], name="work_item_dates_idx")]
+        indexes = [
+            models.Index(fields=["workspace", "start", "end"], name="work_item_dates_idx"),
+            # the roadmap's order, and the next position when an item is added (MAX without a scan)
+            models.Index(fields=["workspace", "position"], name="work_item_position_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
