@@ -1383,11 +1383,21 @@ def generate_workspace(
         with progress_bar(_("Generating")) as update:
             workspace = generate(SCALES[scale], name=f"Generated ({scale})", slug=slug, today=today(), seed=seed,
                                  progress=update)  # fmt: skip
+        update_planner_statistics()
     out().print(
         _("Generated %(slug)s (%(scale)s) in %(seconds).1f seconds; sign in as %(email)s after setting a password.")
         % {"slug": workspace.slug, "scale": scale, "seconds": time.perf_counter() - started,
            "email": f"person0@{workspace.slug}.example"}
     )  # fmt: skip
+
+
+def update_planner_statistics() -> None:
+    """After a bulk insert, let the database's query planner see the new sizes (PostgreSQL's autovacuum would
+    get there in its own time; until then it plans as if the tables were small)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 @app.command("simulate")

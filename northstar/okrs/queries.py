@@ -420,14 +420,16 @@ def _page_of(wanted: int, total: int, size: int) -> tuple[int, int]:
 
 
 def _aligned_below(actor: Actor, ids: list[int]) -> tuple[list[tuple[int, int]], set[int]]:
-    """Every alignment between objectives the actor can see, as (child, parent), and which of those objectives
-    lie below these ones — in one query, so that a page of objectives rolls up exactly as the whole tree does."""
+    """The alignments between objectives the actor can see, as (child, parent), and which of those objectives lie
+    below these ones — in one query, so that a page of objectives rolls up exactly as the whole tree does. When
+    aligned objectives do not count in roll-ups, only the alignments of these objectives are read."""
     visible = Objective.objects.restrict(actor).values("pk")
-    edges = list(
-        Alignment.objects.filter(
-            workspace=actor.workspace, child_id__in=visible, parent_id__in=visible
-        ).values_list("child_id", "parent_id")
+    alignments = Alignment.objects.filter(
+        workspace=actor.workspace, child_id__in=visible, parent_id__in=visible
     )
+    if not actor.workspace.rollup_includes_aligned:
+        alignments = alignments.filter(Q(child_id__in=ids) | Q(parent_id__in=ids))
+    edges = list(alignments.values_list("child_id", "parent_id"))
     below: dict[int, list[int]] = {}
     for child, parent in edges:
         below.setdefault(parent, []).append(child)
