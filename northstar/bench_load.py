@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from northstar.core.latency import LatencySummary, summarise
 from northstar.roadmap.bench_timeline import _free_port
@@ -33,12 +35,17 @@ from northstar.workspaces.middleware import SESSION_WORKSPACE
 from northstar.workspaces.permissions import Actor
 
 ENDPOINTS: list[tuple[str, str, bool]] = [  # (name, path, through the API)
-    ("dashboard", "/", False),
-    ("OKR page", "/okrs/", False),
-    ("API: objectives", "/api/v1/objectives", True),
-    ("API: key results", "/api/v1/key-results", True),
-    ("API: work items", "/api/v1/work-items", True),
+    (gettext_lazy("dashboard"), "/", False),
+    (gettext_lazy("OKR page"), "/okrs/", False),
+    (gettext_lazy("API: objectives"), "/api/v1/objectives", True),
+    (gettext_lazy("API: key results"), "/api/v1/key-results", True),
+    (gettext_lazy("API: work items"), "/api/v1/work-items", True),
 ]
+
+
+def _endpoints() -> list[tuple[str, str, bool]]:
+    """The endpoints with their names in the language of the run (the clients' threads have none of their own)."""
+    return [(str(name), path, via_api) for name, path, via_api in ENDPOINTS]
 
 
 @dataclass(frozen=True)
@@ -104,21 +111,22 @@ def _production_server(port: int, workers: int) -> Iterator[None]:
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(300):
+        for _attempt in range(300):
             with contextlib.suppress(OSError):
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 connection.request("GET", "/login/", headers={"X-Forwarded-Proto": "https"})
                 status = connection.getresponse().status
                 if status != 200:
                     raise RuntimeError(
-                        f"the server answered {status} to /login/ (are the assets built? make assets)"
+                        _("The server answered %(status)s to /login/ (are the assets built? make assets)")
+                        % {"status": status}
                     )
                 break
             if proc.poll() is not None:
-                raise RuntimeError("the server stopped while starting (northstar serve --production)")
+                raise RuntimeError(_("The server stopped while starting (northstar serve --production)."))
             time.sleep(0.2)
         else:
-            raise RuntimeError("the server did not answer within a minute")
+            raise RuntimeError(_("The server did not answer within a minute."))
         yield
     finally:
         proc.terminate()
@@ -146,7 +154,7 @@ def _measure(
     clients: int,
     workers: int,
 ) -> LoadResult:
-    times: dict[str, list[float]] = {name: [] for name, _p, _a in ENDPOINTS}
+    times: dict[str, list[float]] = {name: [] for name, _p, _a in _endpoints()}
     errors: dict[str, int] = dict.fromkeys(times, 0)
     with ThreadPoolExecutor(max_workers=clients) as pool:
         started = time.perf_counter()
@@ -157,7 +165,7 @@ def _measure(
     return LoadResult(
         endpoints=[
             EndpointResult(name, path, summarise(times[name], errors[name]))
-            for name, path, _a in ENDPOINTS
+            for name, path, _a in _endpoints()
             if times[name]
         ],
         total=summarise([t for ts in times.values() for t in ts], sum(errors.values())),
@@ -169,7 +177,7 @@ def _measure(
 
 def _jobs(count: int, seed: int) -> list[tuple[str, str, bool]]:
     """``count`` requests shared evenly between the endpoints, in a fixed shuffled order."""
-    jobs = [e for e in ENDPOINTS for _ in range(max(1, count // len(ENDPOINTS)))]
+    jobs = [e for e in _endpoints() for _round in range(max(1, count // len(_endpoints())))]
     random.Random(seed).shuffle(jobs)
     return jobs
 
@@ -188,7 +196,7 @@ def run(
             return name, seconds, ok
 
         # warm every worker: enough rounds of each endpoint that each process has served it
-        _measure(send, [e for e in ENDPOINTS for _ in range(workers * warm_rounds)], clients, workers)
-        alone = _measure(send, _jobs(max(len(ENDPOINTS) * 10, requests // 10), seed=6), 1, workers)
+        _measure(send, [e for e in _endpoints() for _round in range(workers * warm_rounds)], clients, workers)
+        alone = _measure(send, _jobs(max(len(_endpoints()) * 10, requests // 10), seed=6), 1, workers)
         loaded = _measure(send, _jobs(requests, seed=7), clients, workers)
     return alone, loaded

@@ -1210,12 +1210,14 @@ def lint_file(
     raise typer.Exit(code)
 
 
+GeneratedWorkspace = Annotated[
+    str, typer.Option("--workspace", help=gettext_lazy("A generated workspace's slug (northstar generate)."))
+]
+
+
 @bench_app.command("scale")
 def bench_scale(
-    workspace: Annotated[
-        str,
-        typer.Option("--workspace", help=gettext_lazy("A generated workspace's slug (northstar generate).")),
-    ] = "generated-small",
+    workspace: GeneratedWorkspace = "generated-small",
 ) -> None:
     """The heavy reads on a generated workspace, each beside a baseline measured in the same run."""
     from rich.table import Table
@@ -1249,10 +1251,7 @@ def bench_scale(
 
 @bench_app.command("load")
 def bench_load(
-    workspace: Annotated[
-        str,
-        typer.Option("--workspace", help=gettext_lazy("A generated workspace's slug (northstar generate).")),
-    ] = "generated-medium",
+    workspace: GeneratedWorkspace = "generated-medium",
     requests: Annotated[int, typer.Option(help=gettext_lazy("How many requests in all."))] = 2_000,
     clients: Annotated[int, typer.Option(help=gettext_lazy("How many clients at once."))] = 32,
     workers: Annotated[int, typer.Option(help=gettext_lazy("How many gunicorn worker processes."))] = 5,
