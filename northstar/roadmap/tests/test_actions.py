@@ -222,6 +222,24 @@ def test_a_dependency_loop_is_spelled_out(world, rm, boss):
 
 
 @pytest.mark.django_db
+def test_a_graph_kept_by_the_caller_finds_the_same_loop_and_learns_each_new_dependency(world, rm, boss):
+    graph = actions._graph(boss)  # what an import reads once
+    with pytest.raises(ValidationFailed) as exc:
+        actions.add_dependency(boss, predecessor=rm.build.pk, successor=rm.design.pk, graph=graph)
+    assert "Build the checkout → Design the plans page → Build the checkout" in str(
+        exc.value.errors[0].message
+    )
+    dep = actions.add_dependency(boss, predecessor=rm.design.pk, successor=rm.hosting.pk, graph=graph)
+    assert {k: sorted(v) for k, v in graph.items()} == {k: sorted(v) for k, v in actions._graph(boss).items()}
+    assert rm.hosting.pk in graph[rm.design.pk]
+    with pytest.raises(
+        ValidationFailed
+    ):  # the loop through the dependency just added is seen without a new read
+        actions.add_dependency(boss, predecessor=rm.hosting.pk, successor=rm.design.pk, graph=graph)
+    assert dep.pk
+
+
+@pytest.mark.django_db
 def test_an_item_cannot_depend_on_itself(world, rm, boss):
     with pytest.raises(ValidationFailed) as exc:
         actions.add_dependency(boss, predecessor=rm.build.pk, successor=rm.build.pk)
