@@ -23,9 +23,7 @@ or nothing, and every error comes back at its row and Jira column.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from northstar.core.graph import find_cycle
 from northstar.exchange.importer import ImportReport
-from northstar.exchange.tables import RowError, TableErrors, import_sheets, not_imported
+from northstar.exchange.tables import RowError, TableErrors, csv_lines, import_sheets, not_imported
 from northstar.workspaces.errors import FieldError
 from northstar.workspaces.models import Membership, Team, User, Workspace
 
@@ -87,16 +85,7 @@ class JiraFile:
 
 
 def read_jira_csv(data: bytes) -> JiraFile:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TableErrors([RowError("jira", None, "", _("The file is not UTF-8 text."))]) from exc
-    try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise TableErrors(
-            [RowError("jira", None, "", _("The file is not valid CSV: %(error)s") % {"error": exc})]
-        ) from exc
+    lines = csv_lines(data, "jira")
     if not lines or not is_jira_header(lines[0]):
         raise TableErrors(
             [RowError("jira", 1, "", _("This is not a Jira CSV export: it needs the columns Issue key, Summary and "

@@ -195,22 +195,25 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=header.count) if header else ","
 
 
-def read_csv(data: bytes, filename: str = "") -> Sheets:
-    """One sheet from a CSV file (UTF-8, with or without BOM; comma, semicolon or tab separated)."""
+def csv_lines(data: bytes, sheet: str, *, guess_delimiter: bool = False) -> list[list[str]]:
+    """The rows of a CSV file (UTF-8, with or without BOM), read as Excel writes them; comma separated, or with
+    ``guess_delimiter`` comma, semicolon or tab. A file that is not UTF-8 or not CSV is refused (TableErrors)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise TableErrors([RowError(filename or "csv", None, "", _("The file is not UTF-8 text."))]) from exc
+        raise TableErrors([RowError(sheet, None, "", _("The file is not UTF-8 text."))]) from exc
+    delimiter = _delimiter(text) if guess_delimiter else ","
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise TableErrors(
-            [
-                RowError(
-                    filename or "csv", None, "", _("The file is not valid CSV: %(error)s") % {"error": exc}
-                )
-            ]
+            [RowError(sheet, None, "", _("The file is not valid CSV: %(error)s") % {"error": exc})]
         ) from exc
+
+
+def read_csv(data: bytes, filename: str = "") -> Sheets:
+    """One sheet from a CSV file (UTF-8, with or without BOM; comma, semicolon or tab separated)."""
+    lines = csv_lines(data, filename or "csv", guess_delimiter=True)
     if not lines:
         raise TableErrors([RowError(filename or "csv", None, "", _("The file is empty."))])
     names, rows = _rows(lines[0], lines[1:])

@@ -25,7 +25,6 @@ silently. The import is the OKR importer's: checked whole, all or nothing, error
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -37,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from northstar.exchange.importer import ImportReport, import_document
 from northstar.exchange.okr_yaml import FORMAT_VERSION
-from northstar.exchange.tables import RowError, TableErrors, not_imported
+from northstar.exchange.tables import RowError, TableErrors, csv_lines, not_imported
 from northstar.okrs.models import Period
 from northstar.workspaces.errors import FieldError, ValidationFailed
 from northstar.workspaces.models import Membership, Team, User, Workspace
@@ -105,14 +104,7 @@ def read_viva(data: bytes, filename: str) -> VivaFile:
         lines = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
         book.close()
     else:
-        try:
-            lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-        except csv.Error as exc:
-            raise TableErrors(
-                [RowError("viva", None, "", _("The file is not valid CSV: %(error)s") % {"error": exc})]
-            ) from exc
-        except UnicodeDecodeError as exc:
-            raise TableErrors([RowError("viva", None, "", _("The file is not UTF-8 text."))]) from exc
+        lines = csv_lines(data, "viva")
     if not lines or not is_viva_header([str(h or "") for h in lines[0]]):
         raise TableErrors([RowError("viva", 1, "", _("This is not a Viva Goals export: it needs the columns Title, "
                                                       "Object Type and Aligned To (weight, Objective ID)."))])  # fmt: skip
