@@ -222,20 +222,23 @@ def update_work_item(
 def _tell_webhooks(actor: Actor, item: WorkItem, before: dict[str, Any]) -> None:
     from northstar.integrations import events
 
-    hooks = events.listeners(actor.workspace)
     about = {"work_item": item.pk, "key": item.key, "title": item.title}
+    due: list[tuple[str, dict[str, Any]]] = []
     if item.status == WorkItemStatus.DONE and before.get("status") != WorkItemStatus.DONE:
-        events.emit(actor.workspace, "work_item.done", about, hooks)
-    old_end = (
-        dt.date.fromisoformat(before["end"]) if before.get("end") else None
-    )  # the snapshot keeps ISO text
+        due.append(("work_item.done", about))
+    # the snapshot keeps dates as ISO text
+    old_end = dt.date.fromisoformat(before["end"]) if before.get("end") else None
     if old_end and item.end and item.end > old_end:
         slipped = {
             "before": old_end.isoformat(),
             "after": item.end.isoformat(),
             "days": (item.end - old_end).days,
         }
-        events.emit(actor.workspace, "work_item.slipped", {**about, **slipped}, hooks)
+        due.append(("work_item.slipped", {**about, **slipped}))
+    if due:  # the webhooks are read once, and only when there is something to tell them
+        hooks = events.listeners(actor.workspace)
+        for event, data in due:
+            events.emit(actor.workspace, event, data, hooks)
 
 
 @transaction.atomic
