@@ -286,7 +286,7 @@ class AuditEntry(TenantModel):
 class FailedSignIn(models.Model):
     """A failed sign-in, kept for a day: too many for one email or one address in a while lock sign-in there."""
 
-    email = models.CharField(max_length=254, db_index=True)
+    email = models.CharField(max_length=254)  # found through the (email, at) index
     ip = models.CharField(max_length=45, blank=True)
     at = models.DateTimeField(db_index=True)
 
