@@ -1255,9 +1255,13 @@ def bench_load(
     requests: Annotated[int, typer.Option(help=gettext_lazy("How many requests in all."))] = 2_000,
     clients: Annotated[int, typer.Option(help=gettext_lazy("How many clients at once."))] = 32,
     workers: Annotated[int, typer.Option(help=gettext_lazy("How many gunicorn worker processes."))] = 5,
+    page_memory: Annotated[
+        bool, typer.Option(help=gettext_lazy("Answer repeated reads from memory until something changes."))
+    ] = True,
 ) -> None:
     """A bounded load test on loopback against the production-style server (gunicorn, whitenoise, DEBUG off):
-    dashboard, OKR page and API lists as the workspace's owner; prints p50/p95/p99 and errors, then stops."""
+    dashboard, OKR page and API lists as the workspace's owner; prints each first answer, then p50/p95/p99 and
+    errors alone and under load, then stops."""
     from rich.table import Table
 
     from northstar.bench_load import run
@@ -1265,15 +1269,26 @@ def bench_load(
     with user_errors():
         actor = acting(find_workspace(workspace), None)
         try:
-            alone, loaded = run(actor, requests=requests, clients=clients, workers=workers)
+            first, alone, loaded = run(
+                actor, requests=requests, clients=clients, workers=workers, page_memory=page_memory
+            )
         except RuntimeError as exc:
             raise UserError(str(exc)) from exc
+    memory = _("page memory on") if page_memory else _("page memory off")
+    first_table = Table(title=_("%(name)s on %(db)s: each first answer, nothing remembered") % {
+        "name": actor.workspace.name, "db": connection_vendor()})  # fmt: skip
+    for column in (_("what"), "ms"):
+        first_table.add_column(column, justify="left" if column == _("what") else "right")
+    for e in first.endpoints:
+        first_table.add_row(e.name, f"{e.summary.p50 * 1000:.0f}")
+    out().print(first_table)
     for result in (alone, loaded):
         table = Table(
-            title=_("%(name)s on %(db)s: %(clients)s at once, %(workers)s gunicorn workers, %(rate).1f requests/s")
+            title=_("%(name)s on %(db)s, %(memory)s: %(clients)s at once, %(workers)s gunicorn workers, "
+                    "%(rate).1f requests/s")
             % {"name": actor.workspace.name, "db": connection_vendor(), "workers": result.workers,
                "clients": ngettext("%(n)s client", "%(n)s clients", result.clients) % {"n": result.clients},
-               "rate": result.requests_per_second}
+               "rate": result.requests_per_second, "memory": memory}
         )  # fmt: skip
         for column in (_("what"), _("requests"), _("errors"), "p50 ms", "p95 ms", "p99 ms", _("slowest ms")):
             table.add_column(column, justify="left" if column == _("what") else "right")

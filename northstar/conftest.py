@@ -41,7 +41,17 @@ def _plain_http(settings):
     }
     # Nothing remembered between tests (ids repeat when tests roll back); the forecast cache's own tests turn a
     # real cache on.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    # Pages are remembered in every test, as in production: a write a page does not see fails the test.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
+    }
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    from northstar.workspaces import revisions
+
+    revisions.forget_pending()  # what earlier tests left pending names rows they rolled back
 
 
 @pytest.fixture

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "northstar.workspaces.middleware.UserLanguageMiddleware",
     "northstar.api.MethodNotAllowedAsJson",
+    "northstar.workspaces.remembered.RememberedPages",
 ]
 
 ROOT_URLCONF = "northstar.urls"
@@ -200,11 +201,18 @@ NORTHSTAR_SOURCE_DATABASE_URL = os.environ.get("NORTHSTAR_SOURCE_DATABASE_URL", 
 NORTHSTAR_SOURCE_TIMEOUT_SECONDS = 10
 NORTHSTAR_SOURCE_MAX_BYTES = 1_000_000
 
-# Remembered forecasts (keyed on everything they depend on, so never stale): per process by default; a deployment
-# with several app servers may point this at a shared cache.
+# Remembered forecasts ("default") and pages ("pages"), keyed on everything they depend on, so never stale.
+# Forecasts are per process; pages are shared by the processes of one machine through files (several machines
+# may point "pages" at a shared cache such as Redis: see docs/deploy.md). 0 seconds turns page memory off.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 2_000, "CULL_FREQUENCY": 4},
+    },
 }
+NORTHSTAR_PAGE_MEMORY_SECONDS = int(os.environ.get("NORTHSTAR_PAGE_MEMORY_SECONDS", "120"))

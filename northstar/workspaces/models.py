@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from northstar.workspaces import revisions
+
 if TYPE_CHECKING:
     from northstar.workspaces.permissions import Actor
 
@@ -59,6 +61,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        if set(kwargs.get("update_fields") or ()) != {"last_login"}:
+            # a name or language shows on the pages of every workspace the user belongs to
+            revisions.changed(Membership.objects.filter(user=self).values_list("workspace_id", flat=True))
 
     @property
     def display_name(self) -> str:
@@ -129,6 +137,20 @@ class Workspace(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        revisions.changed([self.pk])
+
+
+class WorkspaceRevision(models.Model):
+    """How many committed changes the workspace has seen (see revisions.py); remembered pages are keyed on it."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id}: {self.number}"
+
 
 class TenantQuerySet(models.QuerySet[Any]):
     """The one permission gate. Subclasses say who may do what; every read starts with `restrict`."""
@@ -141,6 +163,43 @@ class TenantQuerySet(models.QuerySet[Any]):
 
         return restrict_queryset(self, actor, action)
 
+    # Writes that bypass Model.save/delete still move the workspace's revision (see revisions.py).
+
+    def update(self, **kwargs: Any) -> int:
+        workspaces = self._workspaces_touched()
+        count = super().update(**kwargs)
+        if count:
+            _changed(self.model, workspaces)
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        workspaces = self._workspaces_touched()
+        deleted = super().delete()
+        if deleted[0]:
+            _changed(self.model, workspaces)
+        return deleted
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        made = super().bulk_create(objs, *args, **kwargs)
+        _changed(self.model, {o.workspace_id for o in made})
+        return made
+
+    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+        objs = list(objs)
+        count = super().bulk_update(objs, *args, **kwargs)
+        _changed(self.model, {o.workspace_id for o in objs})
+        return count
+
+    def _workspaces_touched(self) -> set[int]:
+        if not getattr(self.model, "shown_on_pages", True):
+            return set()
+        return set(self.order_by().values_list("workspace_id", flat=True).distinct())
+
+
+def _changed(model: type[models.Model], workspace_ids: set[int]) -> None:
+    if getattr(model, "shown_on_pages", True):
+        revisions.changed(workspace_ids)
+
 
 class TenantModel(models.Model):
     workspace = models.ForeignKey(
@@ -148,9 +207,21 @@ class TenantModel(models.Model):
     )
 
     objects = TenantQuerySet.as_manager()
+    # False for rows no page shows and that change on their own (a token's "last used"): they leave pages remembered.
+    shown_on_pages = True
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _changed(type(self), {self.workspace_id})
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        workspace_id = self.workspace_id
+        deleted = super().delete(*args, **kwargs)
+        _changed(type(self), {workspace_id})
+        return deleted
 
 
 class Membership(TenantModel):
@@ -226,6 +297,8 @@ def hash_token(raw: str) -> str:
 
 class ApiToken(TenantModel):
     """A bearer token for scripts. Only its SHA-256 is stored; the raw value is shown once at creation."""
+
+    shown_on_pages = False  # "last used" is written as tokens are used; no remembered page shows tokens
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _remembering(settings):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "forecast-tests"}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "forecast-tests"},
     }
     from django.core.cache import cache
 
