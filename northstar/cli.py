@@ -1254,10 +1254,20 @@ def bench_load(
     workspace: GeneratedWorkspace = "generated-medium",
     requests: Annotated[int, typer.Option(help=gettext_lazy("How many requests in all."))] = 2_000,
     clients: Annotated[int, typer.Option(help=gettext_lazy("How many clients at once."))] = 32,
-    workers: Annotated[int, typer.Option(help=gettext_lazy("How many gunicorn worker processes."))] = 5,
+    workers: Annotated[
+        int, typer.Option(help=gettext_lazy("How many gunicorn worker processes (0: one per core)."))
+    ] = 0,
     page_memory: Annotated[
         bool, typer.Option(help=gettext_lazy("Answer repeated reads from memory until something changes."))
     ] = True,
+    write_share: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.5,
+            help=gettext_lazy("The share of requests that are check-ins (0.01: one in 100)."),
+        ),
+    ] = 0.0,
 ) -> None:
     """A bounded load test on loopback against the production-style server (gunicorn, whitenoise, DEBUG off):
     dashboard, OKR page and API lists as the workspace's owner; prints each first answer, then p50/p95/p99 and
@@ -1270,8 +1280,9 @@ def bench_load(
         actor = acting(find_workspace(workspace), None)
         try:
             first, alone, loaded = run(
-                actor, requests=requests, clients=clients, workers=workers, page_memory=page_memory
-            )
+                actor, requests=requests, clients=clients, workers=workers, page_memory=page_memory,
+                write_share=write_share,
+            )  # fmt: skip
         except RuntimeError as exc:
             raise UserError(str(exc)) from exc
     memory = _("page memory on") if page_memory else _("page memory off")

@@ -408,11 +408,19 @@ def revoke_api_token(actor: Actor, token_id: int) -> ApiToken:
     return token  # type: ignore[no-any-return]
 
 
-def authenticate_token(raw: str) -> tuple[User, Actor] | None:
+def usable_token(raw: str) -> ApiToken | None:
+    """The token with this secret, with its user and workspace, if it may be used now (its use is noted)."""
     token = ApiToken.objects.select_related("user", "workspace").filter(token_hash=hash_token(raw)).first()
     now = timezone.now()
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def authenticate_token(raw: str) -> tuple[User, Actor] | None:
+    token = usable_token(raw)
+    if token is None:
+        return None
     return token.user, actor_for(token.user, token.workspace, read_only=token.read_only, scope=token.scope)

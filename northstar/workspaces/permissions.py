@@ -80,13 +80,22 @@ def descendants(children: dict[int | None, list[int]], roots: frozenset[int]) ->
     return frozenset(seen)
 
 
+def role_in(workspace: Workspace, user_id: int) -> str | None:
+    """The user's role in the workspace; None when they are not a member."""
+    from northstar.workspaces.models import Membership
+
+    return (
+        Membership.objects.filter(workspace=workspace, user_id=user_id).values_list("role", flat=True).first()
+    )  # type: ignore[no-any-return]
+
+
 def actor_for(user: Any, workspace: Workspace, *, read_only: bool = False, scope: str = "") -> Actor:
     """Build the Actor for a user in a workspace in two queries (membership, team tree with the user's teams)."""
-    from northstar.workspaces.models import Membership, Team, TeamMember
+    from northstar.workspaces.models import Team, TeamMember
 
     if user is None or not getattr(user, "is_authenticated", False):
         return Actor(user=None, workspace=workspace, role=None)
-    role = Membership.objects.filter(workspace=workspace, user=user).values_list("role", flat=True).first()
+    role = role_in(workspace, user.pk)
     if role is None:
         return Actor(user=user, workspace=workspace, role=None)
     children: dict[int | None, list[int]] = {}

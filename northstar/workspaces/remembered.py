@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +21,10 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 
 from northstar.workspaces import revisions
-from northstar.workspaces.middleware import request_actor
-from northstar.workspaces.permissions import Actor
+from northstar.workspaces.actions import usable_token
+from northstar.workspaces.middleware import SESSION_WORKSPACE, request_actor
+from northstar.workspaces.models import Membership, Workspace
+from northstar.workspaces.permissions import role_in
 from northstar.workspaces.web import today
 
 # Reads that only show the database (nothing on them writes, nothing on them depends on the hour).
@@ -88,19 +91,17 @@ def page_key(request: HttpRequest) -> str | None:
     caller = _caller(request)
     if caller is None:
         return None
-    actor, how, language = caller
-    workspace_id = actor.workspace.pk
     database = settings.DATABASES["default"]
     parts = (
         database["NAME"],
         database.get("HOST"),
-        workspace_id,
-        actor.workspace.created_at,  # a database made again reuses ids and revisions
-        revisions.current(workspace_id),
-        actor.user.pk,
-        actor.role,
-        how,
-        language,
+        caller.workspace.pk,
+        caller.workspace.created_at,  # a database made again reuses ids and revisions
+        revisions.current(caller.workspace.pk),
+        caller.user_id,
+        caller.role,
+        caller.how,
+        caller.language,
         today().isoformat(),
         request.get_full_path(),
         sorted((k, v) for k, v in request.headers.items() if k.lower().startswith("hx-")),
@@ -108,17 +109,32 @@ def page_key(request: HttpRequest) -> str | None:
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _caller(request: HttpRequest) -> tuple[Actor, tuple[Any, ...], str] | None:
+@dataclass(frozen=True)
+class Caller:
+    """Who asks, as far as a remembered answer depends on it. Their teams and rights are not here: they are rows
+    of the workspace, so the revision moves when they change."""
+
+    user_id: int
+    workspace: Workspace
+    role: str
+    how: tuple[Any, ...]
+    language: str
+
+
+def _caller(request: HttpRequest) -> Caller | None:
     authorization = request.headers.get("Authorization", "")
     if authorization:
-        from northstar.workspaces.actions import authenticate_token
-
-        scheme, _space, token = authorization.partition(" ")
-        found = authenticate_token(token.strip()) if scheme.lower() == "bearer" else None
-        if found is None or found[1].scope:
+        scheme, _space, raw = authorization.partition(" ")
+        token = usable_token(raw.strip()) if scheme.lower() == "bearer" else None
+        if token is None or token.scope:
             return None  # unknown tokens and single-use tokens get the API's own answer
-        user, actor = found
-        return actor, ("token", actor.read_only), user.language or request.LANGUAGE_CODE  # type: ignore[attr-defined]
+        role = role_in(token.workspace, token.user_id)
+        language = token.user.language or request.LANGUAGE_CODE  # type: ignore[attr-defined]
+        return (
+            Caller(token.user_id, token.workspace, role, ("token", token.read_only), language)
+            if role
+            else None
+        )
     if not request.user.is_authenticated or len(messages.get_messages(request)):
         return None
     # The page carries a CSRF token made from this secret. Without a valid cookie the secret is new and sent with
@@ -126,10 +142,20 @@ def _caller(request: HttpRequest) -> tuple[Actor, tuple[Any, ...], str] | None:
     csrf_secret = request.META.get("CSRF_COOKIE")
     if not csrf_secret or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return None
-    actor = request_actor(request)
+    how = ("session", csrf_secret)
+    language: str = request.LANGUAGE_CODE  # type: ignore[attr-defined]
+    wanted = request.session.get(SESSION_WORKSPACE)
+    membership = (
+        Membership.objects.select_related("workspace").filter(user=request.user, workspace_id=wanted).first()
+        if wanted is not None
+        else None
+    )
+    if membership is not None:
+        return Caller(request.user.pk, membership.workspace, membership.role, how, language)
+    actor = request_actor(request)  # picks the workspace when the session has none (yet)
     if actor is None or not actor.is_member:
         return None
-    return actor, ("session", csrf_secret), request.LANGUAGE_CODE  # type: ignore[attr-defined]
+    return Caller(request.user.pk, actor.workspace, actor.role or "", how, language)
 
 
 def _storable(response: HttpResponse) -> bool:
