@@ -68,6 +68,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             # a name or language shows on the pages of every workspace the user belongs to
             revisions.changed(Membership.objects.filter(user=self).values_list("workspace_id", flat=True))
 
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        # what they owned loses its owner in every workspace they belonged to
+        workspaces = list(Membership.objects.filter(user=self).values_list("workspace_id", flat=True))
+        deleted = super().delete(*args, **kwargs)
+        revisions.changed(workspaces)
+        return deleted
+
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@")[0]

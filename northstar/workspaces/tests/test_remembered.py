@@ -62,6 +62,14 @@ def test_a_change_shows_on_the_next_read_of_a_remembered_page(world, path):
     assert "Zebra-striped objective" not in before and "Zebra-striped objective" in after
 
 
+def test_no_seconds_of_memory_is_no_memory(world, settings):
+    settings.NORTHSTAR_PAGE_MEMORY_SECONDS = 0
+    client = browser(world.owner)
+    read(client, "/")
+    _page, computed = read(client, "/")
+    assert computed > 4
+
+
 def test_each_person_gets_their_own_page_even_with_the_same_cookie(world):
     owner_page, _q = read(browser(world.owner), "/okrs/")
     outsider_page, _q = read(browser(world.other_team), "/okrs/")
@@ -189,6 +197,7 @@ WRITES = {
     "many-to-many add": lambda w: w.it.members.add(w.admin, through_defaults={"workspace": w.workspace}),
     "workspace settings": lambda w: w.workspace.save(),
     "a member's name": lambda w: User.objects.get(pk=w.viewer.pk).save(),
+    "a member leaving for good": lambda w: User.objects.get(pk=w.viewer.pk).delete(),
 }
 
 
