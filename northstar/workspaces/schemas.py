@@ -45,7 +45,7 @@ class ConflictOut(ErrorOut):
 
 class PageQuery(Schema):
     limit: int = Field(50, ge=1, le=500, description="How many items to return (at most 500).")
-    offset: int = Field(0, ge=0, description="How many items to skip.")
+    offset: int = Field(0, ge=0, le=1_000_000_000, description="How many items to skip (at most a billion).")
 
 
 # --- people and workspaces ------------------------------------------------------------------------------------

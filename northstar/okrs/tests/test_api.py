@@ -696,6 +696,19 @@ def test_an_unknown_address_gets_a_json_404(world, api_as):
 
 
 @pytest.mark.django_db
+def test_a_write_to_an_unknown_address_gets_the_json_404_not_a_csrf_page(world):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.editor)
+    for path in ("/teams/null,null", "/objectives/1%0A2", "/nowhere\nat-all"):
+        response = browser.delete(f"{API}{path}")
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert set(response.json()) == {"detail", "errors"}
+
+
+@pytest.mark.django_db
 def test_anonymous_requests_get_401_in_the_error_format(client, world):
     response = client.get(f"{API}/objectives")
     assert response.status_code == 401
