@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -596,7 +597,7 @@ def xlsx_bytes(sheets: Sheets, *, notes: bool = False) -> bytes:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
         for row in sheets.get(name, []):
-            ws.append([row.get(c.name) for c in columns])
+            ws.append([_excel_value(row.get(c.name)) for c in columns])
         for i, column in enumerate(columns, start=1):
             ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, min(48, len(column.name) + 4))
     if notes:
@@ -608,6 +609,13 @@ def xlsx_bytes(sheets: Sheets, *, notes: bool = False) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _excel_value(value: Any) -> Any:
+    """Excel has no time zones: a moment is written in the workspace's local time (as the pages show it)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
+    return value
 
 
 def csv_bytes(sheet: str, rows: list[dict[str, Any]]) -> bytes:

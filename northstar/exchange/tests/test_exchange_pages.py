@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 import pytest
@@ -79,6 +80,26 @@ def test_downloads(world, client):
     assert client.get("/exchange/backup.json").status_code == 403
     client.force_login(world.admin)
     assert client.get("/exchange/backup.json").status_code == 200
+
+
+def test_a_workbook_holds_a_check_in_made_at_any_hour_in_local_time(world, client):
+    import io
+
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    from northstar.okrs import actions as okr_actions
+
+    check_in = okr_actions.do_check_in(world.actor(world.owner), world.key_result.pk, value=41.5)
+    client.force_login(world.viewer)
+    response = client.get("/exchange/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    moments = [c.value for row in book.worksheets for r in row.iter_rows() for c in r]
+    local = timezone.localtime(check_in.checked_in_at).replace(tzinfo=None)
+    assert any(isinstance(m, dt.datetime) and abs(m - local) < dt.timedelta(seconds=1) for m in moments), (
+        local
+    )
 
 
 def test_restore_from_the_page_makes_a_new_workspace(world, client):
