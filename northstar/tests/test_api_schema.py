@@ -54,7 +54,7 @@ def test_no_server_error_and_every_answer_matches_the_schema(case, token, live_s
             response_headers_conformance,
             ignored_auth,
             missing_required_header,
-                            use_after_free,
+            use_after_free,
             ensure_resource_availability,
             unsupported_method,
         ],

@@ -35,8 +35,10 @@ def changed(workspace_ids: Iterable[int | None]) -> None:
     pending: set[int] = _pending.__dict__.setdefault("ids", set())
     pending.update(ids)
     # One callback per change, each bumping whatever is pending: a callback of a rolled-back change is dropped
-    # with it, and its workspaces are bumped by the next change's (once more than needed, never less).
-    transaction.on_commit(_bump_pending)
+    # with it, and its workspaces are bumped by the next change's (once more than needed, never less). Robust: the
+    # change has committed, so a failed bump (a locked database) is logged rather than turned into an error page;
+    # remembered pages then expire on their own (NORTHSTAR_PAGE_MEMORY_SECONDS).
+    transaction.on_commit(_bump_pending, robust=True)
 
 
 def _bump_pending() -> None:
