@@ -29,7 +29,7 @@ from northstar.core.rollup import Part, Rollup, rollup_tree
 from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, Period
 from northstar.workspaces.models import Membership, Team, User
 from northstar.workspaces.permissions import VIEW, Actor, access
-from northstar.workspaces.queries import build_tree
+from northstar.workspaces.queries import attach, build_tree
 
 
 @dataclass
@@ -349,9 +349,7 @@ def okr_tree(
     team tree, then each team's objectives by position) are read and rolled up, with what lies below them, so the
     page costs the same in a workspace of any size. Filtering by status needs every objective's status: it reads
     them all and then pages."""
-    objectives_qs: QuerySet[Objective] = Objective.objects.restrict(actor).select_related(
-        "team", "owner", "period"
-    )
+    objectives_qs: QuerySet[Objective] = Objective.objects.restrict(actor)
     if period is not None:
         family = period_family(period, Period.objects.restrict(actor))
         period_q = Q(period_id__in=family)
@@ -451,17 +449,17 @@ def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date
     edges, below = _aligned_below(actor, list(shown_ids))
     if actor.workspace.rollup_includes_aligned and below - shown_ids:
         objectives = objectives + list(
-            Objective.objects.filter(workspace=actor.workspace, pk__in=below - shown_ids).select_related(
-                "team", "owner", "period"
-            )
+            Objective.objects.filter(workspace=actor.workspace, pk__in=below - shown_ids)
         )
+    attach(objectives, "team")
+    attach(objectives, "period")
+    people = attach(objectives, "owner")
     ids = [o.pk for o in objectives]
     cadence = actor.workspace.check_in_cadence_days
     krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in ids}
     objectives_by_id = {o.pk: o for o in objectives}
-    key_results = list(
-        KeyResult.objects.filter(objective_id__in=ids).select_related("owner").order_by("position", "id")
-    )
+    key_results = list(KeyResult.objects.filter(objective_id__in=ids).order_by("position", "id"))
+    attach(key_results, "owner", known=people)
     milestones = linked_milestones(actor, key_results)
     predictions = forecasts_for(
         actor,

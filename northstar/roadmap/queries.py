@@ -29,6 +29,7 @@ from northstar.roadmap.models import (
 )
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
+from northstar.workspaces.queries import attach
 
 UNLINKED = "unlinked"
 LANE_MODES = ("objective", "team", "key_result", "owner", "none")
@@ -116,21 +117,31 @@ class PlanRows:
 
 
 def fetch_plan(actor: Actor) -> PlanRows:
-    """Everything the actor may see of the plan, in a fixed number of queries."""
+    """Everything the actor may see of the plan, in a fixed number of queries. Teams, people, periods and
+    objectives are read once and shared by the rows that point to them."""
+    teams = list(Team.objects.restrict(actor))
+    teams_by_id = {t.pk: t for t in teams}
+    periods = list(Period.objects.restrict(actor))
+    work = list(WorkItem.objects.restrict(actor).order_by("position", "id"))
+    teams_by_id = attach(work, "team", known=teams_by_id)
+    attach(work, "owner")
+    objectives = {o.pk: o for o in Objective.objects.restrict(actor)}
+    attach(objectives.values(), "team", known=teams_by_id)
+    attach(objectives.values(), "period", known={p.pk: p for p in periods})
+    key_results = {k.pk: k for k in KeyResult.objects.restrict(actor)}
+    attach(key_results.values(), "objective", known=objectives)
     return PlanRows(
-        work=list(
-            WorkItem.objects.restrict(actor).select_related("team", "owner").order_by("position", "id")
-        ),
+        work=work,
         dependencies=list(Dependency.objects.restrict(actor)),
         links=list(
             Contribution.objects.restrict(actor).values_list(
                 "work_item_id", "key_result_id", "objective_id", "weight"
             )
         ),
-        objectives={o.pk: o for o in Objective.objects.restrict(actor).select_related("team", "period")},
-        key_results={k.pk: k for k in KeyResult.objects.restrict(actor).select_related("objective")},
-        periods=list(Period.objects.restrict(actor)),
-        teams=list(Team.objects.restrict(actor)),
+        objectives=objectives,
+        key_results=key_results,
+        periods=periods,
+        teams=teams,
         changeable=(
             set(WorkItem.objects.restrict(actor, "change").values_list("pk", flat=True))
             if actor.can_edit

@@ -41,3 +41,23 @@ def build_tree(objects: Iterable[Any]) -> list[TreeRow]:
         rows.append(TreeRow(obj, depth, bool(kids)))
         stack.extend((kid, depth + 1) for kid in reversed(kids))
     return rows
+
+
+def attach(rows: Iterable[Any], field: str, known: dict[Any, Any] | None = None) -> dict[Any, Any]:
+    """Fill each row's foreign key `field` from one read of the rows it points to (those not already `known`), so
+    that a thousand objectives of one team share one team object instead of a join building a copy per row.
+    Rows that already hold theirs (from a join) are left as they are. Returns what was found, by id."""
+    rows = list(rows)
+    found = dict(known or {})
+    if not rows:
+        return found
+    fk = getattr(type(rows[0]), field).field
+    rows = [r for r in rows if not fk.is_cached(r)]
+    missing = {getattr(r, fk.attname) for r in rows} - {None} - set(found)
+    if missing:
+        found.update(fk.related_model._default_manager.in_bulk(missing))
+    for row in rows:
+        target = found.get(getattr(row, fk.attname))
+        if target is not None:
+            setattr(row, field, target)
+    return found
