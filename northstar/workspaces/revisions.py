@@ -7,7 +7,7 @@ show. Every write reaches `changed`: `TenantModel.save`/`delete`, `TenantQuerySe
 A change moves two numbers. At once, this process's own mark for the workspace (so this process never serves a page
 its own change made stale, even before the change commits, and in tests, which never commit). And once the change
 commits, the workspace's row in the database (so every process sees it; a change that rolls back never bumps it, and
-its local mark costs only a miss). Reading the revision before anything else on a request means a page computed
+its local mark costs only a miss); the mark is then dropped, so that all processes key the same page alike. Reading the revision before anything else on a request means a page computed
 from data older than the revision cannot be stored under it: the database bump comes after the commit.
 """
 
@@ -47,6 +47,9 @@ def _bump_pending() -> None:
     pending.clear()
     for workspace_id in ids:
         _bump(workspace_id)
+        # the database's number now covers it: without this process's mark, every process computes the same keys
+        # again and shares what one of them stores
+        _marks.pop(workspace_id, None)
 
 
 def _bump(workspace_id: int) -> None:

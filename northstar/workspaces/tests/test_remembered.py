@@ -213,6 +213,7 @@ def test_every_kind_of_write_moves_the_revision_at_once_and_in_the_database_on_c
         WRITES[write](world)
         assert mark(world.workspace)[1] != local_before  # before the commit, in this process
     assert mark(world.workspace)[0] > committed_before  # after it, for every process
+    assert mark(world.workspace)[1] == 0  # and the same in every process
     assert mark(world.other_workspace)[0] == other_before[0]
 
 
