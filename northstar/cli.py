@@ -319,8 +319,14 @@ def serve(
     with user_errors():
         call_command("collectstatic", interactive=False, verbosity=0)
     args = [sys.executable, "-m", "gunicorn", "northstar.wsgi:application", "--bind", f"{host}:{port}"]
+    # gunicorn's own default (30 s) kills a worker computing a whole enterprise's dashboard for the first time;
+    # what GUNICORN_CMD_ARGS says comes after, and wins
+    os.environ["GUNICORN_CMD_ARGS"] = f"{GUNICORN_DEFAULTS} {os.environ.get('GUNICORN_CMD_ARGS', '')}".strip()
     err().print(Text(_("Serving northstar on %(url)s") % {"url": DEFAULT_URL.format(host=host, port=port)}))
     exec_process(args)
+
+
+GUNICORN_DEFAULTS = "--timeout 180"
 
 
 def exec_process(args: list[str]) -> None:  # replaced in tests

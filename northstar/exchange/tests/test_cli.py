@@ -248,6 +248,18 @@ def test_serve_production_runs_gunicorn(run, monkeypatch):
     assert executed[0][1:] == ["-m", "gunicorn", "northstar.wsgi:application", "--bind", "0.0.0.0:8000"]
 
 
+@pytest.mark.parametrize(("given", "timeout"), [(None, "180"), ("--workers 2 --timeout 600", "600")])
+def test_serve_production_gives_slow_first_pages_time_unless_told_otherwise(run, monkeypatch, given, timeout):
+    import shlex
+
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    monkeypatch.setattr(cli, "exec_process", lambda args: None)
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", given or "")  # and put back as it was afterwards
+    assert run("serve", "--production").exit_code == 0
+    words = shlex.split(cli.os.environ["GUNICORN_CMD_ARGS"])
+    assert [words[i + 1] for i, w in enumerate(words) if w == "--timeout"][-1] == timeout  # the last one wins
+
+
 def test_migrate_runs_django_migrate(run, monkeypatch):
     calls = []
     monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: calls.append(a))
