@@ -6,9 +6,12 @@ The maths (schedule, output progress, inherited links) is in `core`; this module
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -27,6 +30,7 @@ from northstar.roadmap.models import (
     WorkItemKind,
     WorkItemStatus,
 )
+from northstar.workspaces import revisions
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.queries import attach
@@ -150,8 +154,36 @@ def fetch_plan(actor: Actor) -> PlanRows:
     )
 
 
+# The last roadmaps this process computed, by everything they depend on — the workspace's revision moves with every
+# change (northstar/workspaces/revisions.py) — so that the dashboard, the work-items list page after page and the
+# roadmap's pages share one computation until something changes. Callers only read a roadmap, never change it.
+# How many: NORTHSTAR_ROADMAPS_KEPT (a whole enterprise's roadmap holds some hundreds of megabytes).
+_COMPUTED: OrderedDict[tuple[Any, ...], Roadmap] = OrderedDict()
+_computed_lock = threading.Lock()
+
+
 def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") -> Roadmap:
-    return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
+    """The actor's roadmap, computed once per change of the workspace in this process."""
+    kept = settings.NORTHSTAR_ROADMAPS_KEPT
+    if not kept:
+        return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
+    workspace = actor.workspace
+    key = (
+        workspace.pk, workspace.created_at, revisions.current(workspace.pk),
+        actor.user.pk if actor.user else None, actor.role, actor.read_only, actor.scope,
+        actor.team_ids, actor.covered_team_ids, today, lane_by,
+    )  # fmt: skip
+    with _computed_lock:
+        found = _COMPUTED.get(key)
+        if found is not None:
+            _COMPUTED.move_to_end(key)
+            return found
+    roadmap = build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
+    with _computed_lock:
+        _COMPUTED[key] = roadmap
+        while len(_COMPUTED) > kept:
+            _COMPUTED.popitem(last=False)
+    return roadmap
 
 
 def build_roadmap(rows: PlanRows, *, today: dt.date, lane_by: str = "objective") -> Roadmap:

@@ -1,0 +1,72 @@
+"""A computed roadmap is kept (per process) until its workspace changes, and only for the same viewer and day."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from northstar.okrs import actions as okr_actions
+from northstar.roadmap import actions
+from northstar.roadmap.queries import load_roadmap
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _keeping(settings):
+    settings.NORTHSTAR_ROADMAPS_KEPT = 2
+
+
+def test_a_second_load_is_the_same_roadmap_for_one_query(world):
+    boss = world.actor(world.owner)
+    actions.create_work_item(boss, title="Launch", team=world.growth.pk, start=TODAY, end=TODAY)
+    first = load_roadmap(boss, today=TODAY)
+    with CaptureQueriesContext(connection) as queries:
+        again = load_roadmap(boss, today=TODAY)
+    assert again is first
+    assert len(queries) == 1  # the workspace's revision
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda w: actions.create_work_item(
+            w.actor(w.owner), title="Second", team=w.growth.pk, start=TODAY, end=TODAY
+        ),
+        lambda w: okr_actions.do_check_in(w.actor(w.owner), w.key_result.pk, value=9),
+    ],
+    ids=["a new work item", "a check-in"],
+)
+def test_any_change_in_the_workspace_computes_it_again(world, change):
+    boss = world.actor(world.owner)
+    actions.create_work_item(boss, title="Launch", team=world.growth.pk, start=TODAY, end=TODAY)
+    first = load_roadmap(boss, today=TODAY)
+    change(world)
+    again = load_roadmap(boss, today=TODAY)
+    assert again is not first
+
+
+def test_another_viewer_another_day_or_other_lanes_get_their_own(world):
+    boss = world.actor(world.owner)
+    actions.create_work_item(boss, title="Launch", team=world.growth.pk, start=TODAY, end=TODAY)
+    first = load_roadmap(boss, today=TODAY)
+    assert load_roadmap(world.actor(world.viewer), today=TODAY) is not first
+    assert load_roadmap(boss, today=TODAY + dt.timedelta(days=1)) is not first
+    assert load_roadmap(boss, today=TODAY, lane_by="team") is not first
+
+
+def test_what_was_kept_shows_the_change_when_computed_again(world):
+    boss = world.actor(world.owner)
+    load_roadmap(boss, today=TODAY)
+    actions.create_work_item(boss, title="Brand new", team=world.growth.pk, start=TODAY, end=TODAY)
+    assert "Brand new" in [v.item.title for v in load_roadmap(boss, today=TODAY).items]
+
+
+def test_only_the_last_few_are_kept(world, settings):
+    settings.NORTHSTAR_ROADMAPS_KEPT = 1
+    boss = world.actor(world.owner)
+    first = load_roadmap(boss, today=TODAY)
+    load_roadmap(boss, today=TODAY, lane_by="team")
+    assert load_roadmap(boss, today=TODAY) is not first
