@@ -102,25 +102,27 @@ class Served:
 
 
 class Outcomes:
-    """Outcome progress of every key result (and directly linked objective) the roadmap's items serve; a fixed
+    """Outcome progress of the key results (and directly linked objectives) that these items serve; a fixed
     number of queries whatever the number of items."""
 
-    def __init__(self, actor: Actor, rm: Roadmap, now: dt.date) -> None:
+    def __init__(self, actor: Actor, rm: Roadmap, now: dt.date, items: list[ItemView]) -> None:
         cadence = actor.workspace.check_in_cadence_days
-        counts = milestone_counts(actor, [pk for pk, kr in rm.key_results.items() if kr.kind == "milestone"])
+        served = {link.target[1] for v in items for link in v.links if link.target[0] == "kr"}
+        key_results = {pk: kr for pk, kr in rm.key_results.items() if pk in served}
+        counts = milestone_counts(actor, [pk for pk, kr in key_results.items() if kr.kind == "milestone"])
         self.rm = rm
         periods = {
             pk: rm.objectives[kr.objective_id].period if kr.objective_id in rm.objectives else None
-            for pk, kr in rm.key_results.items()
+            for pk, kr in key_results.items()
         }
-        predictions = okr_queries.forecasts_for(actor, list(rm.key_results.values()), periods, today=now)
+        predictions = okr_queries.forecasts_for(actor, list(key_results.values()), periods, today=now)
         self.krs = {
             pk: okr_queries.key_result_view(
                 kr, periods[pk], now, cadence, counts.get(pk, (0, 0)), predictions.get(pk)
             )
-            for pk, kr in rm.key_results.items()
+            for pk, kr in key_results.items()
         }
-        direct = {link.target[1] for v in rm.items for link in v.links if link.target[0] == "objective"}
+        direct = {link.target[1] for v in items for link in v.links if link.target[0] == "objective"}
         wanted = [rm.objectives[pk] for pk in sorted(direct) if pk in rm.objectives]
         self.objectives = {o.objective.pk: o for o in okr_queries.objective_views(actor, wanted, today=now)}
 
@@ -345,7 +347,6 @@ def _sort_key(name: str, labels: dict[str, str]) -> Any:
 def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     now = today()
     rm = load_roadmap(actor, today=now)
-    outcomes = Outcomes(actor, rm, now)
     labels = _lane_labels(rm)
     status = request.GET.get("status") if request.GET.get("status") in WorkItemStatus.values else None
     filters = {
@@ -386,6 +387,7 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     baselines = list(Baseline.objects.restrict(actor))
     baseline = next((b for b in baselines if b.pk == int_param(request.GET.get("baseline"))), None)
     planned = baseline_dates(actor, baseline, [v.item.pk for v, _lane in page.object_list])
+    outcomes = Outcomes(actor, rm, now, [v for v, _lane in page.object_list])
     page_rows = [
         (v, lane, output_summary(v), outcomes.served(v), slip(v.item, planned.get(v.item.pk)))
         for v, lane in page.object_list
@@ -501,7 +503,7 @@ def item_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if view is None:
         raise Http404
     item = view.item
-    outcomes = Outcomes(actor, rm, now)
+    outcomes = Outcomes(actor, rm, now, [view])
     own = list(
         Contribution.objects.restrict(actor)
         .filter(work_item_id=pk)
