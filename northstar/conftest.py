@@ -39,9 +39,8 @@ def _plain_http(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Nothing remembered between tests (ids repeat when tests roll back); the forecast cache's own tests turn a
-    # real cache on.
-    # Pages are remembered in every test, as in production: a write a page does not see fails the test.
+    # Forecasts are not remembered (ids repeat when tests roll back; the forecast cache's own tests turn a real
+    # cache on). Pages are remembered within each test, as in production: a write a page does not show fails it.
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
