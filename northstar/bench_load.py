@@ -32,7 +32,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.cache import caches
 from django.db import connection as database
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -41,6 +40,7 @@ from django.utils.translation import gettext_lazy
 from northstar.core.latency import LatencySummary, summarise
 from northstar.okrs.models import KeyResult
 from northstar.roadmap.bench_timeline import _free_port
+from northstar.workspaces import remembered
 from northstar.workspaces.actions import create_api_token, revoke_api_token
 from northstar.workspaces.middleware import SESSION_WORKSPACE
 from northstar.workspaces.permissions import Actor
@@ -130,7 +130,7 @@ def _signed_in(actor: Actor, writes: bool) -> Iterator[dict[str, dict[str, str]]
 
 @contextlib.contextmanager
 def _production_server(port: int, workers: int, page_memory: bool) -> Iterator[None]:
-    caches["pages"].clear()  # the server shares it: its first answers are computed
+    remembered.page_memory().clear()  # the server shares it: its first answers are computed
     env = {
         **os.environ,
         "DATABASE_URL": database_url(database.settings_dict),

@@ -167,9 +167,8 @@ def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") ->
     kept = settings.NORTHSTAR_ROADMAPS_KEPT
     if not kept:
         return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
-    workspace = actor.workspace
     key = (
-        workspace.pk, workspace.created_at, revisions.current(workspace.pk),
+        revisions.stamp(actor.workspace),
         actor.user.pk if actor.user else None, actor.role, actor.read_only, actor.scope,
         actor.team_ids, actor.covered_team_ids, today, lane_by,
     )  # fmt: skip

@@ -15,18 +15,27 @@ def member_workspaces(user: object) -> object:
     return Workspace.objects.filter(pk__in=Membership.objects.filter(user=user).values("workspace_id"))
 
 
+def session_membership(request: HttpRequest) -> Membership | None:
+    """The signed-in user's membership (with its workspace) of the workspace their session chose, if any."""
+    wanted = request.session.get(SESSION_WORKSPACE)
+    if wanted is None:
+        return None
+    return (
+        Membership.objects.select_related("workspace").filter(user=request.user, workspace_id=wanted).first()
+    )
+
+
 def current_workspace(request: HttpRequest) -> Workspace | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    workspaces = member_workspaces(user)
-    wanted = request.session.get(SESSION_WORKSPACE)
-    found = workspaces.filter(pk=wanted).first() if wanted is not None else None  # type: ignore[attr-defined]
-    if found is None:
-        found = workspaces.order_by("name").first()  # type: ignore[attr-defined]
-        if found is not None:
-            request.session[SESSION_WORKSPACE] = found.pk
-    return found
+    membership = session_membership(request)
+    if membership is not None:
+        return membership.workspace
+    found = member_workspaces(user).order_by("name").first()  # type: ignore[attr-defined]
+    if found is not None:
+        request.session[SESSION_WORKSPACE] = found.pk
+    return found  # type: ignore[no-any-return]
 
 
 def request_actor(request: HttpRequest) -> Actor | None:

@@ -22,8 +22,8 @@ from django.http import HttpRequest, HttpResponse
 
 from northstar.workspaces import revisions
 from northstar.workspaces.actions import usable_token
-from northstar.workspaces.middleware import SESSION_WORKSPACE, request_actor
-from northstar.workspaces.models import Membership, Workspace
+from northstar.workspaces.middleware import request_actor, session_membership
+from northstar.workspaces.models import Workspace
 from northstar.workspaces.permissions import role_in
 from northstar.workspaces.web import today
 
@@ -95,9 +95,7 @@ def page_key(request: HttpRequest) -> str | None:
     parts = (
         database["NAME"],
         database.get("HOST"),
-        caller.workspace.pk,
-        caller.workspace.created_at,  # a database made again reuses ids and revisions
-        revisions.current(caller.workspace.pk),
+        revisions.stamp(caller.workspace),
         caller.user_id,
         caller.role,
         caller.how,
@@ -144,12 +142,7 @@ def _caller(request: HttpRequest) -> Caller | None:
         return None
     how = ("session", csrf_secret)
     language: str = request.LANGUAGE_CODE  # type: ignore[attr-defined]
-    wanted = request.session.get(SESSION_WORKSPACE)
-    membership = (
-        Membership.objects.select_related("workspace").filter(user=request.user, workspace_id=wanted).first()
-        if wanted is not None
-        else None
-    )
+    membership = session_membership(request)
     if membership is not None:
         return Caller(request.user.pk, membership.workspace, membership.role, how, language)
     actor = request_actor(request)  # picks the workspace when the session has none (yet)

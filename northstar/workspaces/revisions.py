@@ -16,9 +16,13 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+
+if TYPE_CHECKING:
+    from northstar.workspaces.models import Workspace
 
 _marks: dict[int, int] = {}
 _next_mark = itertools.count(1)
@@ -75,6 +79,12 @@ def current(workspace_id: int) -> tuple[int, int]:
         WorkspaceRevision.objects.filter(workspace_id=workspace_id).values_list("number", flat=True).first()
     )
     return (number or 0, _marks.get(workspace_id, 0))
+
+
+def stamp(workspace: Workspace) -> tuple[Any, ...]:
+    """What names the workspace as it is now, for keys of what is remembered about it: its id, its creation time
+    (a database made again reuses ids and revisions) and its revision."""
+    return workspace.pk, workspace.created_at, current(workspace.pk)
 
 
 def forget_pending() -> None:
