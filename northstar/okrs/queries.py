@@ -357,6 +357,7 @@ def okr_tree(
             period_q |= Q(period__isnull=True)
         objectives_qs = objectives_qs.filter(period_q)
     teams = list(Team.objects.restrict(actor))
+    teams_by_id = {t.pk: t for t in teams}
     if team_id is not None:
         objectives_qs = objectives_qs.filter(team_id=team_id)
     if owner_id is not None:
@@ -371,7 +372,7 @@ def okr_tree(
     objectives_qs = objectives_qs.order_by("position", "id")
     if page is None or status:
         objectives = sorted(objectives_qs, key=lambda o: tree_order.get(o.team_id, len(tree_order)))
-        views = objective_views(actor, objectives, today=today)
+        views = objective_views(actor, objectives, today=today, teams=teams_by_id)
         if status:
             views = [v for v in views if v.status.status == status]
         total, key_results = len(views), sum(len(v.key_results) for v in views)
@@ -387,7 +388,7 @@ def okr_tree(
         number, pages = _page_of(page, total, OKR_PAGE_SIZE)
         wanted = [pk for pk, _team in placed[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]]
         found = {o.pk: o for o in objectives_qs.filter(pk__in=wanted)}
-        views = objective_views(actor, [found[pk] for pk in wanted], today=today)
+        views = objective_views(actor, [found[pk] for pk in wanted], today=today, teams=teams_by_id)
         key_results = KeyResult.objects.filter(objective_id__in=objectives_qs.order_by().values("pk")).count()
     by_team: dict[int, list[ObjectiveView]] = {}
     for view in views:
@@ -441,17 +442,20 @@ def _aligned_below(actor: Actor, ids: list[int]) -> tuple[list[tuple[int, int]],
     return edges, found
 
 
-def objective_views(actor: Actor, objectives: list[Objective], *, today: dt.date) -> list[ObjectiveView]:
+def objective_views(
+    actor: Actor, objectives: list[Objective], *, today: dt.date, teams: dict[int, Team] | None = None
+) -> list[ObjectiveView]:
     """Progress, status and alignment for these objectives in a fixed number of queries (key results, alignments,
     rights). When aligned objectives count in roll-ups, the objectives below these ones are read and rolled up
-    too (not shown), so an objective's progress is the same on every page and in every list."""
+    too (not shown), so an objective's progress is the same on every page and in every list. ``teams`` (by id),
+    when the caller has read them already, are not read again."""
     shown, shown_ids = objectives, {o.pk for o in objectives}
     edges, below = _aligned_below(actor, list(shown_ids))
     if actor.workspace.rollup_includes_aligned and below - shown_ids:
         objectives = objectives + list(
             Objective.objects.filter(workspace=actor.workspace, pk__in=below - shown_ids)
         )
-    attach(objectives, "team")
+    attach(objectives, "team", known=teams)
     attach(objectives, "period")
     people = attach(objectives, "owner")
     ids = [o.pk for o in objectives]
