@@ -53,6 +53,10 @@ def _plain_http(settings):
     revisions.forget_pending()  # what earlier tests left pending names rows they rolled back
     # Query-count tests compare computed pages; the kept roadmaps' own tests turn keeping on.
     settings.NORTHSTAR_ROADMAPS_KEPT = 0
+    settings.NORTHSTAR_FORECASTS_KEPT = 0
+    from northstar.okrs.queries import forget_forecasts
+
+    forget_forecasts()
 
 
 @pytest.fixture

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
@@ -144,15 +146,41 @@ def forecastable(kr: KeyResult, period: Period | None) -> bool:
 
 FORECAST_CACHE_SECONDS = 24 * 3600
 
+# Forecasts this process has made or fetched, by everything they depend on (oldest dropped first past
+# NORTHSTAR_FORECASTS_KEPT): the whole tree's 8,000 look-ups cost 0.4 s through Django's cache (key checks and
+# unpickling each entry), a few milliseconds here. Django's cache stays behind it, shared between processes when
+# it is a shared one.
+_forecasts_kept: dict[tuple[Any, ...], Forecast | None] = {}
 
-def _forecast_key(kr: KeyResult, period: Period, today: dt.date, deliveries: list[Delivery]) -> str:
+
+def forget_forecasts() -> None:
+    _forecasts_kept.clear()
+
+
+def _forecast_state(
+    kr: KeyResult, period: Period, today: dt.date, deliveries: list[Delivery]
+) -> tuple[Any, ...]:
     """Everything a forecast depends on: the key result as it is now (its version moves with every check-in and
     edit; its creation time tells apart rows that reuse an id), its period, today, and its linked work."""
-    state = (
-        kr.version, kr.created_at, kr.start, kr.target, kr.last_check_in_at, period.start, period.end, today,
-        sorted((d.day, d.weight) for d in deliveries),
+    return (
+        kr.pk, kr.version, kr.created_at, kr.start, kr.target, kr.last_check_in_at, period.start, period.end, today,
+        tuple(sorted((d.day, d.weight) for d in deliveries)),
     )  # fmt: skip
-    return f"forecast:{kr.pk}:{hashlib.sha1(repr(state).encode()).hexdigest()}"
+
+
+def _forecast_key(state: tuple[Any, ...]) -> str:
+    return f"forecast:{state[0]}:{hashlib.sha1(repr(state[1:]).encode()).hexdigest()}"
+
+
+def _keep_forecasts(made: dict[tuple[Any, ...], Forecast | None]) -> None:
+    room = settings.NORTHSTAR_FORECASTS_KEPT
+    if room <= 0:
+        return
+    overflow = len(_forecasts_kept) + len(made) - room
+    if overflow > 0:
+        for state in list(itertools.islice(_forecasts_kept, overflow)):
+            _forecasts_kept.pop(state, None)
+    _forecasts_kept.update(itertools.islice(made.items(), room))
 
 
 def forecasts_for(
@@ -160,8 +188,8 @@ def forecasts_for(
 ) -> dict[int, Forecast]:
     """The forecast of every numeric key result of a period that has check-ins, from its check-ins and the
     planned end dates of the work linked to it — at most two queries, whatever the number of key results.
-    Forecasts are remembered (Django's cache) until the key result, its work, its period or the day changes; only
-    the key results not remembered read their check-ins."""
+    Forecasts are remembered (in this process, and in Django's cache) until the key result, its work, its period
+    or the day changes; only the key results not remembered read their check-ins."""
     wanted = {kr.pk: kr for kr in key_results if forecastable(kr, periods.get(kr.pk))}
     if not wanted:
         return {}
@@ -175,20 +203,40 @@ def forecasts_for(
         .values_list("key_result_id", "work_item__end", "weight")
     ):
         deliveries.setdefault(kr_id, []).append(Delivery(end, weight))
-    keys = {pk: _forecast_key(kr, periods[pk], today, deliveries.get(pk, [])) for pk, kr in wanted.items()}  # type: ignore[arg-type]
-    remembered = cache.get_many(list(keys.values()))
-    out = {pk: remembered[key] for pk, key in keys.items() if remembered.get(key) is not None}
-    missing = [pk for pk, key in keys.items() if key not in remembered]
-    if not missing:
+    states = {
+        pk: _forecast_state(kr, periods[pk], today, deliveries.get(pk, [])) for pk, kr in wanted.items()
+    }  # type: ignore[arg-type]
+    out: dict[int, Forecast] = {}
+    unknown = []
+    for pk, state in states.items():
+        if state in _forecasts_kept:
+            known = _forecasts_kept[state]
+            if known is not None:
+                out[pk] = known
+        else:
+            unknown.append(pk)
+    if not unknown:
         return out
+    keys = {pk: _forecast_key(states[pk]) for pk in unknown}
+    remembered = cache.get_many(list(keys.values()))
+    found: dict[tuple[Any, ...], Forecast | None] = {}
+    missing = []
+    for pk, key in keys.items():
+        if key in remembered:
+            found[states[pk]] = remembered[key]
+            if remembered[key] is not None:
+                out[pk] = remembered[key]
+        else:
+            missing.append(pk)
     history: dict[int, list[tuple[dt.date, float]]] = {}
-    for kr_id, when, value in (
-        CheckIn.objects.restrict(actor)
-        .filter(key_result_id__in=missing)
-        .order_by("checked_in_at", "id")
-        .values_list("key_result_id", "checked_in_at", "value")
-    ):
-        history.setdefault(kr_id, []).append((when.date(), value))
+    if missing:
+        for kr_id, when, value in (
+            CheckIn.objects.restrict(actor)
+            .filter(key_result_id__in=missing)
+            .order_by("checked_in_at", "id")
+            .values_list("key_result_id", "checked_in_at", "value")
+        ):
+            history.setdefault(kr_id, []).append((when.date(), value))
     fresh: dict[str, Forecast | None] = {}
     for pk in missing:
         kr, period = wanted[pk], periods[pk]
@@ -206,7 +254,10 @@ def forecasts_for(
             )
             out[pk] = made
         fresh[keys[pk]] = made
-    cache.set_many(fresh, FORECAST_CACHE_SECONDS)
+        found[states[pk]] = made
+    if fresh:
+        cache.set_many(fresh, FORECAST_CACHE_SECONDS)
+    _keep_forecasts(found)
     return out
 
 

@@ -63,7 +63,36 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines():
     assert sum("OKR tree with roll-ups and status" in line for line in lines) == 2
     page = [line for line in lines if "OKR page: its first" in line]
     assert len(page) == 2 and "raw SQL read of the same rows" in page[0] and "naive per-object ORM" in page[1]
+    assert "OKR tree, forecasts made afresh" in result.output
     assert "critical path" in result.output
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("aligned_count", [True, False])
+def test_the_naive_walk_builds_the_same_page_as_the_tree_and_the_bench_notices_when_it_does_not(
+    aligned_count,
+):
+    from northstar.bench_scale import _answers, _naive_tree, _same
+    from northstar.exchange.generate import SCALES, generate
+    from northstar.okrs import queries
+    from northstar.okrs.models import Alignment, Period
+    from northstar.cli import acting
+    from northstar.workspaces.web import today
+
+    workspace = generate(SCALES["tiny"], name="Tiny", slug="tiny", today=today(), seed=5)
+    workspace.rollup_includes_aligned = aligned_count
+    workspace.save()
+    actor = acting(workspace, None)
+    assert Alignment.objects.filter(workspace=workspace).exists()  # roll-ups cross objectives
+    period = queries.default_period(actor, today())
+    family = sorted(queries.period_family(period, Period.objects.restrict(actor)))
+    tree = _answers(queries.okr_tree(actor, today=today(), period=period))
+    naive = _naive_tree(actor, family, today())
+    _same(naive, tree)
+    assert {status for _progress, status in tree.values()} - {"no_data"}  # statuses were really computed
+    pk = next(iter(naive))
+    with pytest.raises(AssertionError):
+        _same({**naive, pk: (naive[pk][0] + 0.5, naive[pk][1])}, tree)
 
 
 @pytest.mark.django_db

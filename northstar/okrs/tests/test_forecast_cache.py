@@ -6,20 +6,28 @@ from django.test.utils import CaptureQueriesContext
 
 from northstar.okrs import actions
 from northstar.okrs.models import KeyResult
-from northstar.okrs.queries import forecasts_for
+from northstar.okrs.queries import _forecasts_kept, forecasts_for, forget_forecasts
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _remembering(settings):
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "forecast-tests"},
-    }
+@pytest.fixture(autouse=True, params=["django cache", "process memory"])
+def _remembering(request, settings):
+    """Each test runs with forecasts remembered only in Django's cache, then only in the process's memory."""
     from django.core.cache import cache
 
-    cache.clear()
+    if request.param == "django cache":
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "forecast-tests",
+            },
+        }
+        cache.clear()
+    else:
+        settings.NORTHSTAR_FORECASTS_KEPT = 100
+    forget_forecasts()
 
 
 TODAY = dt.date.today() + dt.timedelta(days=1)  # after the check-ins these tests record now
@@ -64,3 +72,22 @@ def test_linked_work_and_the_day_are_part_of_what_a_forecast_is_remembered_by(wo
     later = forecasts_for(boss, [KeyResult.objects.select_related("objective__period").get(pk=kr.pk)],
                           {kr.pk: world.objective.period}, today=TODAY + dt.timedelta(days=20))[kr.pk]  # fmt: skip
     assert later != after
+
+
+def test_the_process_keeps_no_more_forecasts_than_it_is_allowed_and_still_answers_right(world, settings):
+    settings.NORTHSTAR_FORECASTS_KEPT = 1
+    boss = world.actor(world.owner)
+    other = actions.create_key_result(boss, world.objective.pk, title="Second number", kind="increase",
+                                      start=0, target=10)  # fmt: skip
+    for value in (2, 4):
+        actions.do_check_in(boss, world.key_result.pk, value=value)
+        actions.do_check_in(boss, other.pk, value=value * 2)
+    krs = list(
+        KeyResult.objects.select_related("objective__period").filter(pk__in=[world.key_result.pk, other.pk])
+    )
+    periods = {kr.pk: kr.objective.period for kr in krs}
+    first = forecasts_for(boss, krs, periods, today=TODAY)
+    assert len(_forecasts_kept) <= 1
+    again = forecasts_for(boss, krs, periods, today=TODAY)
+    assert again == first
+    assert first[world.key_result.pk] != first[other.pk]
