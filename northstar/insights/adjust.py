@@ -11,7 +11,7 @@ from northstar.core.adjust import KeyResultInput, Proposal, SpareInput, WorkInpu
 from northstar.core.pace import Status
 from northstar.insights.scores import load_scores
 from northstar.okrs.models import CheckIn, Period
-from northstar.okrs.queries import KeyResultView, forecastable, okr_tree
+from northstar.okrs.queries import KeyResultView, check_in_days, forecastable, okr_tree
 from northstar.roadmap.models import Contribution, WorkItem, WorkItemStatus
 from northstar.roadmap.queries import load_roadmap
 from northstar.workspaces.permissions import Actor
@@ -39,13 +39,10 @@ def load_adjustments(actor: Actor, *, today: dt.date, period: Period | None) -> 
         return []
     ids = [k.kr.pk for k, _o in views]
     history: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
-    for kr_id, when, value in (
-        CheckIn.objects.restrict(actor)
-        .filter(key_result_id__in=ids)
-        .order_by("checked_in_at", "id")
-        .values_list("key_result_id", "checked_in_at", "value")
+    for kr_id, day, value in check_in_days(
+        CheckIn.objects.restrict(actor).filter(key_result_id__in=ids), "value"
     ):
-        history[kr_id].append((when.date(), value))
+        history[kr_id].append((day, value))
     links: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for kr_id, item_id, weight in (
         Contribution.objects.restrict(actor)

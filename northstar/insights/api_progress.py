@@ -67,8 +67,11 @@ class DivergenceOut(Schema):
 
 
 class RiskOut(Schema):
-    late_item: int
+    late_item: int = Field(description="The worst of the late items that reach the key result.")
     days_late: int
+    late_items: int = Field(
+        description="How many late or pushed items reach the key result, the worst included."
+    )
     chain: list[int] = Field(
         description="From the late item along its successors to the item that serves it."
     )
@@ -94,6 +97,7 @@ def risk_out(r: Any) -> dict[str, Any]:
     return {
         "late_item": r.risk.late_item,
         "days_late": r.risk.days_late,
+        "late_items": r.risk.late_items,
         "chain": list(r.risk.chain),
         "titles": [i.title for i in r.chain],
         "key_result": r.key_result.pk,

@@ -20,7 +20,7 @@ from northstar.core.divergence import (
 from northstar.core.output import OutputProgress, Task, output_progress
 from northstar.insights.queries import CoverageReport, coverage_report
 from northstar.okrs.models import CheckIn, KeyResult, Objective, Period
-from northstar.okrs.queries import KeyResultView, ObjectiveView, okr_tree
+from northstar.okrs.queries import KeyResultView, ObjectiveView, check_in_days, okr_tree
 from northstar.roadmap.models import WorkItem, WorkItemKind
 from northstar.roadmap.queries import Conflict, Roadmap, load_roadmap, objective_of
 from northstar.workspaces.permissions import Actor
@@ -105,13 +105,10 @@ def load_progress(
     kr_views = {k.kr.pk: k for v in views for k in v.key_results}
     kr_period = {k.kr.pk: v.objective.period for v in views for k in v.key_results}
     history: dict[int, list[tuple[dt.date, float, float | None]]] = defaultdict(list)
-    for kr_id, when, value, confidence in (
-        CheckIn.objects.restrict(actor)
-        .filter(key_result_id__in=list(kr_views))
-        .order_by("checked_in_at", "id")
-        .values_list("key_result_id", "checked_in_at", "value", "confidence")
+    for kr_id, day, value, confidence in check_in_days(
+        CheckIn.objects.restrict(actor).filter(key_result_id__in=list(kr_views)), "value", "confidence"
     ):
-        history[kr_id].append((when.date(), value, confidence))
+        history[kr_id].append((day, value, confidence))
 
     objectives = []
     for view in views:

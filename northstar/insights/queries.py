@@ -15,7 +15,7 @@ from django.db.models import Q
 from northstar.core.alignment import Coverage, KeyResultNode, ObjectiveNode, WorkNode, coverage, misalignments
 from northstar.core.capacity import Load, Span, team_load
 from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveStatus, Period
-from northstar.okrs.queries import team_tree
+from northstar.okrs.queries import check_in_days, team_tree
 from northstar.roadmap.models import TeamCapacity, WorkItem
 from northstar.roadmap.queries import Roadmap, effort_rows, load_roadmap
 from northstar.workspaces.models import Team
@@ -183,12 +183,10 @@ def _misaligned(
         if items and done and all(i.status == "done" for i in items):
             finished[kr.pk] = min(done)
     history: dict[int, list[tuple[dt.date, float]]] = {}
-    for kr_id, when, value in (
-        CheckIn.objects.filter(key_result_id__in=finished)
-        .order_by("checked_in_at")
-        .values_list("key_result_id", "checked_in_at", "value")
+    for kr_id, day, value in check_in_days(
+        CheckIn.objects.restrict(actor).filter(key_result_id__in=finished), "value"
     ):
-        history.setdefault(kr_id, []).append((when.date(), value))
+        history.setdefault(kr_id, []).append((day, value))
 
     def value_on(kr_id: int, day: dt.date) -> float | None:
         before = [value for when, value in history.get(kr_id, []) if when <= day]

@@ -73,10 +73,10 @@ def test_the_naive_walk_builds_the_same_page_as_the_tree_and_the_bench_notices_w
     aligned_count,
 ):
     from northstar.bench_scale import _answers, _naive_tree, _same
+    from northstar.cli import acting
     from northstar.exchange.generate import SCALES, generate
     from northstar.okrs import queries
     from northstar.okrs.models import Alignment, Period
-    from northstar.cli import acting
     from northstar.workspaces.web import today
 
     workspace = generate(SCALES["tiny"], name="Tiny", slug="tiny", today=today(), seed=5)

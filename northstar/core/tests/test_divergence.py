@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 from datetime import date, timedelta
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -91,10 +92,88 @@ def test_a_late_task_is_traced_along_its_successors_to_the_key_results_they_serv
         ScheduledItem(4, D(2026, 11, 1), "done"),  # late but done: no risk
     ]
     risks = dependency_risks(items, [(1, 2), (2, 3), (4, 3)], {1: [70], 2: [71], 3: [71, 72]}, TODAY)
-    assert [(r.late_item, r.days_late, r.chain, r.key_result) for r in risks] == [
-        (1, 5, (1, 2), 71),
-        (1, 5, (1, 2, 3), 72),
+    assert [(r.late_item, r.days_late, r.chain, r.key_result, r.late_items) for r in risks] == [
+        (1, 5, (1, 2), 71, 1),
+        (1, 5, (1, 2, 3), 72, 1),
     ]
+
+
+def test_a_key_result_reached_by_many_late_items_is_one_risk_naming_the_worst() -> None:
+    items = [
+        ScheduledItem(1, D(2026, 11, 20), "in_progress"),  # 5 days late
+        ScheduledItem(2, D(2026, 11, 5), "planned"),  # 20 days late
+        ScheduledItem(3, D(2026, 11, 5), "planned"),  # 20 days late too, but further from the work
+        ScheduledItem(4, D(2027, 1, 15), "planned"),
+        ScheduledItem(5, D(2027, 2, 15), "planned"),
+    ]
+    deps = [(1, 4), (2, 4), (3, 5), (5, 4)]
+    [risk] = dependency_risks(items, deps, {4: [71]}, TODAY)
+    assert (risk.late_item, risk.days_late, risk.chain, risk.late_items) == (2, 20, (2, 4), 3)
+
+
+def _every_pair(
+    items: list[ScheduledItem], deps: list[tuple[int, int]], serves: dict[int, list[int]]
+) -> dict[int, list[tuple[int, int, int]]]:
+    """The reference: for each key result, every late item that reaches it as (days late, chain length, id) —
+    each pair found by its own search of all paths, without the product's breadth-first bookkeeping."""
+    successors: dict[int, list[int]] = {}
+    for a, b in deps:
+        successors.setdefault(a, []).append(b)
+    out: dict[int, list[tuple[int, int, int]]] = {}
+    for item in items:
+        if item.status in ("done", "cancelled") or item.end is None:
+            continue
+        days = max((TODAY - item.end).days, (item.pushed_end - item.end).days if item.pushed_end else 0)
+        if days <= 0:
+            continue
+        shortest: dict[int, int] = {}
+        frontier, length = {item.id}, 1
+        seen = {item.id}
+        while frontier:
+            nxt = {b for a in frontier for b in successors.get(a, ()) if b not in seen}
+            length += 1
+            for node in nxt:
+                for kr in serves.get(node, ()):
+                    shortest.setdefault(kr, length)
+            seen |= nxt
+            frontier = nxt
+        for kr, chain_length in shortest.items():
+            out.setdefault(kr, []).append((days, chain_length, item.id))
+    return out
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-30, 30), st.sampled_from(["planned", "done", "in_progress"])),
+        min_size=1,
+        max_size=12,
+    ),
+    st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=30),
+    st.dictionaries(st.integers(0, 11), st.lists(st.integers(100, 104), max_size=2), max_size=8),
+)
+def test_each_risk_names_the_worst_late_item_of_all_that_reach_its_key_result(
+    raw_items, raw_deps, serves
+) -> None:
+    items = [
+        ScheduledItem(n, TODAY + timedelta(days=offset), status)
+        for n, (offset, status) in enumerate(raw_items)
+    ]
+    deps = [(a, b) for a, b in raw_deps if a < b < len(items)]  # forward edges only: a plan has no cycles
+    expected = _every_pair(items, deps, serves)
+    risks = dependency_risks(items, deps, serves, TODAY)
+    assert {r.key_result for r in risks} == set(expected)
+    by_id = {i.id: i for i in items}
+    for r in risks:
+        assert (r.days_late, len(r.chain), r.late_item) == max(
+            expected[r.key_result], key=lambda x: (x[0], -x[1], -x[2])
+        )
+        assert r.late_items == len(expected[r.key_result])
+        assert r.chain[0] == r.late_item and r.key_result in serves[r.chain[-1]]
+        assert all((a, b) in deps for a, b in pairwise(r.chain))
+        assert by_id[r.late_item].status != "done"
+    assert [(-r.days_late, len(r.chain), r.key_result) for r in risks] == sorted(
+        (-r.days_late, len(r.chain), r.key_result) for r in risks
+    )
 
 
 def test_work_pushed_by_its_dependencies_counts_as_slipping() -> None:

@@ -67,6 +67,25 @@ def test_the_dependency_risk_traces_to_the_overdue_migration(finvest):
     assert risk.objective.title == "Increase recurring revenues over the next year"
 
 
+def test_a_key_result_reached_by_two_late_items_is_one_risk_that_counts_both(finvest, client):
+    from northstar.roadmap.models import WorkItem
+
+    checkout = WorkItem.objects.get(title="Annual option in checkout")
+    late = roadmap_actions.create_work_item(finvest, kind="task", title="Pricing page copy", team=checkout.team_id,
+                                            start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 26))  # fmt: skip
+    roadmap_actions.add_dependency(finvest, predecessor=late.pk, successor=checkout.pk)
+    board = load_progress(finvest, today=TODAY, period=quarter())
+    [risk] = [r for r in board.risks if r.key_result.pk == kr("Convert at least 20%").pk]
+    assert risk.chain[0].title == "Pricing page copy" and risk.risk.days_late == 30  # the worst of the two
+    assert risk.risk.late_items == 2
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    html = client.get(f"/?period={quarter().pk}").content.decode()
+    assert "is 30 days late" in html and "and 1 more late item on the way" in html
+    body = client.get(f"{API}/dashboard", {"period": quarter().pk}).json()
+    [out] = [r for r in body["risks"] if r["key_result"] == kr("Convert at least 20%").pk]
+    assert out["late_items"] == 2 and out["titles"][0] == "Pricing page copy"
+
+
 def test_outputs_sit_beside_outcomes(finvest):
     board = load_progress(finvest, today=TODAY, period=quarter())
     revenue = next(p for p in board.objectives if p.view.objective.title.startswith("Increase recurring"))
