@@ -18,6 +18,7 @@ class ReviewKind(models.TextChoices):
 
 
 class Review(TenantModel):
+    outside_plan = True
     period = models.ForeignKey(
         Period, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("period")
     )
@@ -54,6 +55,7 @@ class ReminderRun(TenantModel):
     """That a workspace's reminders of one kind went out for one day (check-ins) or ISO week (digest): the
     scheduler enqueues each at most once, however many workers run."""
 
+    outside_plan = True
     kind = models.CharField(max_length=12)  # "check_in" | "digest"
     key = models.CharField(max_length=12)  # "2026-11-25" | "2026-W48"
     created_at = models.DateTimeField(default=timezone.now)

@@ -199,7 +199,7 @@ def _misaligned(
             direction=DIRECTION.get(kr.kind, 0),
             linked_work_done_by=finished.get(kr.pk),
             value_then=value_on(kr.pk, finished[kr.pk]) if kr.pk in finished else None,
-            value_now=kr.current_value,
+            value_now=history[kr.pk][-1][1] if history.get(kr.pk) else None,  # not the kept roadmap's value
         )
         for kr in key_results
     ]

@@ -130,6 +130,10 @@ class KRKind(models.TextChoices):
 
 
 class KeyResult(TenantModel):
+    # a check-in writes these; the roadmap reads key results only for what they are and whom they belong to
+    plan_ignores = frozenset(
+        {"current_value", "current_confidence", "last_check_in_at", "version", "updated_at"}
+    )
     objective = models.ForeignKey(
         Objective, on_delete=models.CASCADE, related_name="key_results", verbose_name=_("objective")
     )
@@ -177,6 +181,7 @@ class KeyResult(TenantModel):
 
 
 class CheckIn(TenantModel):
+    outside_plan = True  # the roadmap never reads check-ins
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
     value = models.FloatField(_("value"))
     confidence = models.FloatField(_("confidence"), null=True, blank=True)

@@ -154,8 +154,8 @@ def fetch_plan(actor: Actor) -> PlanRows:
     )
 
 
-# The last roadmaps this process computed, by everything they depend on — the workspace's revision moves with every
-# change (northstar/workspaces/revisions.py) — so that the dashboard, the work-items list page after page and the
+# The last roadmaps this process computed, by everything they depend on — the workspace's plan revision moves with
+# every change to what a roadmap is built from, not with check-ins (northstar/workspaces/revisions.py) — so that the dashboard, the work-items list page after page and the
 # roadmap's pages share one computation until something changes. Callers only read a roadmap, never change it.
 # How many: NORTHSTAR_ROADMAPS_KEPT (measured: a roadmap of 10,000 items and 20,000 dependencies holds 51 MB).
 _COMPUTED: OrderedDict[tuple[Any, ...], Roadmap] = OrderedDict()
@@ -163,12 +163,13 @@ _computed_lock = threading.Lock()
 
 
 def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") -> Roadmap:
-    """The actor's roadmap, computed once per change of the workspace in this process."""
+    """The actor's roadmap, computed once per change of the workspace's plan in this process. Its key results
+    say what they are, not their latest values: read those afresh."""
     kept = settings.NORTHSTAR_ROADMAPS_KEPT
     if not kept:
         return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
     key = (
-        revisions.stamp(actor.workspace),
+        revisions.stamp(actor.workspace, plan=True),
         actor.user.pk if actor.user else None, actor.role, actor.read_only, actor.scope,
         actor.team_ids, actor.covered_team_ids, today, lane_by,
     )  # fmt: skip

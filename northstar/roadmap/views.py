@@ -108,7 +108,11 @@ class Outcomes:
     def __init__(self, actor: Actor, rm: Roadmap, now: dt.date, items: list[ItemView]) -> None:
         cadence = actor.workspace.check_in_cadence_days
         served = {link.target[1] for v in items for link in v.links if link.target[0] == "kr"}
-        key_results = {pk: kr for pk, kr in rm.key_results.items() if pk in served}
+        # afresh: a kept roadmap's key results carry the values they had when it was computed
+        key_results = {
+            kr.pk: kr
+            for kr in KeyResult.objects.restrict(actor).filter(pk__in=served & rm.key_results.keys())
+        }
         counts = milestone_counts(actor, [pk for pk, kr in key_results.items() if kr.kind == "milestone"])
         self.rm = rm
         periods = {

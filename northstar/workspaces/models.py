@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -154,6 +155,7 @@ class WorkspaceRevision(models.Model):
 
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+")
     number = models.BigIntegerField(default=0)
+    plan_number = models.BigIntegerField(default=0)  # moves only with what the roadmap is built from
 
     def __str__(self) -> str:
         return f"{self.workspace_id}: {self.number}"
@@ -176,7 +178,7 @@ class TenantQuerySet(models.QuerySet[Any]):
         workspaces = self._workspaces_touched()
         count = super().update(**kwargs)
         if count:
-            _changed(self.model, workspaces)
+            _changed(self.model, workspaces, kwargs)
         return count
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -191,10 +193,10 @@ class TenantQuerySet(models.QuerySet[Any]):
         _changed(self.model, {o.workspace_id for o in made})
         return made
 
-    def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
-        count = super().bulk_update(objs, *args, **kwargs)
-        _changed(self.model, {o.workspace_id for o in objs})
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        _changed(self.model, {o.workspace_id for o in objs}, fields)
         return count
 
     def _workspaces_touched(self) -> set[int]:
@@ -203,9 +205,12 @@ class TenantQuerySet(models.QuerySet[Any]):
         return set(self.order_by().values_list("workspace_id", flat=True).distinct())
 
 
-def _changed(model: type[models.Model], workspace_ids: set[int]) -> None:
+def _changed(model: type[models.Model], workspace_ids: set[int], fields: Iterable[str] | None = None) -> None:
+    """``fields``: the fields written, when known (None: any of them)."""
     if getattr(model, "shown_on_pages", True):
-        revisions.changed(workspace_ids)
+        ignored: frozenset[str] = getattr(model, "plan_ignores", frozenset())
+        plan = not getattr(model, "outside_plan", False) and (fields is None or not set(fields) <= ignored)
+        revisions.changed(workspace_ids, plan=plan)
 
 
 class TenantModel(models.Model):
@@ -216,13 +221,17 @@ class TenantModel(models.Model):
     objects = TenantQuerySet.as_manager()
     # False for rows no page shows and that change on their own (a token's "last used"): they leave pages remembered.
     shown_on_pages = True
+    # True for rows the roadmap is not built from (revisions.py): their changes leave computed roadmaps standing.
+    outside_plan = False
+    # Fields that, written alone, leave the plan as it was (a key result's latest value).
+    plan_ignores: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        _changed(type(self), {self.workspace_id})
+        _changed(type(self), {self.workspace_id}, kwargs.get("update_fields"))
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         workspace_id = self.workspace_id
@@ -338,6 +347,7 @@ class ApiToken(TenantModel):
 class AuditEntry(TenantModel):
     """Who changed what, when, with the values before and after."""
 
+    outside_plan = True
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=20)  # create / update / delete / check_in / ...

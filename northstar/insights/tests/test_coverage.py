@@ -145,7 +145,7 @@ def test_cli_report_coverage_prints_the_orphan_share_and_lists(finvest):
     assert missing.exit_code == 1
 
 
-def test_misalignment_finds_unaligned_team_objectives_and_work_done_without_effect(world):
+def test_misalignment_finds_unaligned_team_objectives_and_work_done_without_effect(world, settings):
     from northstar.okrs import actions as okr_actions
 
     boss = world.actor(world.owner)
@@ -171,3 +171,14 @@ def test_misalignment_finds_unaligned_team_objectives_and_work_done_without_effe
     assert ("work_done_number_flat", kr.pk) in found
     # The IT objective aligns to the revenue objective: not reported.
     assert ("team_objective_unaligned", world.it_objective.pk) not in found
+
+    # With roadmaps kept, a check-in that moves the number clears the finding: the number is read afresh.
+    settings.NORTHSTAR_ROADMAPS_KEPT = 2
+    assert ("work_done_number_flat", kr.pk) in {(k, s.pk) for k, s in coverage_report(boss, world.quarter, today=TODAY).misaligned}  # fmt: skip
+    okr_actions.do_check_in(
+        boss, kr.pk, value=150, checked_in_at=dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
+    )
+    again = {
+        (kind, subject.pk) for kind, subject in coverage_report(boss, world.quarter, today=TODAY).misaligned
+    }
+    assert ("work_done_number_flat", kr.pk) not in again

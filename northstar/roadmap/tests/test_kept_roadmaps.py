@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from northstar.okrs import actions as okr_actions
 from northstar.roadmap import actions
+from northstar.roadmap.models import WorkItem
 from northstar.roadmap.queries import load_roadmap
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +36,14 @@ def test_a_second_load_is_the_same_roadmap_for_one_query(world):
         lambda w: actions.create_work_item(
             w.actor(w.owner), title="Second", team=w.growth.pk, start=TODAY, end=TODAY
         ),
-        lambda w: okr_actions.do_check_in(w.actor(w.owner), w.key_result.pk, value=9),
+        lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, title="Renamed number"),
+        lambda w: actions.set_contribution(
+            w.actor(w.owner), WorkItem.objects.get(title="Launch").pk, key_result=w.key_result.pk, weight=2
+        ),
     ],
-    ids=["a new work item", "a check-in"],
+    ids=["a new work item", "a key result's title", "a link"],
 )
-def test_any_change_in_the_workspace_computes_it_again(world, change):
+def test_any_change_to_the_plan_computes_it_again(world, change):
     boss = world.actor(world.owner)
     actions.create_work_item(boss, title="Launch", team=world.growth.pk, start=TODAY, end=TODAY)
     first = load_roadmap(boss, today=TODAY)
@@ -70,3 +74,29 @@ def test_only_the_last_few_are_kept(world, settings):
     first = load_roadmap(boss, today=TODAY)
     load_roadmap(boss, today=TODAY, lane_by="team")
     assert load_roadmap(boss, today=TODAY) is not first
+
+
+def test_a_check_in_leaves_the_roadmap_kept_and_its_pages_show_the_new_value(world, client, monkeypatch):
+    from northstar.core.progress import progress
+    from northstar.okrs.models import KeyResult
+    from northstar.okrs.queries import measure_of
+    from northstar.testing import freeze_today
+
+    def shown() -> str:  # the served key result's progress, as the pages write it
+        kr = KeyResult.objects.get(pk=world.key_result.pk)
+        return f'value="{progress(measure_of(kr)).value:.3f}"'
+
+    freeze_today(monkeypatch, TODAY)
+    boss = world.actor(world.owner)
+    item = actions.create_work_item(boss, title="Launch", team=world.growth.pk, start=TODAY, end=TODAY)
+    actions.set_contribution(boss, item.pk, key_result=world.key_result.pk, weight=1)
+    client.force_login(world.owner)
+    pages = ("/roadmap/list/", f"/roadmap/items/{item.pk}/")
+    before = shown()
+    assert all(before in client.get(path).content.decode() for path in pages)
+    first = load_roadmap(boss, today=TODAY)
+    okr_actions.do_check_in(boss, world.key_result.pk, value=world.key_result.target)
+    assert load_roadmap(boss, today=TODAY) is first
+    assert shown() != before
+    for path in pages:
+        assert shown() in client.get(path).content.decode(), path

@@ -217,6 +217,54 @@ def test_every_kind_of_write_moves_the_revision_at_once_and_in_the_database_on_c
     assert mark(world.other_workspace)[0] == other_before[0]
 
 
+def plan_mark(workspace):
+    return revisions.current(workspace.pk, plan=True)
+
+
+PLAN_WRITES = {
+    "a key result saved whole": (lambda w: KeyResult.objects.get(pk=w.key_result.pk).save(), True),
+    "a key result's title": (
+        lambda w: KeyResult.objects.filter(pk=w.key_result.pk).update(title="Renamed"),
+        True,
+    ),
+    "a key result's weight, field by field": (
+        lambda w: KeyResult.objects.get(pk=w.key_result.pk).save(update_fields=["weight", "updated_at"]),
+        True,
+    ),
+    "a bulk update of a definition": (
+        lambda w: KeyResult.objects.bulk_update(
+            [KeyResult(pk=w.key_result.pk, workspace=w.workspace, target=99)], ["target"]
+        ),
+        True,
+    ),
+    "a team": (lambda w: Team.objects.filter(pk=w.growth.pk).update(name="Growth 2"), True),
+    "a check-in": (lambda w: okr_actions.do_check_in(w.actor(w.owner), w.key_result.pk, value=4), False),
+    "a key result's latest value": (
+        lambda w: KeyResult.objects.filter(pk=w.key_result.pk).update(
+            current_value=7, current_confidence=0.5
+        ),
+        False,
+    ),
+    "a check-in removed": (lambda w: CheckIn.objects.filter(key_result=w.key_result).delete(), False),
+}
+
+
+@pytest.mark.parametrize("write", PLAN_WRITES)
+def test_the_plan_revision_moves_with_what_the_roadmap_is_built_from_and_not_with_check_ins(
+    world, write, django_capture_on_commit_callbacks
+):
+    do, moves_plan = PLAN_WRITES[write]
+    with django_capture_on_commit_callbacks(execute=True):
+        okr_actions.do_check_in(world.actor(world.owner), world.key_result.pk, value=3)
+    before, plan_before = mark(world.workspace), plan_mark(world.workspace)
+    with django_capture_on_commit_callbacks(execute=True):
+        do(world)
+        assert (plan_mark(world.workspace)[1] != plan_before[1]) is moves_plan  # at once, in this process
+    assert mark(world.workspace)[0] > before[0]  # every write moves the pages' revision
+    assert (plan_mark(world.workspace)[0] > plan_before[0]) is moves_plan
+    assert plan_mark(world.workspace)[1] == 0
+
+
 def test_a_tokens_last_use_moves_nothing(world, django_capture_on_commit_callbacks):
     token, raw = ws_actions.create_api_token(world.actor(world.owner), name="script")
     before = mark(world.workspace)
