@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -163,10 +164,13 @@ FORECAST_CACHE_SECONDS = 24 * 3600
 # unpickling each entry), a few milliseconds here. Django's cache stays behind it, shared between processes when
 # it is a shared one.
 _forecasts_kept: dict[tuple[Any, ...], Forecast | None] = {}
+_forecasts_lock = threading.Lock()  # for changes; reads need none
+_UNKNOWN = object()
 
 
 def forget_forecasts() -> None:
-    _forecasts_kept.clear()
+    with _forecasts_lock:
+        _forecasts_kept.clear()
 
 
 def _forecast_state(
@@ -188,11 +192,12 @@ def _keep_forecasts(made: dict[tuple[Any, ...], Forecast | None]) -> None:
     room = settings.NORTHSTAR_FORECASTS_KEPT
     if room <= 0:
         return
-    overflow = len(_forecasts_kept) + len(made) - room
-    if overflow > 0:
-        for state in list(itertools.islice(_forecasts_kept, overflow)):
-            _forecasts_kept.pop(state, None)
-    _forecasts_kept.update(itertools.islice(made.items(), room))
+    with _forecasts_lock:
+        overflow = len(_forecasts_kept) + len(made) - room
+        if overflow > 0:
+            for state in list(itertools.islice(_forecasts_kept, overflow)):
+                del _forecasts_kept[state]
+        _forecasts_kept.update(itertools.islice(made.items(), room))
 
 
 def forecasts_for(
@@ -215,18 +220,15 @@ def forecasts_for(
         .values_list("key_result_id", "work_item__end", "weight")
     ):
         deliveries.setdefault(kr_id, []).append(Delivery(end, weight))
-    states = {
-        pk: _forecast_state(kr, periods[pk], today, deliveries.get(pk, [])) for pk, kr in wanted.items()
-    }  # type: ignore[arg-type]
+    states = {pk: _forecast_state(kr, periods[pk], today, deliveries.get(pk, [])) for pk, kr in wanted.items()}  # type: ignore[arg-type]  # fmt: skip
     out: dict[int, Forecast] = {}
     unknown = []
     for pk, state in states.items():
-        if state in _forecasts_kept:
-            known = _forecasts_kept[state]
-            if known is not None:
-                out[pk] = known
-        else:
+        known = _forecasts_kept.get(state, _UNKNOWN)
+        if known is _UNKNOWN:
             unknown.append(pk)
+        elif known is not None:
+            out[pk] = known  # type: ignore[assignment]
     if not unknown:
         return out
     keys = {pk: _forecast_key(states[pk]) for pk in unknown}
