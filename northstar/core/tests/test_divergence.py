@@ -152,7 +152,7 @@ def _every_pair(
     st.dictionaries(st.integers(0, 11), st.lists(st.integers(100, 104), max_size=2), max_size=8),
 )
 def test_each_risk_names_the_worst_late_item_of_all_that_reach_its_key_result(
-    raw_items, raw_deps, serves
+    raw_items: list[tuple[int, str]], raw_deps: list[tuple[int, int]], serves: dict[int, list[int]]
 ) -> None:
     items = [
         ScheduledItem(n, TODAY + timedelta(days=offset), status)
