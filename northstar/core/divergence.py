@@ -7,7 +7,8 @@
   of the way towards the target since the start of its period — worth knowing why.
 * ``dependency_risks``: every item that is late (its end has passed and it is not done) or that its
   dependencies push past its planned end, followed along its successors (breadth first, shortest chain) to
-  each item that serves a key result. One risk per (late item, key result).
+  each item that serves a key result. One risk per key result, naming the worst of the late items that reach
+  it and how many there are.
 
 Values are compared in progress units (0 = start value, 1 = target) so the direction of a key result does
 not matter. "Today" is passed in.

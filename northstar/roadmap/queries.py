@@ -155,8 +155,9 @@ def fetch_plan(actor: Actor) -> PlanRows:
 
 
 # The last roadmaps this process computed, by everything they depend on — the workspace's plan revision moves with
-# every change to what a roadmap is built from, not with check-ins (northstar/workspaces/revisions.py) — so that the dashboard, the work-items list page after page and the
-# roadmap's pages share one computation until something changes. Callers only read a roadmap, never change it.
+# every change to what a roadmap is built from, not with check-ins (northstar/workspaces/revisions.py) — so that
+# the dashboard, the work-items list page after page and the roadmap's pages share one computation until something
+# changes. Callers only read a roadmap, never change it.
 # How many: NORTHSTAR_ROADMAPS_KEPT (measured: a roadmap of 10,000 items and 20,000 dependencies holds 51 MB).
 _COMPUTED: OrderedDict[tuple[Any, ...], Roadmap] = OrderedDict()
 _computed_lock = threading.Lock()

@@ -7,8 +7,9 @@ show. Every write reaches `changed`: `TenantModel.save`/`delete`, `TenantQuerySe
 A change moves two numbers. At once, this process's own mark for the workspace (so this process never serves a page
 its own change made stale, even before the change commits, and in tests, which never commit). And once the change
 commits, the workspace's row in the database (so every process sees it; a change that rolls back never bumps it, and
-its local mark costs only a miss); the mark is then dropped, so that all processes key the same page alike. Reading the revision before anything else on a request means a page computed
-from data older than the revision cannot be stored under it: the database bump comes after the commit.
+its local mark costs only a miss); the mark is then dropped, so that all processes key the same page alike.
+Reading the revision before anything else on a request means a page computed from data older than the revision
+cannot be stored under it: the database bump comes after the commit.
 
 Beside it, the workspace's *plan* revision moves only with changes to what the roadmap is built from (work items,
 dependencies, links, objectives, key results' definitions, teams, people, rights...), not with check-ins and the
