@@ -430,7 +430,8 @@ def okr_tree(
         objectives_qs = objectives_qs.filter(
             Q(title__icontains=q) | Q(key_results__title__icontains=q)
         ).distinct()
-    tree_order = {team.pk: n for n, (team, _depth) in enumerate(team_tree(teams))}
+    placed_teams = team_tree(teams)
+    tree_order = {team.pk: n for n, (team, _depth) in enumerate(placed_teams)}
     objectives_qs = objectives_qs.order_by("position", "id")
     if page is None or status:
         objectives = sorted(objectives_qs, key=lambda o: tree_order.get(o.team_id, len(tree_order)))
@@ -457,7 +458,7 @@ def okr_tree(
         by_team.setdefault(view.objective.team_id, []).append(view)
     sections = [
         TeamSection(team=team, depth=depth, objectives=by_team.get(team.pk, []))
-        for team, depth in team_tree(teams)
+        for team, depth in placed_teams
         if team.pk in by_team
     ]
     return OkrTree(
