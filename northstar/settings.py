@@ -216,7 +216,7 @@ CACHES = {
     },
 }
 NORTHSTAR_PAGE_MEMORY_SECONDS = int(os.environ.get("NORTHSTAR_PAGE_MEMORY_SECONDS", "120"))
-# Computed roadmaps each process keeps until their workspace changes (roadmap/queries.py); 0: none.
+# Computed roadmaps each process keeps until what they are built from changes (roadmap/queries.py); 0: none.
 NORTHSTAR_ROADMAPS_KEPT = int(os.environ.get("NORTHSTAR_ROADMAPS_KEPT", "2"))
 # Forecasts each process keeps in memory in front of the cache (okrs/queries.py); 0: none.
 NORTHSTAR_FORECASTS_KEPT = int(os.environ.get("NORTHSTAR_FORECASTS_KEPT", "100000"))

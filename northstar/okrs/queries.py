@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import itertools
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +29,7 @@ from northstar.core.progress import KRKind as CoreKind
 from northstar.core.progress import Measure, Progress, progress
 from northstar.core.rollup import Part, Rollup, rollup_tree
 from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, Period
+from northstar.workspaces.kept import Kept
 from northstar.workspaces.models import Membership, Team, User
 from northstar.workspaces.permissions import VIEW, Actor, access
 from northstar.workspaces.queries import attach, build_tree
@@ -159,18 +158,16 @@ def check_in_days(check_ins: QuerySet[CheckIn], *fields: str) -> QuerySet[CheckI
 
 FORECAST_CACHE_SECONDS = 24 * 3600
 
-# Forecasts this process has made or fetched, by everything they depend on (oldest dropped first past
-# NORTHSTAR_FORECASTS_KEPT): the whole tree's 8,000 look-ups cost 0.4 s through Django's cache (key checks and
+# Forecasts this process has made or fetched, by everything they depend on (the least recently used
+# dropped first past NORTHSTAR_FORECASTS_KEPT): the whole tree's 8,000 look-ups cost 0.4 s through Django's cache (key checks and
 # unpickling each entry), a few milliseconds here. Django's cache stays behind it, shared between processes when
 # it is a shared one.
-_forecasts_kept: dict[tuple[Any, ...], Forecast | None] = {}
-_forecasts_lock = threading.Lock()  # for changes; reads need none
+forecasts_kept = Kept(lambda: settings.NORTHSTAR_FORECASTS_KEPT)
 _UNKNOWN = object()
 
 
 def forget_forecasts() -> None:
-    with _forecasts_lock:
-        _forecasts_kept.clear()
+    forecasts_kept.clear()
 
 
 def _forecast_state(
@@ -186,18 +183,6 @@ def _forecast_state(
 
 def _forecast_key(state: tuple[Any, ...]) -> str:
     return f"forecast:{state[0]}:{hashlib.sha1(repr(state[1:]).encode()).hexdigest()}"
-
-
-def _keep_forecasts(made: dict[tuple[Any, ...], Forecast | None]) -> None:
-    room = settings.NORTHSTAR_FORECASTS_KEPT
-    if room <= 0:
-        return
-    with _forecasts_lock:
-        overflow = len(_forecasts_kept) + len(made) - room
-        if overflow > 0:
-            for state in list(itertools.islice(_forecasts_kept, overflow)):
-                del _forecasts_kept[state]
-        _forecasts_kept.update(itertools.islice(made.items(), room))
 
 
 def forecasts_for(
@@ -224,7 +209,7 @@ def forecasts_for(
     out: dict[int, Forecast] = {}
     unknown = []
     for pk, state in states.items():
-        known = _forecasts_kept.get(state, _UNKNOWN)
+        known = forecasts_kept.get(state, _UNKNOWN)
         if known is _UNKNOWN:
             unknown.append(pk)
         elif known is not None:
@@ -268,7 +253,7 @@ def forecasts_for(
         found[states[pk]] = made
     if fresh:
         cache.set_many(fresh, FORECAST_CACHE_SECONDS)
-    _keep_forecasts(found)
+    forecasts_kept.put(found.items())
     return out
 
 

@@ -6,10 +6,8 @@ The maths (schedule, output progress, inherited links) is in `core`; this module
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +29,7 @@ from northstar.roadmap.models import (
     WorkItemStatus,
 )
 from northstar.workspaces import revisions
+from northstar.workspaces.kept import Kept
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.queries import attach
@@ -159,31 +158,24 @@ def fetch_plan(actor: Actor) -> PlanRows:
 # the dashboard, the work-items list page after page and the roadmap's pages share one computation until something
 # changes. Callers only read a roadmap, never change it.
 # How many: NORTHSTAR_ROADMAPS_KEPT (measured: a roadmap of 10,000 items and 20,000 dependencies holds 51 MB).
-_COMPUTED: OrderedDict[tuple[Any, ...], Roadmap] = OrderedDict()
-_computed_lock = threading.Lock()
+_COMPUTED = Kept(lambda: settings.NORTHSTAR_ROADMAPS_KEPT)
 
 
 def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") -> Roadmap:
     """The actor's roadmap, computed once per change of the workspace's plan in this process. Its key results
     say what they are, not their latest values: read those afresh."""
-    kept = settings.NORTHSTAR_ROADMAPS_KEPT
-    if not kept:
+    if not settings.NORTHSTAR_ROADMAPS_KEPT:
         return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
     key = (
         revisions.stamp(actor.workspace, plan=True),
         actor.user.pk if actor.user else None, actor.role, actor.read_only, actor.scope,
         actor.team_ids, actor.covered_team_ids, today, lane_by,
     )  # fmt: skip
-    with _computed_lock:
-        found = _COMPUTED.get(key)
-        if found is not None:
-            _COMPUTED.move_to_end(key)
-            return found
+    found: Roadmap | None = _COMPUTED.get(key)
+    if found is not None:
+        return found
     roadmap = build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
-    with _computed_lock:
-        _COMPUTED[key] = roadmap
-        while len(_COMPUTED) > kept:
-            _COMPUTED.popitem(last=False)
+    _COMPUTED.put([(key, roadmap)])
     return roadmap
 
 

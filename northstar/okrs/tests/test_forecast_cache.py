@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from northstar.okrs import actions
 from northstar.okrs.models import KeyResult
-from northstar.okrs.queries import _forecasts_kept, forecasts_for, forget_forecasts
+from northstar.okrs.queries import forecasts_for, forecasts_kept, forget_forecasts
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_the_process_keeps_no_more_forecasts_than_it_is_allowed_and_still_answer
     )
     periods = {kr.pk: kr.objective.period for kr in krs}
     first = forecasts_for(boss, krs, periods, today=TODAY)
-    assert len(_forecasts_kept) <= 1
+    assert len(forecasts_kept) <= 1
     again = forecasts_for(boss, krs, periods, today=TODAY)
     assert again == first
     assert first[world.key_result.pk] != first[other.pk]
