@@ -66,6 +66,32 @@ def _raw_tree(workspace_id: int, period_ids: list[int], objective_ids: list[int]
         return cursor.fetchall()
 
 
+def _statements_of(work: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The SQL statements ``work`` runs, with their parameters, in order."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        work()
+    return seen
+
+
+def _replay(statements: list[tuple[str, Any]]) -> int:
+    """The statements run again through a bare cursor, every row fetched: the same rows read raw, without the
+    ORM's objects or the product's maths. Returns how many rows."""
+    rows = 0
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                raise AssertionError(f"a read wrote: {sql[:80]}")
+            cursor.execute(sql, params)
+            rows += len(cursor.fetchall())
+    return rows
+
+
 def _naive_tree(
     actor: Actor, period_ids: list[int], today: dt.date, objective_ids: list[int] | None = None
 ) -> dict[int, tuple[float, str]]:

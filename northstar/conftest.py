@@ -54,6 +54,7 @@ def _plain_http(settings):
     # Query-count tests compare computed pages; the kept roadmaps' own tests turn keeping on.
     settings.NORTHSTAR_ROADMAPS_KEPT = 0
     settings.NORTHSTAR_FORECASTS_KEPT = 0
+    settings.NORTHSTAR_CHECK_INS_KEPT = 0
     from northstar.okrs.queries import forget_forecasts
 
     forget_forecasts()

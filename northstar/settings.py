@@ -220,3 +220,5 @@ NORTHSTAR_PAGE_MEMORY_SECONDS = int(os.environ.get("NORTHSTAR_PAGE_MEMORY_SECOND
 NORTHSTAR_ROADMAPS_KEPT = int(os.environ.get("NORTHSTAR_ROADMAPS_KEPT", "2"))
 # Forecasts each process keeps in memory in front of the cache (okrs/queries.py); 0: none.
 NORTHSTAR_FORECASTS_KEPT = int(os.environ.get("NORTHSTAR_FORECASTS_KEPT", "100000"))
+# Check-ins each process keeps in memory, as key results' histories (okrs/queries.py); 0: none.
+NORTHSTAR_CHECK_INS_KEPT = int(os.environ.get("NORTHSTAR_CHECK_INS_KEPT", "500000"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,21 @@ class Drag:
 class Rollup:
     progress: float
     parts: tuple[Part, ...]
-    drag: tuple[Drag, ...]
     has_data: bool
+
+    @cached_property
+    def drag(self) -> tuple[Drag, ...]:
+        """What each unfinished part costs the roll-up, largest first. Worked out when asked: only an objective's
+        own page shows it, and a whole-company tree would otherwise sort every objective's parts for nothing."""
+        total = math.fsum(p.weight for p in self.parts)
+        if total <= 0:
+            return ()
+        drags = [
+            Drag(part=p, share=p.weight * (1.0 - p.progress) / total) for p in self.parts if p.weight > 0
+        ]
+        return tuple(
+            sorted((d for d in drags if d.share > 0), key=lambda d: (-d.share, d.part.label, d.part.id))
+        )
 
 
 def _check_weight(weight: float, what: str) -> None:
@@ -45,17 +59,14 @@ def rollup(parts: Sequence[Part]) -> Rollup:
     has_data = any(p.has_data for p in items)
     total = math.fsum(p.weight for p in items)
     if total <= 0:
-        return Rollup(progress=0.0, parts=items, drag=(), has_data=has_data)
+        return Rollup(progress=0.0, parts=items, has_data=has_data)
 
     weighted = [p for p in items if p.weight > 0]
     mean = math.fsum(p.weight * p.progress for p in weighted) / total
     # Rounding can push a weighted mean a hair outside its inputs; a roll-up of parts that are all
     # at 40% must read exactly 40%, not 40.000000000000006%.
     mean = min(max(mean, min(p.progress for p in weighted)), max(p.progress for p in weighted))
-
-    drags = [Drag(part=p, share=p.weight * (1.0 - p.progress) / total) for p in weighted]
-    drag = tuple(sorted((d for d in drags if d.share > 0), key=lambda d: (-d.share, d.part.label, d.part.id)))
-    return Rollup(progress=mean, parts=items, drag=drag, has_data=has_data)
+    return Rollup(progress=mean, parts=items, has_data=has_data)
 
 
 def rollup_tree(

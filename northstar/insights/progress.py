@@ -19,8 +19,8 @@ from northstar.core.divergence import (
 )
 from northstar.core.output import OutputProgress, Task, output_progress
 from northstar.insights.queries import CoverageReport, coverage_report
-from northstar.okrs.models import CheckIn, KeyResult, Objective, Period
-from northstar.okrs.queries import KeyResultView, ObjectiveView, check_in_days, okr_tree
+from northstar.okrs.models import KeyResult, Objective, Period
+from northstar.okrs.queries import History, KeyResultView, ObjectiveView, check_in_histories, okr_tree
 from northstar.roadmap.models import WorkItem, WorkItemKind
 from northstar.roadmap.queries import Conflict, Roadmap, load_roadmap, objective_of
 from northstar.workspaces.permissions import Actor
@@ -65,7 +65,7 @@ class ProgressBoard:
     roadmap: Roadmap
     counts: dict[str, int] = field(default_factory=dict)
     # every check-in of the key results shown, by key result: (day, value, confidence), oldest first
-    history: dict[int, list[tuple[dt.date, float, float | None]]] = field(default_factory=dict)
+    history: dict[int, History] = field(default_factory=dict)
 
 
 def _leaf_task(item: WorkItem, has_children: bool) -> Task:
@@ -74,20 +74,23 @@ def _leaf_task(item: WorkItem, has_children: bool) -> Task:
     return Task(item.pk, kind, item.status, item.estimate_days, item.effort_done_days, item.end)
 
 
-def load_progress(
-    actor: Actor,
-    *,
-    today: dt.date,
-    period: Period | None,
-    team_id: int | None = None,
-    person_id: int | None = None,
-) -> ProgressBoard:
-    tree = okr_tree(actor, today=today, period=period, team_id=team_id, owner_id=person_id)
-    views = list(tree.all_objectives())
-    rm = load_roadmap(actor, today=today)
-    has_children = {v.item.parent_id for v in rm.items if v.item.parent_id is not None}
+@dataclass
+class _WorkSide:
+    """What the board reads from the roadmap alone: worked out once per roadmap (``Roadmap.derived``), so a
+    check-in, which leaves the kept roadmap standing, costs the board only its outcome side."""
 
-    # which work serves which objective and key result (through the items' effective links)
+    by_objective: dict[
+        int, list[WorkItem]
+    ]  # the work that serves each objective (through its effective links)
+    by_key_result: dict[int, list[WorkItem]]
+    outputs: dict[int, OutputProgress]  # by objective, for objectives with work
+    conflicts: dict[int, list[Conflict]]  # by objective
+    leaves: dict[int, list[WorkItem]]  # by key result: its work without parts (what its divergence weighs)
+    risks: list[Risk]  # every dependency risk of the roadmap, worst first
+
+
+def _work_side(rm: Roadmap, today: dt.date) -> _WorkSide:
+    has_children = {v.item.parent_id for v in rm.items if v.item.parent_id is not None}
     by_objective: dict[int, list[WorkItem]] = defaultdict(list)
     by_key_result: dict[int, list[WorkItem]] = defaultdict(list)
     serves: dict[int, list[int]] = defaultdict(list)
@@ -101,28 +104,58 @@ def load_progress(
             if objective_id is not None and objective_id not in served:
                 served.add(objective_id)
                 by_objective[objective_id].append(v.item)
+    outputs = {}
+    for objective_id, items in by_objective.items():
+        work = [i for i in items if i.pk not in has_children]
+        if work:
+            outputs[objective_id] = output_progress([_leaf_task(i, False) for i in work], today)
+    finish = rm.schedule.earliest_finish
+    scheduled = [
+        ScheduledItem(v.item.pk, v.item.end, v.item.status, finish.get(v.item.pk))
+        for v in rm.items
+        if v.item.pk not in has_children
+    ]
+    return _WorkSide(
+        by_objective=dict(by_objective),
+        by_key_result=dict(by_key_result),
+        outputs=outputs,
+        conflicts={
+            pk: [c for i in items for c in rm.by_id[i.pk].conflicts] for pk, items in by_objective.items()
+        },
+        leaves={pk: [i for i in items if i.pk not in has_children] for pk, items in by_key_result.items()},
+        risks=dependency_risks(
+            scheduled, [(d.predecessor_id, d.successor_id) for d in rm.dependencies], serves, today
+        ),
+    )
+
+
+def load_progress(
+    actor: Actor,
+    *,
+    today: dt.date,
+    period: Period | None,
+    team_id: int | None = None,
+    person_id: int | None = None,
+) -> ProgressBoard:
+    tree = okr_tree(actor, today=today, period=period, team_id=team_id, owner_id=person_id)
+    views = list(tree.all_objectives())
+    rm = load_roadmap(actor, today=today)
+    work = rm.derived(("dashboard work", today), lambda: _work_side(rm, today))
 
     kr_views = {k.kr.pk: k for v in views for k in v.key_results}
     kr_period = {k.kr.pk: v.objective.period for v in views for k in v.key_results}
-    history: dict[int, list[tuple[dt.date, float, float | None]]] = defaultdict(list)
-    for kr_id, day, value, confidence in check_in_days(
-        CheckIn.objects.restrict(actor).filter(key_result_id__in=list(kr_views)), "value", "confidence"
-    ):
-        history[kr_id].append((day, value, confidence))
+    history = check_in_histories(actor, [k.kr for k in kr_views.values()])
 
-    objectives = []
-    for view in views:
-        items = by_objective.get(view.objective.pk, [])
-        work = [i for i in items if i.pk not in has_children]
-        objectives.append(
-            ObjectiveProgress(
-                view=view,
-                output=output_progress([_leaf_task(i, False) for i in work], today) if work else None,
-                items=items,
-                conflicts=[c for i in items for c in rm.by_id[i.pk].conflicts],
-                confidence_trend=_trend([history.get(k.kr.pk, []) for k in view.key_results]),
-            )
+    objectives = [
+        ObjectiveProgress(
+            view=view,
+            output=work.outputs.get(view.objective.pk),
+            items=work.by_objective.get(view.objective.pk, []),
+            conflicts=work.conflicts.get(view.objective.pk, []),
+            confidence_trend=_trend([history.get(k.kr.pk, ()) for k in view.key_results]),
         )
+        for view in views
+    ]
 
     tracks = [
         KeyResultTrack(
@@ -130,29 +163,17 @@ def load_progress(
             start_value=k.kr.start,
             target=k.kr.target,
             period_start=kr_period[pk].start if kr_period[pk] else None,
-            history=tuple((d, v) for d, v, _c in history.get(pk, [])),
-            work=tuple(
-                LinkedItem(i.pk, i.status, i.start, i.estimate_days)
-                for i in by_key_result.get(pk, [])
-                if i.pk not in has_children
-            ),
+            history=tuple((d, v) for d, v, _c in history.get(pk, ())),
+            work=tuple(LinkedItem(i.pk, i.status, i.start, i.estimate_days) for i in work.leaves.get(pk, [])),
         )
         for pk, k in kr_views.items()
         if k.kr.kind in ("increase", "decrease") and k.kr.start is not None and k.kr.target is not None
     ]
     found = [(d, kr_views[d.key_result]) for d in divergences(tracks, today)]
 
-    finish = rm.schedule.earliest_finish
-    scheduled = [
-        ScheduledItem(v.item.pk, v.item.end, v.item.status, finish.get(v.item.pk))
-        for v in rm.items
-        if v.item.pk not in has_children
-    ]
     shown_krs = set(kr_views) if (team_id or person_id) else set(rm.key_results)
     risks = []
-    for risk in dependency_risks(
-        scheduled, [(d.predecessor_id, d.successor_id) for d in rm.dependencies], serves, today
-    ):
+    for risk in work.risks:
         kr = rm.key_results.get(risk.key_result)
         if kr is None or risk.key_result not in shown_krs or kr.objective_id not in rm.objectives:
             continue
@@ -172,11 +193,11 @@ def load_progress(
         coverage=coverage_report(actor, period, today=today, rm=rm) if period else None,
         roadmap=rm,
         counts=counts,
-        history=dict(history),
+        history=history,
     )
 
 
-def _trend(histories: list[list[tuple[dt.date, float, float | None]]]) -> int:
+def _trend(histories: list[History]) -> int:
     """+1 when the key results' latest confidences are higher on average than the ones before, -1 lower."""
     latest, before = [], []
     for history in histories:

@@ -10,12 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from northstar.core.alignment import Coverage, KeyResultNode, ObjectiveNode, WorkNode, coverage, misalignments
 from northstar.core.capacity import Load, Span, team_load
-from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, ObjectiveStatus, Period
-from northstar.okrs.queries import check_in_days, team_tree
+from northstar.okrs.models import Alignment, KeyResult, Objective, ObjectiveStatus, Period
+from northstar.okrs.queries import check_in_histories, team_tree
 from northstar.roadmap.models import TeamCapacity, WorkItem
 from northstar.roadmap.queries import Roadmap, effort_rows, load_roadmap
 from northstar.workspaces.models import Team
@@ -56,6 +54,10 @@ class CoverageReport:
 
 
 def work_nodes(rm: Roadmap) -> list[WorkNode]:
+    return rm.derived("work nodes", lambda: _work_nodes(rm))
+
+
+def _work_nodes(rm: Roadmap) -> list[WorkNode]:
     return [
         WorkNode(
             id=v.item.pk,
@@ -82,12 +84,14 @@ def coverage_report(
     """``rm`` and ``capacity`` (team → person-days, replacing what is saved) let a scenario be measured."""
     rm = rm or load_roadmap(actor, today=today)
     window = Span(period.start, period.end)
-    overlapping = Q(period__start__lte=period.end, period__end__gte=period.start) | Q(period__isnull=True)
-    objectives = list(
-        Objective.objects.restrict(actor)
-        .filter(overlapping, status=ObjectiveStatus.ACTIVE)
-        .select_related("team")
-        .order_by("position", "id")
+    objectives = sorted(  # the roadmap read the actor's objectives, with their teams and periods
+        (
+            o
+            for o in rm.objectives.values()
+            if o.status == ObjectiveStatus.ACTIVE
+            and (o.period is None or (o.period.start <= period.end and o.period.end >= period.start))
+        ),
+        key=lambda o: (o.position, o.pk),
     )
     objective_ids = {o.pk for o in objectives}
     key_results = [k for k in rm.key_results.values() if k.objective_id in objective_ids]
@@ -98,9 +102,7 @@ def coverage_report(
         c.team_id: c.person_days for c in TeamCapacity.objects.restrict(actor).filter(period=period)
     }
     capacities.update(capacity or {})
-    rows_of: dict[int, list[tuple[int, float | None, Span | None]]] = {}
-    for row in effort_rows(rm):  # grouped once: each team's load reads only its own rows
-        rows_of.setdefault(row[0], []).append(row)
+    rows_of = rm.derived("effort rows by team", lambda: _effort_by_team(rm))
     lines = []
     for team, depth in team_tree(teams):
         planned = cov.planned_effort.get(team.pk, 0.0)
@@ -143,6 +145,24 @@ def coverage_report(
     )  # fmt: skip
 
 
+def _effort_by_team(rm: Roadmap) -> dict[int, list[tuple[int, float | None, Span | None]]]:
+    """The roadmap's effort rows grouped by team once: each team's load reads only its own rows."""
+    rows_of: dict[int, list[tuple[int, float | None, Span | None]]] = {}
+    for row in effort_rows(rm):
+        rows_of.setdefault(row[0], []).append(row)
+    return rows_of
+
+
+def _linked_work(rm: Roadmap) -> dict[int, list[WorkItem]]:
+    """The work linked to each key result (through its effective links)."""
+    linked: dict[int, list[WorkItem]] = {}
+    for v in rm.items:
+        for link in v.links:
+            if link.target[0] == "kr":
+                linked.setdefault(link.target[1], []).append(v.item)
+    return linked
+
+
 DIRECTION = {"increase": 1, "decrease": -1}
 
 
@@ -171,25 +191,21 @@ def _misaligned(
         )
         for o in rm.objectives.values()
     ]
-    linked: dict[int, list[WorkItem]] = {}
-    for v in rm.items:
-        for link in v.links:
-            if link.target[0] == "kr":
-                linked.setdefault(link.target[1], []).append(v.item)
+    linked = rm.derived("linked work", lambda: _linked_work(rm))
     finished: dict[int, dt.date] = {}
     for kr in key_results:
         items = [i for i in linked.get(kr.pk, []) if i.status != "cancelled"]
         done = [i.end for i in items if i.status == "done" and i.end is not None]
         if items and done and all(i.status == "done" for i in items):
             finished[kr.pk] = min(done)
-    history: dict[int, list[tuple[dt.date, float]]] = {}
-    for kr_id, day, value in check_in_days(
-        CheckIn.objects.restrict(actor).filter(key_result_id__in=finished), "value"
-    ):
-        history.setdefault(kr_id, []).append((day, value))
+    # the key results as they are now, not as the kept roadmap read them: their versions say which histories
+    # this process keeps already
+    history = check_in_histories(
+        actor, KeyResult.objects.restrict(actor).filter(pk__in=finished).only("version", "created_at")
+    )
 
     def value_on(kr_id: int, day: dt.date) -> float | None:
-        before = [value for when, value in history.get(kr_id, []) if when <= day]
+        before = [value for when, value, _confidence in history.get(kr_id, ()) if when <= day]
         return before[-1] if before else None
 
     kr_nodes = [

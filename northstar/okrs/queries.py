@@ -156,6 +156,40 @@ def check_in_days(check_ins: QuerySet[CheckIn], *fields: str) -> QuerySet[CheckI
     )
 
 
+History = tuple[tuple[dt.date, float, float | None], ...]  # (day, value, confidence), oldest first
+
+# Check-in histories this process has read, by the key result as it is (its version moves with every check-in,
+# added or deleted; its creation time tells apart rows that reuse an id), counted in check-ins past
+# NORTHSTAR_CHECK_INS_KEPT (the least recently used key results dropped first). The dashboard reads the history
+# of every key result it shows: after a check-in, only that key result's is read again.
+histories_kept = Kept(lambda: settings.NORTHSTAR_CHECK_INS_KEPT, size=lambda history: len(history) + 1)
+
+
+def check_in_histories(actor: Actor, key_results: Iterable[KeyResult]) -> dict[int, History]:
+    """Each key result's check-ins as (day, value, confidence), oldest first, for key results the actor can see
+    (the caller read them through the gate) — one query at most, for the histories this process does not keep."""
+    states = {kr.pk: (kr.pk, kr.version, kr.created_at) for kr in key_results}
+    out: dict[int, History] = {}
+    missing = []
+    for pk, state in states.items():
+        known = histories_kept.get(state)
+        if known is None:
+            missing.append(pk)
+        else:
+            out[pk] = known
+    if missing:
+        read: dict[int, list[tuple[dt.date, float, float | None]]] = {}
+        days: dict[dt.date, dt.date] = {}  # one object a day: kept histories share them
+        for kr_id, day, value, confidence in check_in_days(
+            CheckIn.objects.restrict(actor).filter(key_result_id__in=missing), "value", "confidence"
+        ):
+            read.setdefault(kr_id, []).append((days.setdefault(day, day), value, confidence))
+        fresh = {pk: tuple(read.get(pk, ())) for pk in missing}
+        histories_kept.put((states[pk], history) for pk, history in fresh.items())
+        out.update(fresh)
+    return out
+
+
 FORECAST_CACHE_SECONDS = 24 * 3600
 
 # Forecasts this process has made or fetched, by everything they depend on (the least recently used
@@ -167,7 +201,9 @@ _UNKNOWN = object()
 
 
 def forget_forecasts() -> None:
+    """Forget the forecasts and check-in histories this process keeps."""
     forecasts_kept.clear()
+    histories_kept.clear()
 
 
 def _forecast_state(
@@ -227,20 +263,15 @@ def forecasts_for(
                 out[pk] = remembered[key]
         else:
             missing.append(pk)
-    history: dict[int, list[tuple[dt.date, float]]] = {}
-    if missing:
-        for kr_id, day, value in check_in_days(
-            CheckIn.objects.restrict(actor).filter(key_result_id__in=missing), "value"
-        ):
-            history.setdefault(kr_id, []).append((day, value))
+    histories = check_in_histories(actor, [wanted[pk] for pk in missing]) if missing else {}
     fresh: dict[str, Forecast | None] = {}
     for pk in missing:
         kr, period = wanted[pk], periods[pk]
         assert period is not None and kr.start is not None and kr.target is not None
         made = None
-        if pk in history:
+        if histories[pk]:
             made = forecast(
-                history[pk],
+                [(day, value) for day, value, _confidence in histories[pk]],
                 start_value=kr.start,
                 target=kr.target,
                 period_start=period.start,

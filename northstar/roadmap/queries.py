@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +84,15 @@ class Roadmap:
     schedule: Schedule
     key_results: dict[int, KeyResult]
     objectives: dict[int, Objective]
+    # What pages work out from the roadmap alone (see ``derived``): a kept roadmap keeps it too.
+    _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived[T](self, name: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, worked out once for this roadmap: what depends on the roadmap alone (and on the day it was
+        built for) is not worked out again while the roadmap is kept — a check-in leaves it standing."""
+        if name not in self._derived:
+            self._derived[name] = make()
+        return self._derived[name]  # type: ignore[no-any-return]
 
 
 def _core_item(w: WorkItem) -> Item:

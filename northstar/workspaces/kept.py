@@ -1,5 +1,5 @@
-"""What a process keeps of what it computed, by everything it depends on: at most as many entries as a setting
-allows, the least recently used dropped first. Readers share what is kept and never change it."""
+"""What a process keeps of what it computed, by everything it depends on: at most as much as a setting allows,
+the least recently used dropped first. Readers share what is kept and never change it."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import Any
 
 
 class Kept:
-    def __init__(self, room: Callable[[], int]) -> None:
+    def __init__(self, room: Callable[[], int], size: Callable[[Any], int] = lambda _value: 1) -> None:
         self._room = room  # read on every change, so that a setting changed in tests takes effect
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._size = size  # how much of the room an entry takes (one, unless said otherwise)
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._used = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, default: Any = None) -> Any:
@@ -20,7 +22,7 @@ class Kept:
             if key not in self._entries:
                 return default
             self._entries.move_to_end(key)
-            return self._entries[key]
+            return self._entries[key][0]
 
     def put(self, pairs: Iterable[tuple[Hashable, Any]]) -> None:
         room = self._room()
@@ -28,14 +30,25 @@ class Kept:
             return
         with self._lock:
             for key, value in pairs:
-                self._entries[key] = value
+                if key in self._entries:
+                    self._used -= self._entries[key][1]
+                size = self._size(value)
+                self._entries[key] = (value, size)
                 self._entries.move_to_end(key)
-            while len(self._entries) > room:
-                self._entries.popitem(last=False)
+                self._used += size
+            while self._used > room and self._entries:
+                _key, (_value, size) = self._entries.popitem(last=False)
+                self._used -= size
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._used = 0
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def used(self) -> int:
+        """How much of the room the entries take."""
+        return self._used

@@ -60,7 +60,8 @@ def test_drag_sorted_by_share_then_label() -> None:
 
 
 def test_empty_rollup() -> None:
-    assert rollup([]) == Rollup(progress=0.0, parts=(), drag=(), has_data=False)
+    assert rollup([]) == Rollup(progress=0.0, parts=(), has_data=False)
+    assert rollup([]).drag == ()
 
 
 def test_all_zero_weights() -> None:

@@ -228,3 +228,48 @@ def test_viewers_see_proposals_but_make_no_scenario(finvest, client):
         f"{API}/proposals/scenario", {"key_result": convert, "rank": 0}, content_type="application/json"
     )
     assert refused.status_code == 403
+
+
+def _answers(board):
+    """What the dashboard shows of a board, in plain values."""
+    return (
+        board.counts,
+        sorted((d.kind, k.kr.pk, round(d.moved, 9)) for d, k in board.divergences),
+        [(r.risk.key_result, r.risk.late_item, r.risk.days_late, r.risk.late_items) for r in board.risks],
+        [(o.view.objective.pk, o.output, [i.pk for i in o.items], o.confidence_trend) for o in board.objectives],
+        {pk: list(rows) for pk, rows in board.history.items()},
+    )
+
+
+def test_after_a_check_in_the_kept_work_side_and_histories_give_the_board_computed_afresh(finvest, settings):
+    from northstar.okrs.queries import forget_forecasts
+
+    settings.NORTHSTAR_ROADMAPS_KEPT = 2
+    settings.NORTHSTAR_CHECK_INS_KEPT = 100_000
+    forget_forecasts()
+    seats = kr("Increase the average")
+    first = load_progress(finvest, today=TODAY, period=quarter())
+    assert ("work_without_outcome", seats.pk) in {(d.kind, k.kr.pk) for d, k in first.divergences}
+
+    okr_actions.do_check_in(finvest, seats.pk, value=seats.target, checked_in_at=NOON)
+    kept = load_progress(finvest, today=TODAY, period=quarter())
+    assert kept.roadmap is first.roadmap  # the check-in left the plan as it was
+    assert seats.pk not in {k.kr.pk for _d, k in kept.divergences}  # the number moved: no divergence
+    assert kept.history[seats.pk][-1][1] == seats.target
+
+    settings.NORTHSTAR_ROADMAPS_KEPT = 0
+    settings.NORTHSTAR_CHECK_INS_KEPT = 0
+    forget_forecasts()
+    assert _answers(load_progress(finvest, today=TODAY, period=quarter())) == _answers(kept)
+
+
+def test_a_change_to_the_plan_works_out_the_boards_work_side_again(finvest, settings):
+    settings.NORTHSTAR_ROADMAPS_KEPT = 2
+    first = load_progress(finvest, today=TODAY, period=quarter())
+    served = next(o for o in first.objectives if o.items and o.output and o.output.tasks_total)
+    item = next(i for i in served.items if i.status != "done" and i.kind == "task")
+    roadmap_actions.update_work_item(finvest, item.pk, status="done")
+    again = load_progress(finvest, today=TODAY, period=quarter())
+    assert again.roadmap is not first.roadmap
+    after = next(o for o in again.objectives if o.view.objective.pk == served.view.objective.pk)
+    assert after.output.tasks_done > served.output.tasks_done

@@ -1,0 +1,30 @@
+from northstar.workspaces.kept import Kept
+
+
+def test_room_is_counted_in_what_each_entry_takes_and_the_least_recently_used_go_first():
+    room = {"size": 10}
+    kept = Kept(lambda: room["size"], size=len)
+    kept.put([("a", "xxxx"), ("b", "xxxx")])
+    assert kept.used == 8
+    assert kept.get("a") == "xxxx"  # now the most recently used
+    kept.put([("c", "xxx")])  # 11 > 10: the least recently used, b, goes
+    assert kept.get("b") is None and kept.get("a") == "xxxx" and kept.get("c") == "xxx"
+    assert kept.used == 7
+    kept.put([("a", "x")])  # a replaced: its old size is given back
+    assert kept.used == 4 and len(kept) == 2
+
+
+def test_an_entry_larger_than_the_room_is_not_kept_and_no_room_keeps_nothing():
+    room = {"size": 3}
+    kept = Kept(lambda: room["size"], size=len)
+    kept.put([("big", "xxxx")])
+    assert kept.get("big", "gone") == "gone" and kept.used == 0
+    room["size"] = 0
+    kept.put([("a", "x")])
+    assert len(kept) == 0
+
+
+def test_without_a_size_every_entry_counts_one():
+    kept = Kept(lambda: 2)
+    kept.put([("a", 1), ("b", 2), ("c", 3)])
+    assert kept.get("a") is None and kept.get("b") == 2 and kept.get("c") == 3 and kept.used == 2
