@@ -132,8 +132,14 @@ def generate(
         objective = objectives[n % len(objectives)]
         value, confidence, history = 0.0, 0.7, []
         drift = rng.gauss(1.0, 0.8)
+        # people check in on their own days, not the whole company on the same ones (which would also make every
+        # forecast's weights, and so its quantiles, the same)
+        spread = sorted(
+            min(days, max(0, round(days * (c + 1) / (per_kr + 1)) + rng.randint(-3, 3)))
+            for c in range(per_kr)
+        )
         for c in range(per_kr):
-            day = current.start + dt.timedelta(days=round(days * (c + 1) / (per_kr + 1)))
+            day = current.start + dt.timedelta(days=spread[c])
             value = max(0.0, value + drift * 100 / (per_kr + 1) + rng.gauss(0, 2))
             confidence = min(1.0, max(0.0, confidence + rng.gauss(0, 0.05)))
             history.append(

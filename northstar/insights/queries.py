@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from northstar.core.alignment import Coverage, KeyResultNode, ObjectiveNode, WorkNode, coverage, misalignments
 from northstar.core.capacity import Load, Span, team_load
@@ -81,8 +81,30 @@ def coverage_report(
     rm: Roadmap | None = None,
     capacity: Mapping[int, float] | None = None,
 ) -> CoverageReport:
-    """``rm`` and ``capacity`` (team → person-days, replacing what is saved) let a scenario be measured."""
+    """``rm`` and ``capacity`` (team → person-days, replacing what is saved) let a scenario be measured.
+
+    What the report reads from the plan is worked out once per roadmap, period and capacities (a kept roadmap
+    keeps it: a check-in leaves it standing); whether finished work left its number flat is read afresh."""
     rm = rm or load_roadmap(actor, today=today)
+    key = (
+        "coverage", period.pk, period.start, period.end, actor.workspace.orphan_threshold,
+        tuple(sorted((capacity or {}).items())),
+    )  # fmt: skip
+    planned = rm.derived(key, lambda: _planned_coverage(actor, period, rm, capacity))
+    flat = _flat_numbers(actor, planned.key_results, planned.finished)
+    return replace(planned.report, misaligned=[*planned.report.misaligned, *flat])
+
+
+@dataclass(frozen=True)
+class _PlannedCoverage:
+    report: CoverageReport  # its misalignments those of the plan alone
+    key_results: list[KeyResult]  # the period's, as the roadmap read them (their values may be old)
+    finished: dict[int, dt.date]  # key results whose linked work is all finished: when the first of it ended
+
+
+def _planned_coverage(
+    actor: Actor, period: Period, rm: Roadmap, capacity: Mapping[int, float] | None
+) -> _PlannedCoverage:
     window = Span(period.start, period.end)
     objectives = sorted(  # the roadmap read the actor's objectives, with their teams and periods
         (
@@ -114,7 +136,6 @@ def coverage_report(
         lines.append(TeamLine(team, depth, planned, orphan, load, share > actor.workspace.orphan_threshold))
     full = {line.team.pk for line in lines if line.load.free is not None and line.load.free <= 0}
     by_id = rm.by_id
-    misaligned = _misaligned(actor, rm, objectives, key_results)
     unsupported_objectives, unsupported_key_results = (
         set(cov.unsupported_objectives),
         set(cov.unsupported_key_results),
@@ -122,9 +143,9 @@ def coverage_report(
     objectives_of: dict[int, list[Objective]] = {}
     for o in objectives:
         objectives_of.setdefault(o.team_id, []).append(o)
-    return CoverageReport(
+    report = CoverageReport(
         period=period,
-        misaligned=misaligned,
+        misaligned=_misaligned_objectives(actor, rm, objectives),
         threshold=actor.workspace.orphan_threshold,
         coverage=cov,
         teams=lines,
@@ -143,6 +164,7 @@ def coverage_report(
             and by_id[d.predecessor_id].item.team_id != by_id[d.successor_id].item.team_id
         ],
     )  # fmt: skip
+    return _PlannedCoverage(report, key_results, _finished_work(rm, key_results))
 
 
 def _effort_by_team(rm: Roadmap) -> dict[int, list[tuple[int, float | None, Span | None]]]:
@@ -166,11 +188,10 @@ def _linked_work(rm: Roadmap) -> dict[int, list[WorkItem]]:
 DIRECTION = {"increase": 1, "decrease": -1}
 
 
-def _misaligned(
-    actor: Actor, rm: Roadmap, objectives: list[Objective], key_results: list[KeyResult]
+def _misaligned_objectives(
+    actor: Actor, rm: Roadmap, objectives: list[Objective]
 ) -> list[tuple[str, Objective | KeyResult]]:
-    """Team objectives aligned to nothing, child objectives outside their parent's period, and key results whose
-    linked work is all finished without the number moving — in three queries."""
+    """Team objectives aligned to nothing and child objectives outside their parent's period — two queries."""
     parents: dict[int, list[int]] = {}
     visible = set(rm.objectives)
     for child, parent in Alignment.objects.filter(workspace=actor.workspace).values_list(
@@ -191,6 +212,12 @@ def _misaligned(
         )
         for o in rm.objectives.values()
     ]
+    by_objective = {o.pk: o for o in objectives}
+    return [(m.kind, by_objective[m.subject]) for m in misalignments(nodes, []) if m.subject in by_objective]
+
+
+def _finished_work(rm: Roadmap, key_results: list[KeyResult]) -> dict[int, dt.date]:
+    """Key results whose linked work is all finished, with the day the first of it ended."""
     linked = rm.derived("linked work", lambda: _linked_work(rm))
     finished: dict[int, dt.date] = {}
     for kr in key_results:
@@ -198,10 +225,21 @@ def _misaligned(
         done = [i.end for i in items if i.status == "done" and i.end is not None]
         if items and done and all(i.status == "done" for i in items):
             finished[kr.pk] = min(done)
-    # the key results as they are now, not as the kept roadmap read them: their versions say which histories
-    # this process keeps already
-    history = check_in_histories(
-        actor, KeyResult.objects.restrict(actor).filter(pk__in=finished).only("version", "created_at")
+    return finished
+
+
+def _flat_numbers(
+    actor: Actor, key_results: list[KeyResult], finished: dict[int, dt.date]
+) -> list[tuple[str, Objective | KeyResult]]:
+    """Key results whose linked work is all finished without the number moving, from the values checked in —
+    read afresh (one query at most), not the kept roadmap's."""
+    history = (
+        check_in_histories(  # the key results as they are now: their versions say which histories are kept
+            actor,
+            KeyResult.objects.restrict(actor)
+            .filter(pk__in=finished)
+            .only("version", "created_at", "last_check_in_at"),
+        )
     )
 
     def value_on(kr_id: int, day: dt.date) -> float | None:
@@ -213,19 +251,12 @@ def _misaligned(
             id=kr.pk,
             objective=kr.objective_id,
             direction=DIRECTION.get(kr.kind, 0),
-            linked_work_done_by=finished.get(kr.pk),
-            value_then=value_on(kr.pk, finished[kr.pk]) if kr.pk in finished else None,
-            value_now=history[kr.pk][-1][1] if history.get(kr.pk) else None,  # not the kept roadmap's value
+            linked_work_done_by=finished[kr.pk],
+            value_then=value_on(kr.pk, finished[kr.pk]),
+            value_now=history[kr.pk][-1][1] if history.get(kr.pk) else None,
         )
         for kr in key_results
+        if kr.pk in finished
     ]
-    by_objective = {o.pk: o for o in objectives}
     by_key_result = {k.pk: k for k in key_results}
-    found: list[tuple[str, Objective | KeyResult]] = []
-    for m in misalignments(nodes, kr_nodes):
-        subject = (
-            by_key_result.get(m.subject) if m.kind == "work_done_number_flat" else by_objective.get(m.subject)
-        )
-        if subject is not None:
-            found.append((m.kind, subject))
-    return found
+    return [(m.kind, by_key_result[m.subject]) for m in misalignments([], kr_nodes)]

@@ -159,7 +159,8 @@ def check_in_days(check_ins: QuerySet[CheckIn], *fields: str) -> QuerySet[CheckI
 History = tuple[tuple[dt.date, float, float | None], ...]  # (day, value, confidence), oldest first
 
 # Check-in histories this process has read, by the key result as it is (its version moves with every check-in,
-# added or deleted; its creation time tells apart rows that reuse an id), counted in check-ins past
+# added or deleted; its creation time tells apart rows that reuse an id; its last check-in's time, a version
+# read inside a transaction that was then rolled back), counted in check-ins past
 # NORTHSTAR_CHECK_INS_KEPT (the least recently used key results dropped first). The dashboard reads the history
 # of every key result it shows: after a check-in, only that key result's is read again.
 histories_kept = Kept(lambda: settings.NORTHSTAR_CHECK_INS_KEPT, size=lambda history: len(history) + 1)
@@ -168,7 +169,7 @@ histories_kept = Kept(lambda: settings.NORTHSTAR_CHECK_INS_KEPT, size=lambda his
 def check_in_histories(actor: Actor, key_results: Iterable[KeyResult]) -> dict[int, History]:
     """Each key result's check-ins as (day, value, confidence), oldest first, for key results the actor can see
     (the caller read them through the gate) — one query at most, for the histories this process does not keep."""
-    states = {kr.pk: (kr.pk, kr.version, kr.created_at) for kr in key_results}
+    states = {kr.pk: (kr.pk, kr.version, kr.created_at, kr.last_check_in_at) for kr in key_results}
     out: dict[int, History] = {}
     missing = []
     for pk, state in states.items():

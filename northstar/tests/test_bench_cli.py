@@ -60,11 +60,16 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines():
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert sum("OKR tree with roll-ups and status" in line for line in lines) == 2
+    tree = [line for line in lines if "OKR tree with roll-ups and status" in line]
+    assert len(tree) == 3
+    assert "raw SQL read of the same rows" in tree[0] and "naive per-object ORM" in tree[2]
+    assert "queries, replayed raw" in tree[1]
     page = [line for line in lines if "OKR page: its first" in line]
     assert len(page) == 2 and "raw SQL read of the same rows" in page[0] and "naive per-object ORM" in page[1]
     assert "OKR tree, forecasts made afresh" in result.output
     assert "critical path" in result.output
+    assert "coverage report again, on the kept roadmap" in result.output
+    assert "dashboard board, roadmap and check-ins kept" in result.output
 
 
 @pytest.mark.django_db

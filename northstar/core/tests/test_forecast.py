@@ -14,6 +14,7 @@ from northstar.core.forecast import (
     pace_probability,
     status_from_probability,
     student_t_cdf,
+    student_t_pdf,
     student_t_ppf,
 )
 from northstar.core.pace import Status
@@ -40,6 +41,34 @@ def test_student_t_is_symmetric_and_the_quantile_inverts_it(t: float, dof: float
     p = student_t_cdf(t, dof)
     assume(1e-6 < p < 1 - 1e-6)
     assert student_t_ppf(p, dof) == pytest.approx(t, abs=1e-6 * max(1.0, abs(t)) + 1e-6)
+
+
+@given(st.floats(-30, 30), st.floats(1, 300))
+def test_the_density_is_the_slope_of_the_distribution_function(t: float, dof: float) -> None:
+    h = 1e-3
+    slope = (student_t_cdf(t + h, dof) - student_t_cdf(t - h, dof)) / (2 * h)
+    assert student_t_pdf(t, dof) == pytest.approx(slope, rel=1e-3, abs=1e-9)
+
+
+@given(st.floats(1e-3, 1 - 1e-3), st.floats(1, 300))
+def test_a_quantile_takes_a_handful_of_evaluations_of_the_distribution_function(p: float, dof: float) -> None:
+    """Forecasts seldom share their degrees of freedom, so quantiles are seldom remembered: each must be cheap
+    (bisection over ±1000 took a hundred evaluations of the distribution function)."""
+    from unittest.mock import patch
+
+    from northstar.core import forecast as module
+
+    module._ppf.cache_clear()
+    with patch.object(module, "student_t_cdf", wraps=module.student_t_cdf) as cdf:
+        q = student_t_ppf(p, dof)
+    assert cdf.call_count <= 20
+    assert student_t_cdf(q, round(dof, 3)) == pytest.approx(round(p, 12), abs=1e-10)
+
+
+def test_quantiles_beyond_a_thousand_stop_there() -> None:
+    assert student_t_ppf(1e-12, 1.0) == pytest.approx(-1000.0)  # Cauchy's is about -3e11
+    assert student_t_ppf(1 - 1e-12, 1.0) == pytest.approx(1000.0)
+    assert student_t_ppf(0.5, 7.0) == 0.0
 
 
 def test_a_key_result_far_ahead_or_far_behind() -> None:

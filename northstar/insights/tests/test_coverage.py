@@ -172,8 +172,10 @@ def test_misalignment_finds_unaligned_team_objectives_and_work_done_without_effe
     # The IT objective aligns to the revenue objective: not reported.
     assert ("team_objective_unaligned", world.it_objective.pk) not in found
 
-    # With roadmaps kept, a check-in that moves the number clears the finding: the number is read afresh.
+    # With roadmaps and check-ins kept, a check-in that moves the number clears the finding: the number is read
+    # afresh, while what the report read from the plan is kept with the roadmap.
     settings.NORTHSTAR_ROADMAPS_KEPT = 2
+    settings.NORTHSTAR_CHECK_INS_KEPT = 1000
     assert ("work_done_number_flat", kr.pk) in {(k, s.pk) for k, s in coverage_report(boss, world.quarter, today=TODAY).misaligned}  # fmt: skip
     okr_actions.do_check_in(
         boss, kr.pk, value=150, checked_in_at=dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
@@ -182,3 +184,4 @@ def test_misalignment_finds_unaligned_team_objectives_and_work_done_without_effe
         (kind, subject.pk) for kind, subject in coverage_report(boss, world.quarter, today=TODAY).misaligned
     }
     assert ("work_done_number_flat", kr.pk) not in again
+    assert ("team_objective_unaligned", lonely.pk) in again

@@ -236,7 +236,10 @@ def _answers(board):
         board.counts,
         sorted((d.kind, k.kr.pk, round(d.moved, 9)) for d, k in board.divergences),
         [(r.risk.key_result, r.risk.late_item, r.risk.days_late, r.risk.late_items) for r in board.risks],
-        [(o.view.objective.pk, o.output, [i.pk for i in o.items], o.confidence_trend) for o in board.objectives],
+        [
+            (o.view.objective.pk, o.output, [i.pk for i in o.items], o.confidence_trend)
+            for o in board.objectives
+        ],
         {pk: list(rows) for pk, rows in board.history.items()},
     )
 
