@@ -79,10 +79,8 @@ class _WorkSide:
     """What the board reads from the roadmap alone: worked out once per roadmap (``Roadmap.derived``), so a
     check-in, which leaves the kept roadmap standing, costs the board only its outcome side."""
 
-    by_objective: dict[
-        int, list[WorkItem]
-    ]  # the work that serves each objective (through its effective links)
-    by_key_result: dict[int, list[WorkItem]]
+    # the work that serves each objective, through its effective links
+    by_objective: dict[int, list[WorkItem]]
     outputs: dict[int, OutputProgress]  # by objective, for objectives with work
     conflicts: dict[int, list[Conflict]]  # by objective
     leaves: dict[int, list[WorkItem]]  # by key result: its work without parts (what its divergence weighs)
@@ -117,7 +115,6 @@ def _work_side(rm: Roadmap, today: dt.date) -> _WorkSide:
     ]
     return _WorkSide(
         by_objective=dict(by_objective),
-        by_key_result=dict(by_key_result),
         outputs=outputs,
         conflicts={
             pk: [c for i in items for c in rm.by_id[i.pk].conflicts] for pk, items in by_objective.items()

@@ -84,12 +84,14 @@ class Roadmap:
     schedule: Schedule
     key_results: dict[int, KeyResult]
     objectives: dict[int, Objective]
-    # What pages work out from the roadmap alone (see ``derived``): a kept roadmap keeps it too.
+    # What pages work out from the plan the roadmap was built from (see ``derived``): a kept roadmap keeps it too.
     _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def derived[T](self, name: Hashable, make: Callable[[], T]) -> T:
-        """``make()``, worked out once for this roadmap: what depends on the roadmap alone (and on the day it was
-        built for) is not worked out again while the roadmap is kept — a check-in leaves it standing."""
+        """``make()``, worked out once for this roadmap. For what depends only on the plan (what moves the plan
+        revision, which a kept roadmap is keyed on), the viewer and the day the roadmap was built for: it is not
+        worked out again while the roadmap is kept, and a check-in leaves it standing. ``name`` says what, with
+        anything else it depends on."""
         if name not in self._derived:
             self._derived[name] = make()
         return self._derived[name]  # type: ignore[no-any-return]
