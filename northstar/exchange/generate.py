@@ -142,9 +142,9 @@ def generate(
             day = current.start + dt.timedelta(days=spread[c])
             value = max(0.0, value + drift * 100 / (per_kr + 1) + rng.gauss(0, 2))
             confidence = min(1.0, max(0.0, confidence + rng.gauss(0, 0.05)))
-            history.append(
-                (dt.datetime.combine(day, dt.time(12), dt.UTC), round(value, 1), round(confidence, 2))
-            )
+            # a minute apart when two fall on one day: the latest check-in is always one of them
+            at = dt.datetime.combine(day, dt.time(12), dt.UTC) + dt.timedelta(minutes=c)
+            history.append((at, round(value, 1), round(confidence, 2)))
         last = history[-1] if history else None
         krs.append(KeyResult(
             workspace_id=ws, objective=objective, key=f"kr-{n}", title=f"Raise metric {n + 1} from 0 to 100",

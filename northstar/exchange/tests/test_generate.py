@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.db.models import Count
 from typer.testing import CliRunner
 
 from northstar.core.graph import find_cycle
@@ -27,6 +28,14 @@ def test_a_tiny_workspace_has_the_promised_shape(world):
     for a, b in Dependency.objects.filter(workspace=ws).values_list("predecessor_id", "successor_id"):
         assert find_cycle(edges, (a, b)) is None
         edges.setdefault(a, []).append(b)
+    # every key result's latest check-in is one check-in, not two at the same moment
+    twins = (
+        CheckIn.objects.filter(workspace=ws)
+        .values("key_result", "checked_in_at")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not twins.exists()
     for kr in KeyResult.objects.filter(workspace=ws)[:20]:
         last = CheckIn.objects.filter(key_result=kr).order_by("-checked_in_at").first()
         assert kr.current_value == last.value and kr.last_check_in_at == last.checked_in_at
