@@ -193,10 +193,10 @@ def check_in_histories(actor: Actor, key_results: Iterable[KeyResult]) -> dict[i
 
 FORECAST_CACHE_SECONDS = 24 * 3600
 
-# Forecasts this process has made or fetched, by everything they depend on (the least recently used
-# dropped first past NORTHSTAR_FORECASTS_KEPT): the whole tree's 8,000 look-ups cost 0.4 s through Django's cache (key checks and
-# unpickling each entry), a few milliseconds here. Django's cache stays behind it, shared between processes when
-# it is a shared one.
+# Forecasts this process has made or fetched, by everything they depend on (the least recently used dropped
+# first past NORTHSTAR_FORECASTS_KEPT): the whole tree's 8,000 look-ups cost 0.4 s through Django's cache (key
+# checks and unpickling each entry), a few milliseconds here. Django's cache stays behind it, shared between
+# processes when it is a shared one.
 forecasts_kept = Kept(lambda: settings.NORTHSTAR_FORECASTS_KEPT)
 _UNKNOWN = object()
 
