@@ -179,11 +179,7 @@ def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") ->
     say what they are, not their latest values: read those afresh."""
     if not settings.NORTHSTAR_ROADMAPS_KEPT:
         return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
-    key = (
-        revisions.stamp(actor.workspace, plan=True),
-        actor.user.pk if actor.user else None, actor.role, actor.read_only, actor.scope,
-        actor.team_ids, actor.covered_team_ids, today, lane_by,
-    )  # fmt: skip
+    key = (revisions.stamp(actor.workspace, plan=True), actor.rights_key, today, lane_by)
     found: Roadmap | None = _COMPUTED.get(key)
     if found is not None:
         return found

@@ -6,3 +6,8 @@ class WorkspacesConfig(AppConfig):
     name = "northstar.workspaces"
     label = "workspaces"
     verbose_name = _("Workspaces")
+
+    def ready(self) -> None:
+        from northstar.runtime import tune_garbage_collector
+
+        tune_garbage_collector()

@@ -24,6 +24,19 @@ class Kept:
             self._entries.move_to_end(key)
             return self._entries[key][0]
 
+    def get_many(self, keys: Iterable[Hashable], default: Any = None) -> list[Any]:
+        """What is kept for each key, in order (``default`` where nothing is), under one lock."""
+        with self._lock:
+            entries, out = self._entries, []
+            for key in keys:
+                found = entries.get(key)
+                if found is None:
+                    out.append(default)
+                else:
+                    entries.move_to_end(key)
+                    out.append(found[0])
+            return out
+
     def put(self, pairs: Iterable[tuple[Hashable, Any]]) -> None:
         room = self._room()
         if room <= 0:

@@ -43,6 +43,12 @@ class Actor:
         return self.user.pk if self.user is not None else None
 
     @property
+    def rights_key(self) -> tuple[Any, ...]:
+        """Everything besides the workspace that what this actor may read and do depends on: a key for what is
+        kept per viewer."""
+        return self.user_id, self.role, self.read_only, self.scope, self.team_ids, self.covered_team_ids
+
+    @property
     def is_member(self) -> bool:
         return self.role is not None and self.user is not None
 

@@ -91,3 +91,44 @@ def test_the_process_keeps_no_more_forecasts_than_it_is_allowed_and_still_answer
     again = forecasts_for(boss, krs, periods, today=TODAY)
     assert again == first
     assert first[world.key_result.pk] != first[other.pk]
+
+
+def test_a_page_finds_kept_forecasts_without_reading_linked_work_until_the_plan_changes(world, settings):
+    from northstar.roadmap import actions as roadmap_actions
+
+    if not settings.NORTHSTAR_FORECASTS_KEPT:
+        pytest.skip("forecasts by plan revision are kept in the process's memory")
+    boss = world.actor(world.owner)
+    kr = world.key_result
+    for value in (2, 3, 5):
+        actions.do_check_in(boss, kr.pk, value=value)
+    first = forecast_of(world, kr.pk)[kr.pk]
+    with CaptureQueriesContext(connection) as again:
+        assert forecast_of(world, kr.pk)[kr.pk] == first
+    assert not any("roadmap_contribution" in q["sql"] for q in again.captured_queries)
+    # work linked to nothing changes the plan: links are read again, the forecast is found, not made again
+    roadmap_actions.create_work_item(boss, kind="task", title="Unrelated", team=world.growth.pk,
+                                     start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 5))  # fmt: skip
+    with CaptureQueriesContext(connection) as after_plan_change:
+        assert forecast_of(world, kr.pk)[kr.pk] == first
+    sql = [q["sql"] for q in after_plan_change.captured_queries]
+    assert any("roadmap_contribution" in s for s in sql)
+    assert not any("okrs_checkin" in s for s in sql)
+
+
+def test_moving_linked_work_moves_a_kept_forecast(world, settings):
+    from northstar.roadmap import actions as roadmap_actions
+    from northstar.roadmap.models import WorkItem
+
+    boss = world.actor(world.owner)
+    kr = world.key_result
+    for value in (2, 3):
+        actions.do_check_in(boss, kr.pk, value=value)
+    item = roadmap_actions.create_work_item(boss, kind="task", title="Offer", team=world.growth.pk,
+                                            start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 5))  # fmt: skip
+    roadmap_actions.set_contribution(boss, item.pk, key_result=kr.pk, weight=3)
+    before = forecast_of(world, kr.pk)[kr.pk]
+    item = WorkItem.objects.get(pk=item.pk)
+    # delivered after the period ends, the work no longer counts towards its number
+    roadmap_actions.update_work_item(boss, item.pk, expected_version=item.version, end=dt.date(2027, 8, 1))
+    assert forecast_of(world, kr.pk)[kr.pk] != before

@@ -28,3 +28,11 @@ def test_without_a_size_every_entry_counts_one():
     kept = Kept(lambda: 2)
     kept.put([("a", 1), ("b", 2), ("c", 3)])
     assert kept.get("a") is None and kept.get("b") == 2 and kept.get("c") == 3 and kept.used == 2
+
+
+def test_get_many_answers_in_order_and_counts_each_found_entry_as_used():
+    kept = Kept(lambda: 2)
+    kept.put([("a", 1), ("b", None)])
+    assert kept.get_many(["b", "missing", "a"], "none") == [None, "none", 1]  # a kept None is an answer
+    kept.put([("c", 3)])  # a was used last, so b goes
+    assert kept.get_many(["a", "b", "c"], "gone") == [1, "gone", 3]
