@@ -220,5 +220,8 @@ NORTHSTAR_PAGE_MEMORY_SECONDS = int(os.environ.get("NORTHSTAR_PAGE_MEMORY_SECOND
 NORTHSTAR_ROADMAPS_KEPT = int(os.environ.get("NORTHSTAR_ROADMAPS_KEPT", "2"))
 # Forecasts each process keeps in memory in front of the cache (okrs/queries.py); 0: none.
 NORTHSTAR_FORECASTS_KEPT = int(os.environ.get("NORTHSTAR_FORECASTS_KEPT", "100000"))
+# Rows of OKR page layouts each process keeps per plan revision and viewer: teams in tree order, objectives in
+# page order, alignments (okrs/queries.py); 0: none.
+NORTHSTAR_OKR_LAYOUTS_KEPT = int(os.environ.get("NORTHSTAR_OKR_LAYOUTS_KEPT", "300000"))
 # Check-ins each process keeps in memory, as key results' histories (okrs/queries.py); 0: none.
 NORTHSTAR_CHECK_INS_KEPT = int(os.environ.get("NORTHSTAR_CHECK_INS_KEPT", "500000"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +104,9 @@ class OkrTree:
     page: int = 1
     pages: int = 1
     first: int = 1  # the place of the page's first objective among them all, from 1
+    teams: list[tuple[Team, int]] = field(
+        default_factory=list
+    )  # all the viewer's teams in tree order, with depth
 
     def all_objectives(self) -> Iterable[ObjectiveView]:
         for section in self.sections:
@@ -209,10 +212,11 @@ _UNKNOWN = object()
 
 
 def forget_forecasts() -> None:
-    """Forget the forecasts and check-in histories this process keeps."""
+    """Forget the forecasts, check-in histories and OKR page layouts this process keeps."""
     forecasts_kept.clear()
     forecasts_by_plan.clear()
     histories_kept.clear()
+    layouts_kept.clear()
 
 
 def _forecast_state(
@@ -231,12 +235,18 @@ def _forecast_key(state: tuple[Any, ...]) -> str:
 
 
 def forecasts_for(
-    actor: Actor, key_results: list[KeyResult], periods: dict[int, Period | None], *, today: dt.date
+    actor: Actor,
+    key_results: list[KeyResult],
+    periods: dict[int, Period | None],
+    *,
+    today: dt.date,
+    plan: tuple[Any, ...] | None = None,
 ) -> dict[int, Forecast]:
     """The forecast of every numeric key result of a period that has check-ins, from its check-ins and the
     planned end dates of the work linked to it — at most three queries, whatever the number of key results.
     Forecasts are remembered (in this process, and in Django's cache) until the key result, its work, its period
-    or the day changes; only the key results not remembered read their check-ins."""
+    or the day changes; only the key results not remembered read their check-ins. ``plan``: the plan revision,
+    when the caller has read it (``plan_stamp``)."""
     wanted = {kr.pk: kr for kr in key_results if forecastable(kr, periods.get(kr.pk))}
     if not wanted:
         return {}
@@ -244,7 +254,7 @@ def forecasts_for(
     by_plan: dict[int, tuple[Any, ...]] = {}
     pending = list(wanted)
     if settings.NORTHSTAR_FORECASTS_KEPT > 0:
-        plan = revisions.stamp(actor.workspace, plan=True)
+        plan = plan or revisions.stamp(actor.workspace, plan=True)
         for pk, kr in wanted.items():
             period = periods[pk]
             assert period is not None
@@ -444,6 +454,78 @@ def period_family(period: Period, periods: Iterable[Period]) -> set[int]:
     return ids
 
 
+# What OKR pages work out from the plan alone — the teams in tree order, where each objective of a view falls
+# among all of them (its page) and how many key results they hold, the alignments between objectives — kept per
+# plan revision (which every change to objectives, key results, teams and alignments moves, and check-ins do not)
+# and viewer, counted in rows past NORTHSTAR_OKR_LAYOUTS_KEPT. Without it every page of an enterprise workspace
+# reads 20,000 objective ids, 2,000 teams and every alignment to show 50 objectives.
+layouts_kept = Kept(lambda: settings.NORTHSTAR_OKR_LAYOUTS_KEPT, size=lambda layout: layout.rows)
+
+
+def plan_stamp(actor: Actor) -> tuple[Any, ...] | None:
+    """The workspace's plan revision, read once per page for what is kept under it (None when nothing is)."""
+    if settings.NORTHSTAR_OKR_LAYOUTS_KEPT <= 0 and settings.NORTHSTAR_FORECASTS_KEPT <= 0:
+        return None
+    return revisions.stamp(actor.workspace, plan=True)
+
+
+def kept_by_plan[T](
+    actor: Actor, plan: tuple[Any, ...] | None, what: tuple[Any, ...], make: Callable[[], T]
+) -> T:
+    """What ``make`` works out from the plan, for this viewer, kept under the plan revision ``plan``."""
+    if plan is None or settings.NORTHSTAR_OKR_LAYOUTS_KEPT <= 0:
+        return make()
+    key = (plan, actor.rights_key, *what)
+    found = layouts_kept.get(key, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = make()
+        layouts_kept.put([(key, found)])
+    return found  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class TeamOrder:
+    placed: list[tuple[Team, int]]  # in tree order, with their depth
+    by_id: dict[int, Team]
+    order: dict[int, int]  # each team's place in the tree
+
+    @property
+    def rows(self) -> int:
+        return len(self.placed) + 1
+
+
+def team_order(actor: Actor, plan: tuple[Any, ...] | None = None) -> TeamOrder:
+    """The viewer's teams in tree order — one query, none while kept."""
+
+    def make() -> TeamOrder:
+        teams = list(Team.objects.restrict(actor))
+        placed = team_tree(teams)
+        return TeamOrder(placed, {t.pk: t for t in teams}, {t.pk: n for n, (t, _d) in enumerate(placed)})
+
+    return kept_by_plan(actor, plan, ("teams",), make)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Every objective of a view in the tree's order (teams as in the team tree, then by position), and how many
+    key results they hold."""
+
+    ids: list[int]
+    key_results: int
+
+    @property
+    def rows(self) -> int:
+        return len(self.ids) + 1
+
+
+def _placement(objectives: QuerySet[Objective], teams: TeamOrder) -> Placement:
+    rows = sorted(
+        objectives.values_list("pk", "team_id"), key=lambda row: teams.order.get(row[1], len(teams.order))
+    )
+    count = KeyResult.objects.filter(objective_id__in=objectives.order_by().values("pk")).count()
+    return Placement([pk for pk, _team in rows], count)
+
+
 def okr_tree(
     actor: Actor,
     *,
@@ -462,6 +544,7 @@ def okr_tree(
     team tree, then each team's objectives by position) are read and rolled up, with what lies below them, so the
     page costs the same in a workspace of any size. Filtering by status needs every objective's status: it reads
     them all and then pages."""
+    plan = plan_stamp(actor)  # before anything is read: what is kept under it is at least as new
     objectives_qs: QuerySet[Objective] = Objective.objects.restrict(actor)
     if period is not None:
         family = period_family(period, Period.objects.restrict(actor))
@@ -469,8 +552,7 @@ def okr_tree(
         if include_periodless:
             period_q |= Q(period__isnull=True)
         objectives_qs = objectives_qs.filter(period_q)
-    teams = list(Team.objects.restrict(actor))
-    teams_by_id = {t.pk: t for t in teams}
+    teams = team_order(actor, plan)
     if team_id is not None:
         objectives_qs = objectives_qs.filter(team_id=team_id)
     if owner_id is not None:
@@ -481,12 +563,10 @@ def okr_tree(
         objectives_qs = objectives_qs.filter(
             Q(title__icontains=q) | Q(key_results__title__icontains=q)
         ).distinct()
-    placed_teams = team_tree(teams)
-    tree_order = {team.pk: n for n, (team, _depth) in enumerate(placed_teams)}
     objectives_qs = objectives_qs.order_by("position", "id")
     if page is None or status:
-        objectives = sorted(objectives_qs, key=lambda o: tree_order.get(o.team_id, len(tree_order)))
-        views = objective_views(actor, objectives, today=today, teams=teams_by_id)
+        objectives = sorted(objectives_qs, key=lambda o: teams.order.get(o.team_id, len(teams.order)))
+        views = objective_views(actor, objectives, today=today, teams=teams.by_id, plan=plan)
         if status:
             views = [v for v in views if v.status.status == status]
         total, key_results = len(views), sum(len(v.key_results) for v in views)
@@ -494,22 +574,21 @@ def okr_tree(
         if page:
             views = views[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]
     else:
-        placed = sorted(
-            objectives_qs.values_list("pk", "team_id"),
-            key=lambda row: tree_order.get(row[1], len(tree_order)),
-        )
-        total = len(placed)
+        what = ("placement", period.pk if period else None, include_periodless, team_id, owner_id, q)
+        placement = kept_by_plan(actor, plan, what, lambda: _placement(objectives_qs, teams))
+        total, key_results = len(placement.ids), placement.key_results
         number, pages = _page_of(page, total, OKR_PAGE_SIZE)
-        wanted = [pk for pk, _team in placed[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]]
+        wanted = placement.ids[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]
         found = {o.pk: o for o in objectives_qs.filter(pk__in=wanted)}
-        views = objective_views(actor, [found[pk] for pk in wanted], today=today, teams=teams_by_id)
-        key_results = KeyResult.objects.filter(objective_id__in=objectives_qs.order_by().values("pk")).count()
+        views = objective_views(
+            actor, [found[pk] for pk in wanted if pk in found], today=today, teams=teams.by_id, plan=plan
+        )
     by_team: dict[int, list[ObjectiveView]] = {}
     for view in views:
         by_team.setdefault(view.objective.team_id, []).append(view)
     sections = [
         TeamSection(team=team, depth=depth, objectives=by_team.get(team.pk, []))
-        for team, depth in placed_teams
+        for team, depth in teams.placed
         if team.pk in by_team
     ]
     return OkrTree(
@@ -520,6 +599,7 @@ def okr_tree(
         page=number,
         pages=pages,
         first=(number - 1) * OKR_PAGE_SIZE + 1 if page else 1,
+        teams=teams.placed,
     )
 
 
@@ -532,20 +612,40 @@ def _page_of(wanted: int, total: int, size: int) -> tuple[int, int]:
     return min(max(1, wanted), pages), pages
 
 
-def _aligned_below(actor: Actor, ids: list[int]) -> tuple[list[tuple[int, int]], set[int]]:
-    """The alignments between objectives the actor can see, as (child, parent), and which of those objectives lie
-    below these ones — in one query, so that a page of objectives rolls up exactly as the whole tree does. When
-    aligned objectives do not count in roll-ups, only the alignments of these objectives are read."""
-    visible = Objective.objects.restrict(actor).values("pk")
-    alignments = Alignment.objects.filter(
-        workspace=actor.workspace, child_id__in=visible, parent_id__in=visible
-    )
-    if not actor.workspace.rollup_includes_aligned:
-        alignments = alignments.filter(Q(child_id__in=ids) | Q(parent_id__in=ids))
+@dataclass(frozen=True)
+class Alignments:
+    edges: list[tuple[int, int]]  # (child, parent) between objectives the viewer can see
+    below: dict[int, list[int]]  # each parent's children
+
+    @property
+    def rows(self) -> int:
+        return len(self.edges) + 1
+
+
+def _alignments(alignments: QuerySet[Alignment]) -> Alignments:
     edges = list(alignments.values_list("child_id", "parent_id"))
     below: dict[int, list[int]] = {}
     for child, parent in edges:
         below.setdefault(parent, []).append(child)
+    return Alignments(edges, below)
+
+
+def _aligned_below(
+    actor: Actor, ids: list[int], plan: tuple[Any, ...] | None = None
+) -> tuple[list[tuple[int, int]], set[int]]:
+    """The alignments between objectives the actor can see, as (child, parent), and which of those objectives lie
+    below these ones — in one query (none while kept), so that a page of objectives rolls up exactly as the whole
+    tree does. When aligned objectives do not count in roll-ups, only the alignments of these objectives are
+    read."""
+    visible = Objective.objects.restrict(actor).values("pk")
+    alignments = Alignment.objects.filter(
+        workspace=actor.workspace, child_id__in=visible, parent_id__in=visible
+    )
+    if actor.workspace.rollup_includes_aligned:
+        found_alignments = kept_by_plan(actor, plan, ("alignments",), lambda: _alignments(alignments))
+    else:
+        found_alignments = _alignments(alignments.filter(Q(child_id__in=ids) | Q(parent_id__in=ids)))
+    below = found_alignments.below
     found: set[int] = set()
     pending = list(ids)
     while pending:
@@ -553,18 +653,24 @@ def _aligned_below(actor: Actor, ids: list[int]) -> tuple[list[tuple[int, int]],
             if child not in found:
                 found.add(child)
                 pending.append(child)
-    return edges, found
+    return found_alignments.edges, found
 
 
 def objective_views(
-    actor: Actor, objectives: list[Objective], *, today: dt.date, teams: dict[int, Team] | None = None
+    actor: Actor,
+    objectives: list[Objective],
+    *,
+    today: dt.date,
+    teams: dict[int, Team] | None = None,
+    plan: tuple[Any, ...] | None = None,
 ) -> list[ObjectiveView]:
     """Progress, status and alignment for these objectives in a fixed number of queries (key results, alignments,
     rights). When aligned objectives count in roll-ups, the objectives below these ones are read and rolled up
     too (not shown), so an objective's progress is the same on every page and in every list. ``teams`` (by id),
-    when the caller has read them already, are not read again."""
+    when the caller has read them already, are not read again; ``plan``, the plan revision the caller read first
+    (``plan_stamp``), for what is kept under it."""
     shown, shown_ids = objectives, {o.pk for o in objectives}
-    edges, below = _aligned_below(actor, list(shown_ids))
+    edges, below = _aligned_below(actor, list(shown_ids), plan)
     if actor.workspace.rollup_includes_aligned and below - shown_ids:
         objectives = objectives + list(
             Objective.objects.filter(workspace=actor.workspace, pk__in=below - shown_ids)
@@ -584,6 +690,7 @@ def objective_views(
         key_results,
         {kr.pk: objectives_by_id[kr.objective_id].period for kr in key_results},
         today=today,
+        plan=plan,
     )
     check_in_ok = (
         set(

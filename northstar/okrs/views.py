@@ -126,7 +126,7 @@ def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         "page_base": query_without_page(request),
         "period": period,
         "periods": periods,
-        "teams": queries.team_tree(list(Team.objects.restrict(actor))),
+        "teams": tree.teams,
         "people": queries.workspace_people(actor),
         "filters": filters,
         "status_choices": STATUS_CHOICES,
