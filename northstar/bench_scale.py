@@ -237,6 +237,13 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     rows.append(_row(what, page, raw_read, raw_page, at_most_twice, at_most=2))
     rows.append(_row(what, page, naive_orm, naive_page, twenty_times, faster=True, at_most=20))
 
+    def page_after_plan_change() -> None:
+        okr_queries.layouts_kept.clear()  # as after any change to the plan: teams, placement, alignments read
+        okr_queries.okr_tree(actor, today=today, period=period, page=1)
+
+    rows.append(_row(_("the same page, first view after a change to the plan"), best_of(page_after_plan_change),
+                     naive_orm, naive_page, twenty_times, faster=True, at_most=20))  # fmt: skip
+
     plan_rows = best_of(lambda: fetch_plan(actor))
     roadmap = best_of(lambda: build_roadmap(fetch_plan(actor), today=today))  # computed each time, not kept
     rows.append(_row(_("roadmap: timeline, schedule, conflicts"), roadmap, _("reading its rows"), plan_rows))

@@ -67,6 +67,7 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines():
     page = [line for line in lines if "OKR page: its first" in line]
     assert len(page) == 2 and "raw SQL read of the same rows" in page[0] and "naive per-object ORM" in page[1]
     assert "OKR tree, forecasts made afresh" in result.output
+    assert "the same page, first view after a change to the plan" in result.output
     assert "critical path" in result.output
     assert "coverage report again, on the kept roadmap" in result.output
     assert "dashboard board, roadmap and check-ins kept" in result.output
