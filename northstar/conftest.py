@@ -56,6 +56,7 @@ def _plain_http(settings):
     settings.NORTHSTAR_FORECASTS_KEPT = 0
     settings.NORTHSTAR_CHECK_INS_KEPT = 0
     settings.NORTHSTAR_OKR_LAYOUTS_KEPT = 0
+    settings.NORTHSTAR_OKR_TREES_KEPT = 0
     from northstar.okrs.queries import forget_forecasts
 
     forget_forecasts()

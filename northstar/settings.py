@@ -223,5 +223,8 @@ NORTHSTAR_FORECASTS_KEPT = int(os.environ.get("NORTHSTAR_FORECASTS_KEPT", "10000
 # Rows of OKR page layouts each process keeps per plan revision and viewer: teams in tree order, objectives in
 # page order, alignments (okrs/queries.py); 0: none.
 NORTHSTAR_OKR_LAYOUTS_KEPT = int(os.environ.get("NORTHSTAR_OKR_LAYOUTS_KEPT", "300000"))
+# Key results of whole OKR trees each process keeps per plan revision, viewer, view and day, read again after a
+# check-in only for their latest values (okrs/queries.py); 0: none.
+NORTHSTAR_OKR_TREES_KEPT = int(os.environ.get("NORTHSTAR_OKR_TREES_KEPT", "20000"))
 # Check-ins each process keeps in memory, as key results' histories (okrs/queries.py); 0: none.
 NORTHSTAR_CHECK_INS_KEPT = int(os.environ.get("NORTHSTAR_CHECK_INS_KEPT", "500000"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +29,7 @@ from northstar.core.pace import (
 )
 from northstar.core.progress import KRKind as CoreKind
 from northstar.core.progress import Measure, Progress, progress
-from northstar.core.rollup import Part, Rollup, rollup_tree
+from northstar.core.rollup import Part, Rollup, rollup, rollup_tree
 from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective, Period
 from northstar.workspaces import revisions
 from northstar.workspaces.kept import Kept
@@ -212,11 +214,12 @@ _UNKNOWN = object()
 
 
 def forget_forecasts() -> None:
-    """Forget the forecasts, check-in histories and OKR page layouts this process keeps."""
+    """Forget the forecasts, check-in histories, OKR page layouts and whole trees this process keeps."""
     forecasts_kept.clear()
     forecasts_by_plan.clear()
     histories_kept.clear()
     layouts_kept.clear()
+    trees_kept.clear()
 
 
 def _forecast_state(
@@ -454,17 +457,27 @@ def period_family(period: Period, periods: Iterable[Period]) -> set[int]:
     return ids
 
 
-# What OKR pages work out from the plan alone — the teams in tree order, where each objective of a view falls
-# among all of them (its page) and how many key results they hold, the alignments between objectives — kept per
-# plan revision (which every change to objectives, key results, teams and alignments moves, and check-ins do not)
-# and viewer, counted in rows past NORTHSTAR_OKR_LAYOUTS_KEPT. Without it every page of an enterprise workspace
-# reads 20,000 objective ids, 2,000 teams and every alignment to show 50 objectives.
-layouts_kept = Kept(lambda: settings.NORTHSTAR_OKR_LAYOUTS_KEPT, size=lambda layout: layout.rows)
+# What OKR pages work out from the plan alone — a period's family, the teams in tree order, where each objective
+# of a view falls among all of them (its page) and how many key results they hold, the alignments between
+# objectives — kept per plan revision (which every change to periods, objectives, key results, teams and
+# alignments moves, and check-ins do not) and viewer, counted in rows past NORTHSTAR_OKR_LAYOUTS_KEPT. Without it
+# every page of an enterprise workspace reads 20,000 objective ids, 2,000 teams and every alignment to show 50
+# objectives.
+layouts_kept = Kept(
+    lambda: settings.NORTHSTAR_OKR_LAYOUTS_KEPT, size=lambda layout: getattr(layout, "rows", 1)
+)
 
 
 def plan_stamp(actor: Actor) -> tuple[Any, ...] | None:
     """The workspace's plan revision, read once per page for what is kept under it (None when nothing is)."""
-    if settings.NORTHSTAR_OKR_LAYOUTS_KEPT <= 0 and settings.NORTHSTAR_FORECASTS_KEPT <= 0:
+    if (
+        max(
+            settings.NORTHSTAR_OKR_LAYOUTS_KEPT,
+            settings.NORTHSTAR_OKR_TREES_KEPT,
+            settings.NORTHSTAR_FORECASTS_KEPT,
+        )
+        <= 0
+    ):
         return None
     return revisions.stamp(actor.workspace, plan=True)
 
@@ -547,7 +560,9 @@ def okr_tree(
     plan = plan_stamp(actor)  # before anything is read: what is kept under it is at least as new
     objectives_qs: QuerySet[Objective] = Objective.objects.restrict(actor)
     if period is not None:
-        family = period_family(period, Period.objects.restrict(actor))
+        family = kept_by_plan(
+            actor, plan, ("family", period.pk), lambda: period_family(period, Period.objects.restrict(actor))
+        )
         period_q = Q(period_id__in=family)
         if include_periodless:
             period_q |= Q(period__isnull=True)
@@ -564,9 +579,13 @@ def okr_tree(
             Q(title__icontains=q) | Q(key_results__title__icontains=q)
         ).distinct()
     objectives_qs = objectives_qs.order_by("position", "id")
+    what = (period.pk if period else None, include_periodless, team_id, owner_id, q)
     if page is None or status:
-        objectives = sorted(objectives_qs, key=lambda o: teams.order.get(o.team_id, len(teams.order)))
-        views = objective_views(actor, objectives, today=today, teams=teams.by_id, plan=plan)
+
+        def in_tree_order() -> list[Objective]:
+            return sorted(objectives_qs, key=lambda o: teams.order.get(o.team_id, len(teams.order)))
+
+        views = _kept_views(actor, ("tree", *what), in_tree_order, today=today, teams=teams, plan=plan)
         if status:
             views = [v for v in views if v.status.status == status]
         total, key_results = len(views), sum(len(v.key_results) for v in views)
@@ -574,14 +593,17 @@ def okr_tree(
         if page:
             views = views[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]
     else:
-        what = ("placement", period.pk if period else None, include_periodless, team_id, owner_id, q)
-        placement = kept_by_plan(actor, plan, what, lambda: _placement(objectives_qs, teams))
+        placement = kept_by_plan(actor, plan, ("placement", *what), lambda: _placement(objectives_qs, teams))
         total, key_results = len(placement.ids), placement.key_results
         number, pages = _page_of(page, total, OKR_PAGE_SIZE)
         wanted = placement.ids[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]
-        found = {o.pk: o for o in objectives_qs.filter(pk__in=wanted)}
-        views = objective_views(
-            actor, [found[pk] for pk in wanted if pk in found], today=today, teams=teams.by_id, plan=plan
+
+        def on_the_page() -> list[Objective]:
+            found = {o.pk: o for o in objectives_qs.filter(pk__in=wanted)}
+            return [found[pk] for pk in wanted if pk in found]
+
+        views = _kept_views(
+            actor, ("page", *what, number, tuple(wanted)), on_the_page, today=today, teams=teams, plan=plan
         )
     by_team: dict[int, list[ObjectiveView]] = {}
     for view in views:
@@ -604,6 +626,89 @@ def okr_tree(
 
 
 OKR_PAGE_SIZE = 50
+
+# Whole trees and pages of them, kept per plan revision, viewer, view and day: their frames (objectives, key
+# results as read, milestones, rights, alignments), each key result's view by the values it was worked out from,
+# and the objective views last made. Check-ins and values fed in change only key results' latest values
+# (KeyResult.plan_ignores; every check-in, added or deleted, moves the version too), so the next read of a kept
+# tree reads those alone — one narrow query — and works out again only the key results whose values moved and the
+# objectives they roll up into (every objective, when aligned objectives count in roll-ups): after a check-in, the
+# whole-company tree costs a read of its key results' latest values, not of everything. Counted in key results
+# past NORTHSTAR_OKR_TREES_KEPT.
+trees_kept = Kept(lambda: settings.NORTHSTAR_OKR_TREES_KEPT, size=lambda tree: len(tree.views) + 1)
+LATEST = ("version", "current_value", "current_confidence", "last_check_in_at")
+_latest_of = operator.attrgetter(*LATEST)
+
+
+@dataclass(frozen=True)
+class _KeptTree:
+    """Never changed once kept: a tree with new values is kept anew (other requests may be reading this one)."""
+
+    frame: _Frame
+    views: dict[int, tuple[KeyResultView, Part]]  # by key result
+    objective_views: list[ObjectiveView]  # handed out as copies
+
+
+def _kept_views(
+    actor: Actor,
+    what: tuple[Any, ...],
+    objectives: Callable[[], list[Objective]],
+    *,
+    today: dt.date,
+    teams: TeamOrder,
+    plan: tuple[Any, ...] | None,
+) -> list[ObjectiveView]:
+    """The views of a tree or a page (``what``) of ``objectives`` (read only when nothing is kept for it)."""
+    keeping = plan is not None and settings.NORTHSTAR_OKR_TREES_KEPT > 0
+    key = (plan, actor.rights_key, *what, today)
+    kept: _KeptTree | None = trees_kept.get(key) if keeping else None
+    if kept is not None:
+        fresh = _kept_tree_now(actor, kept, today=today, plan=plan)
+        if fresh is not None:
+            if fresh is not kept:
+                trees_kept.put([(key, fresh)])
+            return [copy.copy(view) for view in fresh.objective_views]
+    frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
+    made = _views_of(actor, frame, frame.key_results, today=today, plan=plan, known={})
+    if keeping:
+        trees_kept.put([(key, _KeptTree(frame, made.made, made.views))])
+        return [copy.copy(view) for view in made.views]
+    return made.views
+
+
+def _kept_tree_now(
+    actor: Actor, kept: _KeptTree, *, today: dt.date, plan: tuple[Any, ...] | None
+) -> _KeptTree | None:
+    """The kept tree with its key results' latest values read again: itself when none moved, a new one when some
+    did (their rows read again, their views worked out again, everything rolled up again), None when key results
+    came or went meanwhile (a change to the plan committed before its revision moved)."""
+    latest = {
+        row[0]: row[1:]
+        for row in KeyResult.objects.filter(objective_id__in=list(kept.frame.objectives))
+        .order_by()
+        .values_list("id", *LATEST)
+    }
+    if latest.keys() != kept.views.keys():
+        return None
+    moved = [pk for pk, (view, _part) in kept.views.items() if _latest_of(view.kr) != latest[pk]]
+    if not moved:
+        return kept
+    read = {kr.pk: kr for kr in KeyResult.objects.filter(pk__in=moved)}
+    if read.keys() != set(moved):
+        return None
+    known = {pk: entry for pk, entry in kept.views.items() if pk not in read}
+    now = []
+    for kr in kept.frame.key_results:
+        if kr.id in read:
+            fresh = read[kr.id]
+            fresh.owner = kept.views[kr.id][0].kr.owner  # the same person: a new owner would move the plan
+            now.append(fresh)
+        else:
+            now.append(known[kr.id][0].kr)
+    views = _views_of(
+        actor, kept.frame, now, today=today, plan=plan, known=known, previous=kept.objective_views
+    )
+    return _KeptTree(kept.frame, {**kept.views, **views.made}, views.views)
 
 
 def _page_of(wanted: int, total: int, size: int) -> tuple[int, int]:
@@ -669,6 +774,29 @@ def objective_views(
     too (not shown), so an objective's progress is the same on every page and in every list. ``teams`` (by id),
     when the caller has read them already, are not read again; ``plan``, the plan revision the caller read first
     (``plan_stamp``), for what is kept under it."""
+    frame = _frame(actor, objectives, teams=teams, plan=plan)
+    return _views_of(actor, frame, frame.key_results, today=today, plan=plan, known={}).views
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """What objective views are made of besides their key results' latest values: the objectives shown, with
+    those below them that roll up into them; their key results as read; milestones, rights and alignments."""
+
+    shown: list[Objective]
+    objectives: dict[int, Objective]  # shown and below, by id
+    key_results: list[KeyResult]  # in the order pages show them
+    milestones: dict[int, tuple[int, int]]
+    check_in_ok: set[int]
+    changeable: set[int]
+    parents: dict[int, list[Objective]]
+    children: dict[int, list[Objective]]
+    child_edges: dict[str, list[tuple[str, float]]]
+
+
+def _frame(
+    actor: Actor, objectives: list[Objective], *, teams: dict[int, Team] | None, plan: tuple[Any, ...] | None
+) -> _Frame:
     shown, shown_ids = objectives, {o.pk for o in objectives}
     edges, below = _aligned_below(actor, list(shown_ids), plan)
     if actor.workspace.rollup_includes_aligned and below - shown_ids:
@@ -679,19 +807,9 @@ def objective_views(
     attach(objectives, "period")
     people = attach(objectives, "owner")
     ids = [o.pk for o in objectives]
-    cadence = actor.workspace.check_in_cadence_days
-    krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in ids}
     objectives_by_id = {o.pk: o for o in objectives}
     key_results = list(KeyResult.objects.filter(objective_id__in=ids).order_by("position", "id"))
     attach(key_results, "owner", known=people)
-    milestones = linked_milestones(actor, key_results)
-    predictions = forecasts_for(
-        actor,
-        key_results,
-        {kr.pk: objectives_by_id[kr.objective_id].period for kr in key_results},
-        today=today,
-        plan=plan,
-    )
     check_in_ok = (
         set(
             KeyResult.objects.restrict(actor, "check_in")
@@ -706,17 +824,6 @@ def objective_views(
         if actor.can_edit
         else set()
     )
-    for kr in key_results:
-        view = key_result_view(
-            kr,
-            objectives_by_id[kr.objective_id].period,
-            today,
-            cadence,
-            milestones.get(kr.pk, (0, 0)),
-            predictions.get(kr.pk),
-        )
-        view.can_check_in = kr.pk in check_in_ok
-        krs_by_objective[kr.objective_id].append(view)
     neighbours = {pk for edge in edges for pk in edge if edge[0] in shown_ids or edge[1] in shown_ids}
     related = {
         o.pk: o for o in Objective.objects.filter(workspace=actor.workspace, pk__in=neighbours - set(ids))
@@ -732,17 +839,84 @@ def objective_views(
             children.setdefault(parent, []).append(related[child])
         if child in objectives_by_id and parent in objectives_by_id:
             child_edges.setdefault(str(parent), []).append((str(child), objectives_by_id[child].weight))
-    own_parts = {str(pk): [kr_part(v) for v in krs_by_objective[pk]] for pk in ids}
-    rollups = rollup_tree(
-        own_parts,
-        child_edges,
-        {str(o.pk): o.title for o in objectives},
-        actor.workspace.rollup_includes_aligned,
+    return _Frame(
+        shown=shown,
+        objectives=objectives_by_id,
+        key_results=key_results,
+        milestones=linked_milestones(actor, key_results),
+        check_in_ok=check_in_ok,
+        changeable=changeable,
+        parents=parents,
+        children=children,
+        child_edges=child_edges,
     )
+
+
+@dataclass(frozen=True)
+class _Views:
+    views: list[ObjectiveView]  # of the frame's shown objectives
+    made: dict[int, tuple[KeyResultView, Part]]  # the key results' views worked out here, by key result
+
+
+def _views_of(
+    actor: Actor,
+    frame: _Frame,
+    key_results: list[KeyResult],
+    *,
+    today: dt.date,
+    plan: tuple[Any, ...] | None,
+    known: dict[int, tuple[KeyResultView, Part]],
+    previous: list[ObjectiveView] | None = None,
+) -> _Views:
+    """The frame's objective views from its key results as they are now (``key_results``, in the frame's order);
+    the views of key results in ``known`` (whose values have not changed since) are not worked out again. With
+    ``previous`` (the views made when those were worked out) and aligned objectives not counting in roll-ups, each
+    objective rolls up its own key results alone, so only those with a key result worked out again change."""
+    objectives = frame.objectives
+    cadence = actor.workspace.check_in_cadence_days
+    unknown = [kr for kr in key_results if kr.id not in known]
+    predictions = forecasts_for(
+        actor, unknown, {kr.pk: objectives[kr.objective_id].period for kr in unknown}, today=today, plan=plan
+    )
+    made: dict[int, tuple[KeyResultView, Part]] = {}
+    for kr in unknown:
+        view = key_result_view(
+            kr,
+            objectives[kr.objective_id].period,
+            today,
+            cadence,
+            frame.milestones.get(kr.pk, (0, 0)),
+            predictions.get(kr.pk),
+        )
+        view.can_check_in = kr.pk in frame.check_in_ok
+        made[kr.pk] = (view, kr_part(view))
+    aligned = actor.workspace.rollup_includes_aligned
+    again = {kr.objective_id for kr in unknown} if previous is not None and not aligned else set(objectives)
+    krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in again}
+    parts_by_objective: dict[int, list[Part]] = {pk: [] for pk in again}
+    for kr in key_results:
+        if kr.objective_id in again:
+            view, part = known.get(kr.id) or made[kr.id]  # id, not pk: 8,000 times in a whole tree
+            krs_by_objective[kr.objective_id].append(view)
+            parts_by_objective[kr.objective_id].append(part)
+    if aligned:
+        by_id = rollup_tree(
+            {str(pk): parts for pk, parts in parts_by_objective.items()},
+            frame.child_edges,
+            {str(o.pk): o.title for o in objectives.values()},
+            aligned,
+        )
+        rollups = {pk: by_id[str(pk)] for pk in objectives}
+    else:
+        rollups = {pk: rollup(parts) for pk, parts in parts_by_objective.items()}  # as rollup_tree does
     result = []
-    for o in shown:
+    for n, o in enumerate(frame.shown):
+        if o.pk not in again:
+            assert previous is not None
+            result.append(previous[n])
+            continue
         krs = krs_by_objective[o.pk]
-        r = rollups[str(o.pk)]
+        r = rollups[o.pk]
         confidences = [k.kr.current_confidence for k in krs if k.kr.current_confidence is not None]
         result.append(
             ObjectiveView(
@@ -755,12 +929,12 @@ def objective_views(
                     ),
                     krs,
                 ),
-                parents=parents.get(o.pk, []),
-                children=children.get(o.pk, []),
-                can_change=o.pk in changeable,
+                parents=frame.parents.get(o.pk, []),
+                children=frame.children.get(o.pk, []),
+                can_change=o.pk in frame.changeable,
             )
         )
-    return result
+    return _Views(result, made)
 
 
 def objective_status(call: StatusCall, krs: list[KeyResultView]) -> StatusCall:
