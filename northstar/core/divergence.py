@@ -34,13 +34,17 @@ class LinkedItem:
     estimate_days: float | None
 
 
+# A check-in as (day, value), or as (day, value, confidence) the way the product keeps them: no copy needed.
+CheckedIn = tuple[date, float] | tuple[date, float, float | None]
+
+
 @dataclass(frozen=True)
 class KeyResultTrack:
     id: int
     start_value: float
     target: float
     period_start: date | None
-    history: tuple[tuple[date, float], ...]  # check-ins by date
+    history: tuple[CheckedIn, ...]  # check-ins by date
     work: tuple[LinkedItem, ...]  # the work linked to it (cancelled work left out by the caller or here)
 
 
@@ -53,11 +57,11 @@ class Divergence:
     since: date | None
 
 
-def _value_on(history: Sequence[tuple[date, float]], day: date) -> float | None:
+def _value_on(history: Sequence[CheckedIn], day: date) -> float | None:
     """The last value checked in on or before ``day``, else the first one after it."""
-    before = [v for d, v in history if d <= day]
-    if before:
-        return before[-1]
+    for check_in in reversed(history):
+        if check_in[0] <= day:
+            return check_in[1]
     return history[0][1] if history else None
 
 

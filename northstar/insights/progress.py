@@ -83,7 +83,9 @@ class _WorkSide:
     by_objective: dict[int, list[WorkItem]]
     outputs: dict[int, OutputProgress]  # by objective, for objectives with work
     conflicts: dict[int, list[Conflict]]  # by objective
-    leaves: dict[int, list[WorkItem]]  # by key result: its work without parts (what its divergence weighs)
+    leaves: dict[
+        int, tuple[LinkedItem, ...]
+    ]  # by key result: its work without parts (what its divergence weighs)
     risks: list[Risk]  # every dependency risk of the roadmap, worst first
 
 
@@ -119,7 +121,14 @@ def _work_side(rm: Roadmap, today: dt.date) -> _WorkSide:
         conflicts={
             pk: [c for i in items for c in rm.by_id[i.pk].conflicts] for pk, items in by_objective.items()
         },
-        leaves={pk: [i for i in items if i.pk not in has_children] for pk, items in by_key_result.items()},
+        leaves={
+            pk: tuple(
+                LinkedItem(i.pk, i.status, i.start, i.estimate_days)
+                for i in items
+                if i.pk not in has_children
+            )
+            for pk, items in by_key_result.items()
+        },
         risks=dependency_risks(
             scheduled, [(d.predecessor_id, d.successor_id) for d in rm.dependencies], serves, today
         ),
@@ -160,8 +169,8 @@ def load_progress(
             start_value=k.kr.start,
             target=k.kr.target,
             period_start=kr_period[pk].start if kr_period[pk] else None,
-            history=tuple((d, v) for d, v, _c in history.get(pk, ())),
-            work=tuple(LinkedItem(i.pk, i.status, i.start, i.estimate_days) for i in work.leaves.get(pk, [])),
+            history=history.get(pk, ()),
+            work=work.leaves.get(pk, ()),
         )
         for pk, k in kr_views.items()
         if k.kr.kind in ("increase", "decrease") and k.kr.start is not None and k.kr.target is not None
@@ -198,10 +207,14 @@ def _trend(histories: list[History]) -> int:
     """+1 when the key results' latest confidences are higher on average than the ones before, -1 lower."""
     latest, before = [], []
     for history in histories:
-        given = [c for _d, _v, c in history if c is not None]
-        if len(given) >= 2:
-            latest.append(given[-1])
-            before.append(given[-2])
+        given = []
+        for _d, _v, confidence in reversed(history):  # the last two given: usually the last two check-ins
+            if confidence is not None:
+                given.append(confidence)
+                if len(given) == 2:
+                    latest.append(given[0])
+                    before.append(given[1])
+                    break
     if not latest:
         return 0
     change = sum(latest) / len(latest) - sum(before) / len(before)
