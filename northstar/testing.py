@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +52,19 @@ class World:
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
+
+
+@contextmanager
+def nothing_kept(settings: Any, *names: str) -> Iterator[None]:
+    """Within the block, these NORTHSTAR_*_KEPT settings are 0: what is computed is computed afresh."""
+    before = {name: getattr(settings, name) for name in names}
+    for name in names:
+        setattr(settings, name, 0)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            setattr(settings, name, value)
 
 
 PERSONAS = ["owner", "admin", "editor", "viewer", "other_team", "outsider", "anonymous"]

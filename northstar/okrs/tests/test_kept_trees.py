@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from northstar.okrs import actions, queries
 from northstar.okrs.models import CheckIn, KeyResult
+from northstar.testing import nothing_kept
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,8 @@ def _answers(tree):
 
 
 def _afresh(actor, world, settings, **filters):
-    settings.NORTHSTAR_OKR_TREES_KEPT = 0
-    try:
+    with nothing_kept(settings, "NORTHSTAR_OKR_TREES_KEPT"):
         return _tree(actor, world, **filters)
-    finally:
-        settings.NORTHSTAR_OKR_TREES_KEPT = 10_000
 
 
 def _more_objectives(world, owner, n=4):

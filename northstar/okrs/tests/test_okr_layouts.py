@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from northstar.okrs import actions, queries
+from northstar.testing import nothing_kept
 from northstar.workspaces.permissions import Actor
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +37,8 @@ def _layout_reads(captured):
 
 
 def _fresh(world, user, settings, **filters):
-    settings.NORTHSTAR_OKR_LAYOUTS_KEPT = 0
-    try:
+    with nothing_kept(settings, "NORTHSTAR_OKR_LAYOUTS_KEPT"):
         return _page(world, user, **filters)
-    finally:
-        settings.NORTHSTAR_OKR_LAYOUTS_KEPT = 10_000
 
 
 def test_a_page_again_reads_no_layout_and_equals_the_page_computed_afresh(world, monkeypatch, settings):
