@@ -470,14 +470,12 @@ layouts_kept = Kept(
 
 def plan_stamp(actor: Actor) -> tuple[Any, ...] | None:
     """The workspace's plan revision, read once per page for what is kept under it (None when nothing is)."""
-    if (
-        max(
-            settings.NORTHSTAR_OKR_LAYOUTS_KEPT,
-            settings.NORTHSTAR_OKR_TREES_KEPT,
-            settings.NORTHSTAR_FORECASTS_KEPT,
-        )
-        <= 0
-    ):
+    rooms = (
+        settings.NORTHSTAR_OKR_LAYOUTS_KEPT,
+        settings.NORTHSTAR_OKR_TREES_KEPT,
+        settings.NORTHSTAR_FORECASTS_KEPT,
+    )
+    if all(room <= 0 for room in rooms):
         return None
     return revisions.stamp(actor.workspace, plan=True)
 
@@ -680,8 +678,8 @@ def _kept_tree_now(
     actor: Actor, kept: _KeptTree, *, today: dt.date, plan: tuple[Any, ...] | None
 ) -> _KeptTree | None:
     """The kept tree with its key results' latest values read again: itself when none moved, a new one when some
-    did (their rows read again, their views worked out again, everything rolled up again), None when key results
-    came or went meanwhile (a change to the plan committed before its revision moved)."""
+    did (their rows read again, their views worked out again, the objectives they count in rolled up again), None
+    when key results came or went meanwhile (a change to the plan committed before its revision moved)."""
     latest = {
         row[0]: row[1:]
         for row in KeyResult.objects.filter(objective_id__in=list(kept.frame.objectives))
