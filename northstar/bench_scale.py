@@ -170,6 +170,16 @@ def _naive_tree(
     return out
 
 
+def _after_a_change_to_the_plan(work: Callable[[], Any]) -> Any:
+    """Runs ``work`` as after any change to the plan: the layouts, trees and forecasts kept under the plan revision
+    are for the revision before it (the forecasts kept by everything they depend on stay: a change to one work
+    item changes few of them)."""
+    okr_queries.layouts_kept.clear()
+    okr_queries.trees_kept.clear()
+    okr_queries.forecasts_by_plan.clear()
+    return work()
+
+
 def _after_a_check_in(
     actor: Actor, period: Period | None, work: Callable[[], Any], objective_ids: list[int] | None = None
 ) -> Callable[[], float]:
@@ -252,10 +262,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
         return okr_queries.okr_tree(actor, today=today, period=period)
 
     def after_plan_change() -> okr_queries.OkrTree:
-        # as after any change to the plan: the kept layouts and trees are for the revision before it
-        okr_queries.layouts_kept.clear()
-        okr_queries.trees_kept.clear()
-        return whole_tree()
+        return _after_a_change_to_the_plan(whole_tree)
 
     title = _("OKR tree with roll-ups and status")
     whole_tree()
@@ -287,9 +294,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
         return okr_queries.okr_tree(actor, today=today, period=period, page=1)
 
     def page_after_plan_change() -> okr_queries.OkrTree:
-        okr_queries.layouts_kept.clear()
-        okr_queries.trees_kept.clear()
-        return first_page()
+        return _after_a_change_to_the_plan(first_page)
 
     shown_page = first_page()
     shown = [v.objective.pk for v in shown_page.all_objectives()]
