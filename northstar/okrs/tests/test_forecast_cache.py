@@ -132,3 +132,29 @@ def test_moving_linked_work_moves_a_kept_forecast(world, settings):
     # delivered after the period ends, the work no longer counts towards its number
     roadmap_actions.update_work_item(boss, item.pk, expected_version=item.version, end=dt.date(2027, 8, 1))
     assert forecast_of(world, kr.pk)[kr.pk] != before
+
+
+def test_many_key_results_read_every_link_and_keep_each_its_own(world, monkeypatch):
+    from northstar.okrs import queries
+    from northstar.roadmap import actions as roadmap_actions
+
+    boss = world.actor(world.owner)
+    other = actions.create_key_result(boss, world.objective.pk, title="Another number", kind="increase",
+                                      start=0, target=10)  # fmt: skip
+    for value in (2, 3):
+        actions.do_check_in(boss, world.key_result.pk, value=value)
+        actions.do_check_in(boss, other.pk, value=value)
+    item = roadmap_actions.create_work_item(boss, kind="task", title="Only for the other", team=world.growth.pk,
+                                            start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 5))  # fmt: skip
+    roadmap_actions.set_contribution(boss, item.pk, key_result=other.pk, weight=3)
+    by_list = forecast_of(world, world.key_result.pk)[world.key_result.pk]
+    forget_forecasts()
+    monkeypatch.setattr(
+        queries, "MANY_KEY_RESULTS", 0
+    )  # every link read, those of other key results left out
+    assert forecast_of(world, world.key_result.pk)[world.key_result.pk] == by_list
+    forget_forecasts()
+    both = forecast_of(world, other.pk)[other.pk]
+    monkeypatch.setattr(queries, "MANY_KEY_RESULTS", 1_000)
+    forget_forecasts()
+    assert forecast_of(world, other.pk)[other.pk] == both  # its own link counted either way
