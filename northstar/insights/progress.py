@@ -83,9 +83,8 @@ class _WorkSide:
     by_objective: dict[int, list[WorkItem]]
     outputs: dict[int, OutputProgress]  # by objective, for objectives with work
     conflicts: dict[int, list[Conflict]]  # by objective
-    leaves: dict[
-        int, tuple[LinkedItem, ...]
-    ]  # by key result: its work without parts (what its divergence weighs)
+    # by key result: its work without parts (what its divergence weighs), as the divergence maths takes it
+    leaves: dict[int, tuple[LinkedItem, ...]]
     risks: list[Risk]  # every dependency risk of the roadmap, worst first
 
 
