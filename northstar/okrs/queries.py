@@ -106,9 +106,8 @@ class OkrTree:
     page: int = 1
     pages: int = 1
     first: int = 1  # the place of the page's first objective among them all, from 1
-    teams: list[tuple[Team, int]] = field(
-        default_factory=list
-    )  # all the viewer's teams in tree order, with depth
+    # all the viewer's teams in tree order, with their depth (for the page's team filter)
+    teams: list[tuple[Team, int]] = field(default_factory=list)
 
     def all_objectives(self) -> Iterable[ObjectiveView]:
         for section in self.sections:
@@ -206,7 +205,7 @@ FORECAST_CACHE_SECONDS = 24 * 3600
 forecasts_kept = Kept(lambda: settings.NORTHSTAR_FORECASTS_KEPT)
 # In front of it, the same forecasts by the key result as it is and the workspace's plan revision, which moves
 # with every change to linked work: a page finds its forecasts without reading the work linked to its key results
-# (for the whole tree, 8,000 key results' links and the look-ups by them: a sixth of its time). After a change
+# (for the whole tree, 8,000 key results' links and the look-ups by them: a third of its time). After a change
 # to the plan, the links are read once and the forecasts found again by everything they depend on, most of them
 # unchanged.
 forecasts_by_plan = Kept(lambda: settings.NORTHSTAR_FORECASTS_KEPT)
