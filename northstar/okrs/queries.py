@@ -493,12 +493,8 @@ def kept_by_plan[T](
     """What ``make`` works out from the plan, for this viewer, kept under the plan revision ``plan``."""
     if plan is None or settings.NORTHSTAR_OKR_LAYOUTS_KEPT <= 0:
         return make()
-    key = (plan, actor.rights_key, *what)
-    found = layouts_kept.get(key, _UNKNOWN)
-    if found is _UNKNOWN:
-        found = make()
-        layouts_kept.put([(key, found)])
-    return found  # type: ignore[return-value]
+    found: T = layouts_kept.get_or_make((plan, actor.rights_key, *what), make)
+    return found
 
 
 @dataclass(frozen=True)
@@ -510,6 +506,10 @@ class TeamOrder:
     @property
     def rows(self) -> int:
         return len(self.placed) + 1
+
+    def place(self, team_id: int) -> int:
+        """Where a team's objectives come in the tree: teams the viewer cannot see, last."""
+        return self.order.get(team_id, len(self.order))
 
 
 def team_order(actor: Actor, plan: tuple[Any, ...] | None = None) -> TeamOrder:
@@ -537,9 +537,7 @@ class Placement:
 
 
 def _placement(objectives: QuerySet[Objective], teams: TeamOrder) -> Placement:
-    rows = sorted(
-        objectives.values_list("pk", "team_id"), key=lambda row: teams.order.get(row[1], len(teams.order))
-    )
+    rows = sorted(objectives.values_list("pk", "team_id"), key=lambda row: teams.place(row[1]))
     count = KeyResult.objects.filter(objective_id__in=objectives.order_by().values("pk")).count()
     return Placement([pk for pk, _team in rows], count)
 
@@ -588,7 +586,7 @@ def okr_tree(
     if page is None or status:
 
         def in_tree_order() -> list[Objective]:
-            return sorted(objectives_qs, key=lambda o: teams.order.get(o.team_id, len(teams.order)))
+            return sorted(objectives_qs, key=lambda o: teams.place(o.team_id))
 
         views = _kept_views(actor, ("tree", *what), in_tree_order, today=today, teams=teams, plan=plan)
         if status:
@@ -608,7 +606,7 @@ def okr_tree(
             return [found[pk] for pk in wanted if pk in found]
 
         views = _kept_views(
-            actor, ("page", *what, number, tuple(wanted)), on_the_page, today=today, teams=teams, plan=plan
+            actor, ("page", *what, tuple(wanted)), on_the_page, today=today, teams=teams, plan=plan
         )
     by_team: dict[int, list[ObjectiveView]] = {}
     for view in views:

@@ -180,11 +180,9 @@ def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") ->
     if not settings.NORTHSTAR_ROADMAPS_KEPT:
         return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
     key = (revisions.stamp(actor.workspace, plan=True), actor.rights_key, today, lane_by)
-    found: Roadmap | None = _COMPUTED.get(key)
-    if found is not None:
-        return found
-    roadmap = build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
-    _COMPUTED.put([(key, roadmap)])
+    roadmap: Roadmap = _COMPUTED.get_or_make(
+        key, lambda: build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
+    )
     return roadmap
 
 

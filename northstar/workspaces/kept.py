@@ -8,6 +8,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
+_MISSING = object()
+
 
 class Kept:
     def __init__(self, room: Callable[[], int], size: Callable[[Any], int] = lambda _value: 1) -> None:
@@ -23,6 +25,14 @@ class Kept:
                 return default
             self._entries.move_to_end(key)
             return self._entries[key][0]
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """What is kept for ``key``, else what ``make`` makes, kept for next time."""
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
+            found = make()
+            self.put([(key, found)])
+        return found
 
     def get_many(self, keys: Iterable[Hashable], default: Any = None) -> list[Any]:
         """What is kept for each key, in order (``default`` where nothing is), under one lock."""

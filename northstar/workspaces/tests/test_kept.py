@@ -36,3 +36,21 @@ def test_get_many_answers_in_order_and_counts_each_found_entry_as_used():
     assert kept.get_many(["b", "missing", "a"], "none") == [None, "none", 1]  # a kept None is an answer
     kept.put([("c", 3)])  # a was used last, so b goes
     assert kept.get_many(["a", "b", "c"], "gone") == [1, "gone", 3]
+
+
+def test_get_or_make_makes_once_while_kept_and_every_time_without_room():
+    room = {"size": 5}
+    kept = Kept(lambda: room["size"])
+    made = []
+
+    def make():
+        made.append(1)
+        return None  # a made None is kept like any answer
+
+    assert kept.get_or_make("a", make) is None and kept.get_or_make("a", make) is None
+    assert len(made) == 1
+    room["size"] = 0
+    kept.clear()
+    kept.get_or_make("b", make)
+    kept.get_or_make("b", make)
+    assert len(made) == 3
