@@ -6,8 +6,8 @@ import copy
 import datetime as dt
 import hashlib
 import operator
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -162,6 +162,7 @@ def check_in_days(check_ins: QuerySet[CheckIn], *fields: str) -> QuerySet[CheckI
 
 
 History = tuple[tuple[dt.date, float, float | None], ...]  # (day, value, confidence), oldest first
+Deliveries = tuple[Delivery, ...]  # a key result's dated linked work, oldest first
 
 # Check-in histories this process has read, by the key result as it is (its version moves with every check-in,
 # added or deleted; its creation time tells apart rows that reuse an id; its last check-in's time, a version
@@ -222,7 +223,7 @@ def forget_forecasts() -> None:
 
 
 def _forecast_state(
-    kr: KeyResult, period: Period, today: dt.date, deliveries: list[Delivery]
+    kr: KeyResult, period: Period, today: dt.date, deliveries: Iterable[Delivery]
 ) -> tuple[Any, ...]:
     """Everything a forecast depends on: the key result as it is now (its version moves with every check-in and
     edit; its creation time tells apart rows that reuse an id), its period, today, and its linked work."""
@@ -243,15 +244,20 @@ def forecasts_for(
     *,
     today: dt.date,
     plan: tuple[Any, ...] | None = None,
+    deliveries: dict[int, Deliveries] | None = None,
 ) -> dict[int, Forecast]:
     """The forecast of every numeric key result of a period that has check-ins, from its check-ins and the
     planned end dates of the work linked to it — at most three queries, whatever the number of key results.
     Forecasts are remembered (in this process, and in Django's cache) until the key result, its work, its period
     or the day changes; only the key results not remembered read their check-ins. ``plan``: the plan revision,
-    when the caller has read it (``plan_stamp``)."""
+    when the caller has read it (``plan_stamp``); ``deliveries``, each key result's linked work, when the caller
+    has read it (``deliveries_of``)."""
     wanted = {kr.pk: kr for kr in key_results if forecastable(kr, periods.get(kr.pk))}
     if not wanted:
         return {}
+    if deliveries is not None:
+        made = _forecasts_by_state(actor, wanted, periods, today, deliveries)
+        return {pk: f for pk, f in made.items() if f is not None}
     out: dict[int, Forecast] = {}
     by_plan: dict[int, tuple[Any, ...]] = {}
     pending = list(wanted)
@@ -284,11 +290,8 @@ def forecasts_for(
 MANY_KEY_RESULTS = 1_000
 
 
-def _forecasts_by_state(
-    actor: Actor, wanted: dict[int, KeyResult], periods: dict[int, Period | None], today: dt.date
-) -> dict[int, Forecast | None]:
-    """Each key result's forecast (None without check-ins), found by everything it depends on — its linked work
-    read here — in this process, else in Django's cache, else made from its check-ins."""
+def deliveries_of(actor: Actor, key_result_ids: Collection[int]) -> dict[int, Deliveries]:
+    """The dated, not cancelled work linked to each of these key results (those with any), in one query."""
     from northstar.roadmap.models import Contribution  # the roadmap app builds on this one
 
     links = (
@@ -296,13 +299,28 @@ def _forecasts_by_state(
         .filter(key_result__isnull=False, work_item__end__isnull=False)
         .exclude(work_item__status="cancelled")
     )
-    if len(wanted) <= MANY_KEY_RESULTS:
-        links = links.filter(key_result_id__in=list(wanted))
-    deliveries: dict[int, list[Delivery]] = {}
+    if len(key_result_ids) <= MANY_KEY_RESULTS:
+        links = links.filter(key_result_id__in=list(key_result_ids))
+    wanted = set(key_result_ids)
+    read: dict[int, list[tuple[dt.date, float]]] = {}
     for kr_id, end, weight in links.values_list("key_result_id", "work_item__end", "weight"):
         if kr_id in wanted:
-            deliveries.setdefault(kr_id, []).append(Delivery(end, weight))
-    states = {pk: _forecast_state(kr, periods[pk], today, deliveries.get(pk, [])) for pk, kr in wanted.items()}  # type: ignore[arg-type]  # fmt: skip
+            read.setdefault(kr_id, []).append((end, weight))
+    return {pk: tuple(Delivery(day, weight) for day, weight in sorted(found)) for pk, found in read.items()}
+
+
+def _forecasts_by_state(
+    actor: Actor,
+    wanted: dict[int, KeyResult],
+    periods: dict[int, Period | None],
+    today: dt.date,
+    deliveries: dict[int, Deliveries] | None = None,
+) -> dict[int, Forecast | None]:
+    """Each key result's forecast (None without check-ins), found by everything it depends on — its linked work
+    read here unless given — in this process, else in Django's cache, else made from its check-ins."""
+    if deliveries is None:
+        deliveries = deliveries_of(actor, wanted.keys())
+    states = {pk: _forecast_state(kr, periods[pk], today, deliveries.get(pk, ())) for pk, kr in wanted.items()}  # type: ignore[arg-type]  # fmt: skip
     out: dict[int, Forecast | None] = {}
     unknown = []
     for pk, known in zip(states, forecasts_kept.get_many(states.values(), _UNKNOWN), strict=True):
@@ -490,10 +508,11 @@ def plan_stamp(actor: Actor) -> tuple[Any, ...] | None:
 def kept_by_plan[T](
     actor: Actor, plan: tuple[Any, ...] | None, what: tuple[Any, ...], make: Callable[[], T]
 ) -> T:
-    """What ``make`` works out from the plan, for this viewer, kept under the plan revision ``plan``."""
+    """What ``make`` works out from the plan's OKRs, for this viewer, kept under the OKR revision of ``plan``
+    (changes to the roadmap's own rows leave it standing)."""
     if plan is None or settings.NORTHSTAR_OKR_LAYOUTS_KEPT <= 0:
         return make()
-    found: T = layouts_kept.get_or_make((plan, actor.rights_key, *what), make)
+    found: T = layouts_kept.get_or_make((revisions.okr_stamp(plan), actor.rights_key, *what), make)
     return found
 
 
@@ -630,14 +649,16 @@ def okr_tree(
 
 OKR_PAGE_SIZE = 50
 
-# Whole trees and pages of them, kept per plan revision, viewer, view and day: their frames (objectives, key
+# Whole trees and pages of them, kept per OKR revision, viewer, view and day: their frames (objectives, key
 # results as read, milestones, rights, alignments), each key result's view by the values it was worked out from,
-# and the objective views last made. Check-ins and values fed in change only key results' latest values
-# (KeyResult.plan_ignores; every check-in, added or deleted, moves the version too), so the next read of a kept
-# tree reads those alone — one narrow query — and works out again only the key results whose values moved and the
-# objectives they roll up into (every objective, when aligned objectives count in roll-ups): after a check-in, the
-# whole-company tree costs a read of its key results' latest values, not of everything. Counted in key results
-# past NORTHSTAR_OKR_TREES_KEPT.
+# the linked work its forecast was made from, and the objective views last made. Check-ins and values fed in
+# change only key results' latest values (KeyResult.plan_ignores; every check-in, added or deleted, moves the
+# version too), so the next read of a kept tree reads those alone — one narrow query — and works out again only
+# the key results whose values moved and the objectives they roll up into (every objective, when aligned
+# objectives count in roll-ups): after a check-in, the whole-company tree costs a read of its key results' latest
+# values, not of everything. A change to the roadmap's own rows (a work item's dates, a link) adds a read of the
+# linked work and the milestones, and works out again the key results whose linked work moved. Counted in key
+# results past NORTHSTAR_OKR_TREES_KEPT.
 trees_kept = Kept(lambda: settings.NORTHSTAR_OKR_TREES_KEPT, size=lambda tree: len(tree.views) + 1)
 LATEST = ("version", "current_value", "current_confidence", "last_check_in_at")
 _latest_of = operator.attrgetter(*LATEST)
@@ -650,6 +671,8 @@ class _KeptTree:
     frame: _Frame
     views: dict[int, tuple[KeyResultView, Part]]  # by key result
     objective_views: list[ObjectiveView]  # handed out as copies
+    plan: tuple[Any, ...]  # the plan revision it is up to date with
+    deliveries: dict[int, Deliveries]  # the linked work its forecasts were made from
 
 
 def _kept_views(
@@ -662,21 +685,23 @@ def _kept_views(
     plan: tuple[Any, ...] | None,
 ) -> list[ObjectiveView]:
     """The views of a tree or a page (``what``) of ``objectives`` (read only when nothing is kept for it)."""
-    keeping = plan is not None and settings.NORTHSTAR_OKR_TREES_KEPT > 0
-    key = (plan, actor.rights_key, *what, today)
-    kept: _KeptTree | None = trees_kept.get(key) if keeping else None
-    if kept is not None:
-        fresh = _kept_tree_now(actor, kept, today=today, plan=plan)
-        if fresh is not None:
-            if fresh is not kept:
-                trees_kept.put([(key, fresh)])
-            return [copy.copy(view) for view in fresh.objective_views]
-    frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
-    made = _views_of(actor, frame, frame.key_results, today=today, plan=plan, known={})
-    if keeping:
-        trees_kept.put([(key, _KeptTree(frame, made.made, made.views))])
-        return [copy.copy(view) for view in made.views]
-    return made.views
+    if plan is None or settings.NORTHSTAR_OKR_TREES_KEPT <= 0:
+        frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
+        return _views_of(actor, frame, frame.key_results, today=today, plan=plan, known={}).views
+    key = (revisions.okr_stamp(plan), actor.rights_key, *what, today)
+    kept: _KeptTree | None = trees_kept.get(key)
+    fresh = _kept_tree_now(actor, kept, today=today, plan=plan) if kept is not None else None
+    if fresh is None:
+        frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
+        # read before the forecasts are made from it: what a later change to the roadmap is compared with
+        deliveries = deliveries_of(actor, [kr.pk for kr in frame.key_results])
+        made = _views_of(
+            actor, frame, frame.key_results, today=today, plan=plan, known={}, deliveries=deliveries
+        )
+        fresh = _KeptTree(frame, made.made, made.views, plan, deliveries)
+    if fresh is not kept:
+        trees_kept.put([(key, fresh)])
+    return [copy.copy(view) for view in fresh.objective_views]
 
 
 def _kept_tree_now(
@@ -684,7 +709,11 @@ def _kept_tree_now(
 ) -> _KeptTree | None:
     """The kept tree with its key results' latest values read again: itself when none moved, a new one when some
     did (their rows read again, their views worked out again, the objectives they count in rolled up again), None
-    when key results came or went meanwhile (a change to the plan committed before its revision moved)."""
+    when key results came or went meanwhile (a change to the OKRs committed before their revision moved). After a
+    change to the roadmap (the plan revision moved, the OKR revision did not), the work linked to the key results
+    the roadmap's change log names (to all of them, when it does not know) and milestones are read again too, and
+    the key results whose linked work or milestones moved are worked out again with them."""
+    assert plan is not None
     latest = {
         row[0]: row[1:]
         for row in KeyResult.objects.filter(objective_id__in=list(kept.frame.objectives))
@@ -694,24 +723,48 @@ def _kept_tree_now(
     if latest.keys() != kept.views.keys():
         return None
     moved = [pk for pk, (view, _part) in kept.views.items() if _latest_of(view.kr) != latest[pk]]
-    if not moved:
-        return kept
-    read = {kr.pk: kr for kr in KeyResult.objects.filter(pk__in=moved)}
+    frame, deliveries, again = kept.frame, kept.deliveries, set(moved)
+    if plan != kept.plan:
+        touched = revisions.roadmap_changes(kept.plan, plan)
+        if touched is None:
+            deliveries = deliveries_of(actor, list(latest))
+        else:  # the log names the key results whose linked work may have moved: only theirs is read again
+            ids = [pk for pk in touched if pk in latest]
+            read_again = deliveries_of(actor, ids) if ids else {}
+            deliveries = {pk: d for pk, d in kept.deliveries.items() if pk not in touched} | read_again
+        milestones = linked_milestones(actor, frame.key_results)
+        again.update(
+            pk
+            for pk in latest
+            if deliveries.get(pk) != kept.deliveries.get(pk) or milestones.get(pk) != frame.milestones.get(pk)
+        )
+        if milestones != frame.milestones:
+            frame = replace(frame, milestones=milestones)
+    if not again:
+        return kept if plan == kept.plan else replace(kept, plan=plan, deliveries=deliveries)
+    read = {kr.pk: kr for kr in KeyResult.objects.filter(pk__in=moved)} if moved else {}
     if read.keys() != set(moved):
         return None
-    known = {pk: entry for pk, entry in kept.views.items() if pk not in read}
+    known = {pk: entry for pk, entry in kept.views.items() if pk not in again}
     now = []
-    for kr in kept.frame.key_results:
+    for kr in frame.key_results:
         if kr.id in read:
             fresh = read[kr.id]
-            fresh.owner = kept.views[kr.id][0].kr.owner  # the same person: a new owner would move the plan
+            fresh.owner = kept.views[kr.id][0].kr.owner  # the same person: a new owner would move the OKRs
             now.append(fresh)
         else:
-            now.append(known[kr.id][0].kr)
+            now.append(kept.views[kr.id][0].kr)
     views = _views_of(
-        actor, kept.frame, now, today=today, plan=plan, known=known, previous=kept.objective_views
+        actor,
+        frame,
+        now,
+        today=today,
+        plan=plan,
+        known=known,
+        previous=kept.objective_views,
+        deliveries=deliveries,
     )
-    return _KeptTree(kept.frame, {**kept.views, **views.made}, views.views)
+    return _KeptTree(frame, {**kept.views, **views.made}, views.views, plan, deliveries)
 
 
 def _page_of(wanted: int, total: int, size: int) -> tuple[int, int]:
@@ -870,16 +923,24 @@ def _views_of(
     plan: tuple[Any, ...] | None,
     known: dict[int, tuple[KeyResultView, Part]],
     previous: list[ObjectiveView] | None = None,
+    deliveries: dict[int, Deliveries] | None = None,
 ) -> _Views:
     """The frame's objective views from its key results as they are now (``key_results``, in the frame's order);
     the views of key results in ``known`` (whose values have not changed since) are not worked out again. With
     ``previous`` (the views made when those were worked out) and aligned objectives not counting in roll-ups, each
-    objective rolls up its own key results alone, so only those with a key result worked out again change."""
+    objective rolls up its own key results alone, so only those with a key result worked out again change.
+    ``deliveries``: the work linked to the key results, when the caller has read it (forecasts are then found by
+    it, not by the plan revision)."""
     objectives = frame.objectives
     cadence = actor.workspace.check_in_cadence_days
     unknown = [kr for kr in key_results if kr.id not in known]
     predictions = forecasts_for(
-        actor, unknown, {kr.pk: objectives[kr.objective_id].period for kr in unknown}, today=today, plan=plan
+        actor,
+        unknown,
+        {kr.pk: objectives[kr.objective_id].period for kr in unknown},
+        today=today,
+        plan=plan,
+        deliveries=deliveries,
     )
     made: dict[int, tuple[KeyResultView, Part]] = {}
     for kr in unknown:

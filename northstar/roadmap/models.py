@@ -3,6 +3,8 @@ baselines of their dates and team capacity per period."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,19 @@ from django.utils.translation import pgettext_lazy
 
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.workspaces.models import Team, TenantModel, TenantQuerySet, User
+
+
+class RoadmapModel(TenantModel):
+    """The roadmap's own rows: OKR trees read only linked work's end dates and milestones from them, so their
+    changes leave kept trees standing, brought up to date (workspaces.revisions)."""
+
+    outside_okrs = True
+
+    class Meta:
+        abstract = True
+
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        return frozenset()  # dependencies, baselines, capacity, scenarios: no key result's linked work moves
 
 
 class WorkItemKind(models.TextChoices):
@@ -25,7 +40,7 @@ class WorkItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class WorkItem(TenantModel):
+class WorkItem(RoadmapModel):
     key = models.SlugField(_("key"), max_length=80)
     kind = models.CharField(_("kind"), max_length=12, choices=WorkItemKind.choices, default=WorkItemKind.TASK)
     title = models.CharField(_("title"), max_length=300)
@@ -85,6 +100,15 @@ class WorkItem(TenantModel):
     def is_milestone(self) -> bool:
         return self.kind == WorkItemKind.MILESTONE
 
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        if deleting:
+            return None  # its parts and their links go with it unseen (a cascade): any key result
+        return frozenset(
+            Contribution.objects.filter(work_item_id=self.pk, key_result__isnull=False).values_list(
+                "key_result_id", flat=True
+            )
+        )
+
 
 class DependencyKind(models.TextChoices):
     FINISH_TO_START = "fs", _("Finish to start")
@@ -92,7 +116,7 @@ class DependencyKind(models.TextChoices):
     FINISH_TO_FINISH = "ff", _("Finish to finish")
 
 
-class Dependency(TenantModel):
+class Dependency(RoadmapModel):
     predecessor = models.ForeignKey(
         WorkItem, on_delete=models.CASCADE, related_name="successor_links", verbose_name=_("predecessor")
     )
@@ -119,7 +143,7 @@ class Dependency(TenantModel):
         return f"{self.predecessor_id} → {self.successor_id} ({self.kind})"
 
 
-class Contribution(TenantModel):
+class Contribution(RoadmapModel):
     """A work item serves a key result (or a whole objective) with a weight: its expected share of the impact."""
 
     work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="contributions")
@@ -150,8 +174,18 @@ class Contribution(TenantModel):
     def __str__(self) -> str:
         return f"{self.work_item_id} → {self.key_result_id or self.objective_id} ({self.weight})"
 
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> Contribution:
+        link = super().from_db(db, field_names, values, **kwargs)
+        link.read_key_result_id = link.__dict__.get("key_result_id")
+        return link
 
-class Baseline(TenantModel):
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        # the key result it serves, and the one it served when read, should that have changed
+        return frozenset({self.key_result_id, getattr(self, "read_key_result_id", None)} - {None})
+
+
+class Baseline(RoadmapModel):
     name = models.CharField(_("name"), max_length=120)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -165,7 +199,7 @@ class Baseline(TenantModel):
         return self.name
 
 
-class BaselineItem(TenantModel):
+class BaselineItem(RoadmapModel):
     baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="items")
     work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="baseline_dates")
     start = models.DateField(null=True, blank=True)
@@ -178,7 +212,7 @@ class BaselineItem(TenantModel):
         return f"{self.baseline_id}: {self.work_item_id} {self.start}..{self.end}"
 
 
-class TeamCapacity(TenantModel):
+class TeamCapacity(RoadmapModel):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="capacities")
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="capacities")
     person_days = models.FloatField(_("capacity (person-days)"))
@@ -203,7 +237,7 @@ class ScenarioOrigin(models.TextChoices):
     OPTIMISER = "optimiser", _("From the optimiser")
 
 
-class Scenario(TenantModel):
+class Scenario(RoadmapModel):
     """A what-if overlay on the plan: changes that touch nothing until someone applies them."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -242,7 +276,7 @@ class ChangeKind(models.TextChoices):
     CAPACITY = "capacity", _("Change a team's capacity")
 
 
-class ScenarioChange(TenantModel):
+class ScenarioChange(RoadmapModel):
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("change"), max_length=10, choices=ChangeKind.choices)
     # drop / move / estimate: the item, and its version when the change was made (apply answers 409 when the

@@ -59,23 +59,28 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
         room  # as a server keeps them, or not
     )
 
+    from northstar.roadmap.models import WorkItem
+
     generate(SCALES["tiny"], name="Tiny", slug="tiny", today=today(), seed=3)
+    ends = dict(WorkItem.objects.values_list("pk", "end"))
     result = CliRunner(env={**ENGLISH, "COLUMNS": "250"}).invoke(
         app, ["bench", "scale", "--workspace", "tiny"]
     )
     assert result.exit_code == 0, result.output
+    assert dict(WorkItem.objects.values_list("pk", "end")) == ends  # the work it moved, moved back
     lines = result.output.splitlines()
     tree = [line for line in lines if "OKR tree with roll-ups and status" in line]
-    assert len(tree) == 5
+    assert len(tree) == 6
     assert ("kept (nothing changed)" if room else "not kept: more key results than") in tree[0]
-    assert "raw SQL read of the same rows" in tree[0]
-    assert "after a check-in" in tree[1] and "raw SQL read of the same rows" in tree[1]
-    assert all("after a change to the plan" in line for line in tree[2:])
-    assert "queries, replayed raw" in tree[3] and "naive per-object ORM" in tree[4]
+    assert all("raw SQL read of the same rows" in line for line in tree[:4])
+    assert "after a check-in" in tree[1] and "after a change to the roadmap" in tree[2]
+    assert all("after a change to the OKRs" in line for line in tree[3:])
+    assert "queries, replayed raw" in tree[4] and "naive per-object ORM" in tree[5]
     page = [line for line in lines if "OKR page: its first" in line]
-    assert len(page) == 4 and all("raw SQL read of the same rows" in line for line in page[:3])
+    assert len(page) == 5 and all("raw SQL read of the same rows" in line for line in page[:4])
     assert "kept (nothing changed)" in page[0] and "after a check-in" in page[1]
-    assert "after a change to the plan" in page[2] and "naive per-object ORM" in page[3]
+    assert "after a change to the roadmap" in page[2]
+    assert "after a change to the OKRs" in page[3] and "naive per-object ORM" in page[4]
     assert "OKR tree, forecasts made afresh" in result.output
     assert "critical path" in result.output
     assert "coverage report again, on the kept roadmap" in result.output

@@ -156,9 +156,27 @@ class WorkspaceRevision(models.Model):
     workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, primary_key=True, related_name="+")
     number = models.BigIntegerField(default=0)
     plan_number = models.BigIntegerField(default=0)  # moves only with what the roadmap is built from
+    okr_number = models.BigIntegerField(default=0)  # moves only with what OKR trees are built from
 
     def __str__(self) -> str:
         return f"{self.workspace_id}: {self.number}"
+
+
+class RoadmapChange(models.Model):
+    """Which key results' linked work a committed change to the roadmap alone may have moved, by the plan revision
+    it made (see revisions.py): a kept OKR tree reads again the linked work of those key results only. A row with
+    ``everything`` stands for a change whose key results are not known (a bulk write): all of them."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    plan_number = models.BigIntegerField()
+    key_result_id = models.BigIntegerField(null=True)  # no foreign key: the log outlives what it names
+    everything = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "plan_number"], name="roadmap_change_by_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id}: {self.plan_number}"
 
 
 class TenantQuerySet(models.QuerySet[Any]):
@@ -205,12 +223,19 @@ class TenantQuerySet(models.QuerySet[Any]):
         return set(self.order_by().values_list("workspace_id", flat=True).distinct())
 
 
-def _changed(model: type[models.Model], workspace_ids: set[int], fields: Iterable[str] | None = None) -> None:
-    """``fields``: the fields written, when known (None: any of them)."""
+def _changed(
+    model: type[models.Model],
+    workspace_ids: set[int],
+    fields: Iterable[str] | None = None,
+    key_results: frozenset[int] | None = None,
+) -> None:
+    """``fields``: the fields written, when known (None: any of them); ``key_results``, for the roadmap's own rows:
+    the key results whose linked work the write may have moved, when known (None: any of them)."""
     if getattr(model, "shown_on_pages", True):
         ignored: frozenset[str] = getattr(model, "plan_ignores", frozenset())
         plan = not getattr(model, "outside_plan", False) and (fields is None or not set(fields) <= ignored)
-        revisions.changed(workspace_ids, plan=plan)
+        okrs = plan and not getattr(model, "outside_okrs", False)
+        revisions.changed(workspace_ids, plan=plan, okrs=okrs, key_results=key_results)
 
 
 class TenantModel(models.Model):
@@ -223,6 +248,9 @@ class TenantModel(models.Model):
     shown_on_pages = True
     # True for rows the roadmap is not built from (revisions.py): their changes leave computed roadmaps standing.
     outside_plan = False
+    # True for the roadmap's own rows, which OKR trees read only for linked work's dates and milestones: their
+    # changes leave kept OKR trees standing, to be brought up to date (revisions.py).
+    outside_okrs = False
     # Fields that, written alone, leave the plan as it was (a key result's latest value).
     plan_ignores: frozenset[str] = frozenset()
 
@@ -231,13 +259,19 @@ class TenantModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        _changed(type(self), {self.workspace_id}, kwargs.get("update_fields"))
+        _changed(type(self), {self.workspace_id}, kwargs.get("update_fields"), self.key_results_touched())
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         workspace_id = self.workspace_id
+        touched = self.key_results_touched(deleting=True)  # before its links are gone
         deleted = super().delete(*args, **kwargs)
-        _changed(type(self), {workspace_id})
+        _changed(type(self), {workspace_id}, key_results=touched)
         return deleted
+
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        """For the roadmap's own rows (``outside_okrs``): the key results whose linked work writing (or deleting)
+        this row may move; None when not known."""
+        return None
 
 
 class Membership(TenantModel):

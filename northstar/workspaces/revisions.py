@@ -17,6 +17,14 @@ latest values they leave on key results, nor with rows the roadmap never reads (
 deliveries). Computed roadmaps are keyed on it (`roadmap.queries.load_roadmap`), so a check-in, the most common
 write, does not make every viewer's roadmap be computed again. Models say what they are: `TenantModel.outside_plan`
 and `TenantModel.plan_ignores`.
+
+Inside the plan, the *OKR* revision moves only with what OKR trees are built from (objectives, key results'
+definitions, periods, alignments, teams, people, rights), not with the roadmap's own rows (work items,
+dependencies, links to key results, baselines, scenarios: `TenantModel.outside_okrs`). A kept OKR tree is keyed on
+it: after a change to the roadmap it reads again only what it takes from the roadmap (linked work's end dates and
+milestones) and works out again only the key results whose linked work moved. Which ones, a committed change to
+the roadmap alone logs beside the plan revision it makes (`RoadmapChange`, in the same transaction as the bump, so
+a reader that has seen a plan revision sees its log): `roadmap_changes` reads it.
 """
 
 from __future__ import annotations
@@ -32,25 +40,43 @@ from django.db.models import F
 if TYPE_CHECKING:
     from northstar.workspaces.models import Workspace
 
+_Pending = tuple[bool, bool, frozenset[int] | None]  # plan, OKRs, key results touched (None: not known)
 _marks: dict[int, int] = {}
 _plan_marks: dict[int, int] = {}
+_okr_marks: dict[int, int] = {}
 _next_mark = itertools.count(1)
 _pending = threading.local()
+# How many plan revisions back the roadmap's change log reaches: a tree kept from before that reads all its linked
+# work again.
+LOGGED_REVISIONS = 1024
 
 
-def changed(workspace_ids: Iterable[int | None], *, plan: bool = True) -> None:
+def changed(
+    workspace_ids: Iterable[int | None],
+    *,
+    plan: bool = True,
+    okrs: bool | None = None,
+    key_results: frozenset[int] | None = None,
+) -> None:
     """Record that something in these workspaces changed (call it inside the writing transaction); ``plan``:
-    something the roadmap is built from."""
+    something the roadmap is built from; ``okrs`` (by default, as ``plan``): something OKR trees are built from;
+    ``key_results``, for a change to the roadmap alone: whose linked work it may have moved (None: not known)."""
     ids = {i for i in workspace_ids if i is not None}
     if not ids:
         return
+    okrs = plan if okrs is None else okrs and plan
     for workspace_id in ids:
         _marks[workspace_id] = next(_next_mark)
         if plan:
             _plan_marks[workspace_id] = next(_next_mark)
-    pending: dict[int, bool] = _pending.__dict__.setdefault("ids", {})
+        if okrs:
+            _okr_marks[workspace_id] = next(_next_mark)
+    pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
+    touched = key_results if plan and not okrs else frozenset()
     for workspace_id in ids:
-        pending[workspace_id] = pending.get(workspace_id, False) or plan
+        was_plan, was_okrs, was_touched = pending.get(workspace_id, (False, False, frozenset()))
+        both = None if was_touched is None or touched is None else was_touched | touched
+        pending[workspace_id] = (was_plan or plan, was_okrs or okrs, both)
     # One callback per change, each bumping whatever is pending: a callback of a rolled-back change is dropped
     # with it, and its workspaces are bumped by the next change's (once more than needed, never less). Robust: the
     # change has committed, so a failed bump (a locked database) is logged rather than turned into an error page;
@@ -59,53 +85,125 @@ def changed(workspace_ids: Iterable[int | None], *, plan: bool = True) -> None:
 
 
 def _bump_pending() -> None:
-    pending: dict[int, bool] = _pending.__dict__.setdefault("ids", {})
+    pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
     bumps = sorted(pending.items())
     pending.clear()
-    for workspace_id, plan in bumps:
-        _bump(workspace_id, plan)
+    for workspace_id, (plan, okrs, touched) in bumps:
+        _bump(workspace_id, plan, okrs, touched)
         # the database's number now covers it: without this process's mark, every process computes the same keys
         # again and shares what one of them stores
         _marks.pop(workspace_id, None)
         if plan:
             _plan_marks.pop(workspace_id, None)
+        if okrs:
+            _okr_marks.pop(workspace_id, None)
 
 
-def _bump(workspace_id: int, plan: bool) -> None:
+def _bump(workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | None) -> None:
     from northstar.workspaces.models import Workspace, WorkspaceRevision
 
     moves: dict[str, Any] = {"number": F("number") + 1}
     if plan:
         moves["plan_number"] = F("plan_number") + 1
-    if WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves):
-        return
+    if okrs:
+        moves["okr_number"] = F("okr_number") + 1
+    logging = plan and not okrs
+    with transaction.atomic():  # the bump locks the row: the log is written under the revision it made
+        if WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves):
+            if logging:
+                _log(workspace_id, touched)
+            return
     if not Workspace.objects.filter(pk=workspace_id).exists():
         return  # made and removed again, or made in a transaction that rolled back
     try:
         with transaction.atomic():
-            WorkspaceRevision.objects.create(workspace_id=workspace_id, number=1, plan_number=1)
+            WorkspaceRevision.objects.create(workspace_id=workspace_id, number=1, plan_number=1, okr_number=1)
     except IntegrityError:
         # made meanwhile by another process, or the workspace is gone meanwhile
-        WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves)
+        with transaction.atomic():
+            WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves)
+            if logging:
+                _log(workspace_id, touched)
 
 
-def current(workspace_id: int, *, plan: bool = False) -> tuple[int, int]:
+def _log(workspace_id: int, touched: frozenset[int] | None) -> None:
+    """Log the key results a change to the roadmap alone touched under the plan revision it has just made."""
+    from northstar.workspaces.models import RoadmapChange, WorkspaceRevision
+
+    number = WorkspaceRevision.objects.filter(workspace_id=workspace_id).values_list(
+        "plan_number", flat=True
+    )[0]
+    rows = [
+        RoadmapChange(workspace_id=workspace_id, plan_number=number, key_result_id=pk) for pk in touched or ()
+    ]
+    if touched is None:
+        rows = [RoadmapChange(workspace_id=workspace_id, plan_number=number, everything=True)]
+    RoadmapChange.objects.bulk_create(rows)
+    if number % 64 == 0:
+        RoadmapChange.objects.filter(
+            workspace_id=workspace_id, plan_number__lte=number - LOGGED_REVISIONS
+        ).delete()
+
+
+def roadmap_changes(since: tuple[Any, ...], now: tuple[Any, ...]) -> frozenset[int] | None:
+    """The key results whose linked work changes to the roadmap alone may have moved between two plan stamps of
+    the same OKR revision (``stamp(plan=True)``), from the log — one query; None when not known: a change not yet
+    committed in this process (its mark), one whose key results were not known, or one too long ago."""
+    (was, was_mark), (now_number, mark) = since[2], now[2]
+    if since[:2] != now[:2] or was_mark or mark or not 0 <= now_number - was <= LOGGED_REVISIONS:
+        return None
+    if now_number == was:
+        return frozenset()
+    from northstar.workspaces.models import RoadmapChange
+
+    touched: set[int] = set()
+    for key_result_id, everything in RoadmapChange.objects.filter(
+        workspace_id=now[0], plan_number__gt=was, plan_number__lte=now_number
+    ).values_list("key_result_id", "everything"):
+        if everything:
+            return None
+        touched.add(key_result_id)
+    return frozenset(touched)
+
+
+def current(workspace_id: int, *, plan: bool = False, okrs: bool = False) -> tuple[int, int]:
     """The workspace's committed revision and this process's own mark: together they change after every change
-    (with ``plan``, after every change to what the roadmap is built from)."""
+    (with ``plan``, after every change to what the roadmap is built from; with ``okrs``, to what OKR trees are)."""
     from northstar.workspaces.models import WorkspaceRevision
 
-    number = (
-        WorkspaceRevision.objects.filter(workspace_id=workspace_id)
-        .values_list("plan_number" if plan else "number", flat=True)
-        .first()
+    column, marks = (
+        ("okr_number", _okr_marks) if okrs else ("plan_number", _plan_marks) if plan else ("number", _marks)
     )
-    return (number or 0, (_plan_marks if plan else _marks).get(workspace_id, 0))
+    number = (
+        WorkspaceRevision.objects.filter(workspace_id=workspace_id).values_list(column, flat=True).first()
+    )
+    return (number or 0, marks.get(workspace_id, 0))
 
 
 def stamp(workspace: Workspace, *, plan: bool = False) -> tuple[Any, ...]:
     """What names the workspace as it is now, for keys of what is remembered about it: its id, its creation time
-    (a database made again reuses ids and revisions) and its revision (with ``plan``, its plan revision)."""
-    return workspace.pk, workspace.created_at, current(workspace.pk, plan=plan)
+    (a database made again reuses ids and revisions) and its revision. With ``plan``, its plan revision, and last
+    its OKR revision (``okr_stamp`` takes it out) — one query."""
+    if not plan:
+        return workspace.pk, workspace.created_at, current(workspace.pk)
+    from northstar.workspaces.models import WorkspaceRevision
+
+    numbers = (
+        WorkspaceRevision.objects.filter(workspace_id=workspace.pk)
+        .values_list("plan_number", "okr_number")
+        .first()
+    ) or (0, 0)
+    return (
+        workspace.pk,
+        workspace.created_at,
+        (numbers[0], _plan_marks.get(workspace.pk, 0)),
+        (numbers[1], _okr_marks.get(workspace.pk, 0)),
+    )
+
+
+def okr_stamp(plan: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Of a plan stamp, what names the workspace's OKRs alone: unchanged by changes to the roadmap's own rows."""
+    return (*plan[:2], plan[3])
 
 
 def forget_pending() -> None:

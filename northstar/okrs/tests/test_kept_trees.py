@@ -3,6 +3,7 @@ values are read, and the tree is always the one computed afresh."""
 
 import datetime as dt
 import random
+import re
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from northstar.okrs import actions, queries
 from northstar.okrs.models import CheckIn, KeyResult
 from northstar.testing import nothing_kept
+from northstar.workspaces import revisions
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +134,151 @@ def test_trees_larger_than_the_room_are_not_kept_and_still_right(world, settings
     assert len(queries.trees_kept) == 0
     actions.do_check_in(owner, world.key_result.pk, value=4)
     assert _answers(_tree(owner, world)) == _answers(_afresh(owner, world, settings))
+
+
+# --- a change to the roadmap's own rows -------------------------------------------------------------------------
+
+
+def _roadmap_edits(world, owner, key_results, rng):
+    """Random changes to the work linked to these key results (and to a milestone key result's milestones)."""
+    from northstar.roadmap import actions as roadmap
+    from northstar.roadmap.models import Contribution, WorkItem
+
+    boss = world.actor(world.owner)
+    milestones_kr = actions.create_key_result(owner, world.objective.pk, title="Ship the plan's milestones",
+                                              kind="milestone")  # fmt: skip
+    launch = roadmap.create_work_item(boss, title="Launch", kind="initiative", team=world.growth.pk,
+                                      start=world.period.start, end=world.period.end)  # fmt: skip
+    roadmap.set_contribution(boss, launch.pk, key_result=milestones_kr.pk)
+    for n in range(3):
+        roadmap.create_work_item(boss, title=f"Milestone {n}", kind="milestone", parent=launch.pk,
+                                 start=world.period.start + dt.timedelta(days=30 * (n + 1)))  # fmt: skip
+    for kr in key_results:  # a history, so that linked work moves forecasts
+        for value in (1, 2, 3):
+            actions.do_check_in(owner, kr.pk, value=value + rng.random())
+
+    def day():
+        return world.period.start + dt.timedelta(days=rng.randrange(0, 400))
+
+    def edit(step):
+        items = list(
+            WorkItem.objects.filter(workspace=world.workspace).exclude(kind="initiative").order_by("pk")
+        )
+        links = list(
+            Contribution.objects.filter(workspace=world.workspace, key_result__isnull=False).order_by("pk")
+        )
+        choice = step % 7
+        if choice == 0 or not items:
+            item = roadmap.create_work_item(boss, title=f"Work {step}", team=world.growth.pk,
+                                            start=world.period.start, end=day())  # fmt: skip
+            roadmap.set_contribution(
+                boss, item.pk, key_result=rng.choice(key_results).pk, weight=rng.choice([1, 3])
+            )
+        elif choice == 1:
+            item, end = rng.choice(items), day()
+            start = end if item.kind == "milestone" else world.period.start
+            roadmap.update_work_item(boss, item.pk, start=start, end=end)
+        elif choice == 2:
+            roadmap.update_work_item(
+                boss, rng.choice(items).pk, status=rng.choice(["cancelled", "done", "planned"])
+            )
+        elif choice == 3 and links:
+            link = rng.choice(links)
+            roadmap.set_contribution(
+                boss, link.work_item_id, key_result=link.key_result_id, weight=link.weight + 1
+            )
+        elif choice == 4 and links:
+            roadmap.remove_contribution(boss, rng.choice(links).pk)
+        elif choice == 5:
+            roadmap.delete_work_item(boss, rng.choice(items).pk)
+        else:
+            roadmap.set_contribution(boss, rng.choice(items).pk, key_result=rng.choice(key_results).pk)
+
+    return edit, milestones_kr
+
+
+@pytest.mark.parametrize("committed", [True, False], ids=["committed (the change log)", "not yet committed"])
+@pytest.mark.parametrize("aligned_count", [False, True])
+def test_the_kept_tree_is_the_tree_computed_afresh_through_changes_to_the_roadmap(
+    world, settings, monkeypatch, aligned_count, committed, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(queries, "OKR_PAGE_SIZE", 2)
+    world.workspace.rollup_includes_aligned = aligned_count
+    world.workspace.save()
+    owner = world.actor(world.owner)
+    key_results = [world.key_result, *_more_objectives(world, owner)]
+    rng = random.Random(11)
+    edit, milestones_kr = _roadmap_edits(world, owner, key_results, rng)
+    with django_capture_on_commit_callbacks(execute=committed):
+        pass  # what making the world left pending is committed, or not
+    assert _answers(_tree(owner, world)) == _answers(_afresh(owner, world, settings))
+    moved = set()  # by changes to the roadmap alone
+    for step in range(21):
+        before = {k.kr.pk: (k.forecast, k.milestones) for v in _tree(owner, world).all_objectives()
+                  for k in v.key_results}  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=committed):
+            edit(step)
+        assert (revisions.current(world.workspace.pk, plan=True)[1] == 0) is committed
+        for page in (None, 1, 2):
+            kept, afresh = _tree(owner, world, page=page), _afresh(owner, world, settings, page=page)
+            assert _answers(kept) == _answers(afresh), (step, page)
+        after = {k.kr.pk: (k.forecast, k.milestones) for v in _tree(owner, world).all_objectives()
+                 for k in v.key_results}  # fmt: skip
+        moved |= {pk for pk in after if after[pk] != before.get(pk)}
+        if step % 4 == 3:  # and check-ins in between
+            with django_capture_on_commit_callbacks(execute=committed):
+                actions.do_check_in(owner, rng.choice(key_results).pk, value=rng.uniform(0, 12))
+            assert _answers(_tree(owner, world)) == _answers(_afresh(owner, world, settings))
+    assert milestones_kr.pk in moved and len(moved) > len(key_results) // 2
+
+
+def _contribution_reads(sql):
+    return [s for s in sql if 'FROM "roadmap_contribution"' in s]
+
+
+def test_a_committed_change_to_the_roadmap_reads_the_linked_work_of_the_key_results_it_touched(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from northstar.roadmap import actions as roadmap
+
+    owner = world.actor(world.owner)
+    _more_objectives(world, owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        for value in (1, 2, 3):
+            actions.do_check_in(owner, world.key_result.pk, value=value)
+        item = roadmap.create_work_item(owner, title="Annual plans page", team=world.growth.pk,
+                                        start=world.period.start, end=world.period.start + dt.timedelta(days=200))  # fmt: skip
+        roadmap.set_contribution(owner, item.pk, key_result=world.key_result.pk)
+        other = roadmap.create_work_item(owner, title="Tidy the wiki", team=world.growth.pk)
+    before = {k.kr.pk: k.forecast for v in _tree(owner, world).all_objectives() for k in v.key_results}
+    with django_capture_on_commit_callbacks(execute=True):
+        roadmap.update_work_item(owner, item.pk, end=world.period.start + dt.timedelta(days=20))
+    with CaptureQueriesContext(connection) as after:
+        tree = _tree(owner, world)
+    sql = [q["sql"] for q in after.captured_queries]
+    assert not any('FROM "okrs_objective"' in s and '"okrs_objective"."title"' in s for s in sql)
+    assert not any('FROM "okrs_keyresult"' in s and '"okrs_keyresult"."title"' in s for s in sql)
+    links = _contribution_reads(sql)
+    assert len(links) == 1 and f"IN ({world.key_result.pk})" in links[0]  # the touched key result's alone
+    shown = {k.kr.pk: k.forecast for v in tree.all_objectives() for k in v.key_results}
+    assert shown[world.key_result.pk] != before[world.key_result.pk]
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))
+    with CaptureQueriesContext(connection) as again:
+        _tree(owner, world)
+    assert not _contribution_reads(q["sql"] for q in again.captured_queries)
+    # a change that moves no key result's linked work (a dependency) reads none
+    with django_capture_on_commit_callbacks(execute=True):
+        roadmap.add_dependency(owner, predecessor=item.pk, successor=other.pk, kind="fs")
+    with CaptureQueriesContext(connection) as after_dependency:
+        _tree(owner, world)
+    assert not _contribution_reads(q["sql"] for q in after_dependency.captured_queries)
+    # a write whose key results are not known (a bulk one) reads all linked work
+    with django_capture_on_commit_callbacks(execute=True):
+        type(item).objects.filter(pk=item.pk).update(end=world.period.start + dt.timedelta(days=40))
+    with CaptureQueriesContext(connection) as after_bulk:
+        tree = _tree(owner, world)
+    links = _contribution_reads(q["sql"] for q in after_bulk.captured_queries)
+    in_tree = {k.kr.pk for v in tree.all_objectives() for k in v.key_results}
+    assert len(links) == 1
+    assert {int(n) for n in re.findall(r"\d+", links[0].split('"key_result_id" IN')[1])} == in_tree
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))

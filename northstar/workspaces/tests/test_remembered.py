@@ -265,6 +265,55 @@ def test_the_plan_revision_moves_with_what_the_roadmap_is_built_from_and_not_wit
     assert plan_mark(world.workspace)[1] == 0
 
 
+def okr_mark(workspace):
+    return revisions.current(workspace.pk, okrs=True)
+
+
+def _linked_work(w):
+    from northstar.roadmap import actions as roadmap
+
+    boss = w.actor(w.owner)
+    item = roadmap.create_work_item(boss, title="Annual plans page", team=w.growth.pk)
+    roadmap.set_contribution(boss, item.pk, key_result=w.key_result.pk)
+    return item
+
+
+OKR_WRITES = {  # (the write, whether it moves the OKR revision)
+    "a work item": (_linked_work, False),
+    "a work item's dates": (
+        lambda w: (
+            _linked_work(w)
+            .__class__.objects.filter(workspace=w.workspace)
+            .update(start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 2))
+        ),
+        False,
+    ),
+    "a key result's target": (lambda w: KeyResult.objects.filter(pk=w.key_result.pk).update(target=30), True),
+    "an objective": (lambda w: Objective.objects.filter(pk=w.objective.pk).update(title="Renamed"), True),
+    "a team": (lambda w: Team.objects.filter(pk=w.growth.pk).update(name="Growth 2"), True),
+    "a member's name": (lambda w: User.objects.get(pk=w.viewer.pk).save(), True),
+    "a check-in": (lambda w: okr_actions.do_check_in(w.actor(w.owner), w.key_result.pk, value=4), False),
+}
+
+
+@pytest.mark.parametrize("write", OKR_WRITES)
+def test_the_okr_revision_moves_with_what_okr_trees_are_built_from_and_not_with_the_roadmap_alone(
+    world, write, django_capture_on_commit_callbacks
+):
+    do, moves_okrs = OKR_WRITES[write]
+    with django_capture_on_commit_callbacks(execute=True):
+        okr_actions.do_check_in(world.actor(world.owner), world.key_result.pk, value=3)
+    okrs_before = okr_mark(world.workspace)
+    stamp_before = revisions.stamp(world.workspace, plan=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        do(world)
+        assert (okr_mark(world.workspace)[1] != okrs_before[1]) is moves_okrs  # at once, in this process
+        stamp_now = revisions.stamp(world.workspace, plan=True)
+        assert (revisions.okr_stamp(stamp_now) != revisions.okr_stamp(stamp_before)) is moves_okrs
+    assert (okr_mark(world.workspace)[0] > okrs_before[0]) is moves_okrs
+    assert okr_mark(world.workspace)[1] == 0
+
+
 def test_a_tokens_last_use_moves_nothing(world, django_capture_on_commit_callbacks):
     token, raw = ws_actions.create_api_token(world.actor(world.owner), name="script")
     before = mark(world.workspace)
