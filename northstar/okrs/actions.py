@@ -450,6 +450,7 @@ def update_key_result(
     check_version(kr, expected_version)
     _require_open_period(actor, kr.objective.period)
     before = audit.snapshot(kr)
+    was = {f.attname: getattr(kr, f.attname) for f in KeyResult._meta.concrete_fields}
     if "owner" in changes:
         changes["owner"] = workspace_member(actor, changes["owner"], "owner")
     if changes.get("key"):
@@ -460,7 +461,10 @@ def update_key_result(
             setattr(kr, field, changes[field].strip() if field == "title" else changes[field])
     _check_key_result({f: getattr(kr, f) for f in KEY_RESULT_FIELDS})
     kr.version += 1
-    kr.save()
+    # the fields written, named: a new target alone leaves kept OKR trees standing (KeyResult.okr_ignores)
+    kr.save(
+        update_fields=[name for name, value in was.items() if getattr(kr, name) != value] + ["updated_at"]
+    )
     audit.record(actor, "update", kr, before=before, after=audit.snapshot(kr), objective_ref=kr.objective_id)
     return kr  # type: ignore[no-any-return]
 

@@ -134,6 +134,18 @@ class KeyResult(TenantModel):
     plan_ignores = frozenset(
         {"current_value", "current_confidence", "last_check_in_at", "version", "updated_at"}
     )
+    # what a kept OKR tree reads again from the row when its version moves: written alone, with the version, they
+    # leave the trees' frames (which objectives, key results, people, rights and searches) as they were
+    okr_ignores = plan_ignores | {
+        "start",
+        "target",
+        "low",
+        "high",
+        "weight",
+        "unit",
+        "description",
+        "final_score",
+    }
     objective = models.ForeignKey(
         Objective, on_delete=models.CASCADE, related_name="key_results", verbose_name=_("objective")
     )
@@ -178,6 +190,9 @@ class KeyResult(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        return frozenset({self.pk})  # its definition: its forecast is made again, with its linked work
 
 
 class CheckIn(TenantModel):

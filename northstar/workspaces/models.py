@@ -234,7 +234,11 @@ def _changed(
     if getattr(model, "shown_on_pages", True):
         ignored: frozenset[str] = getattr(model, "plan_ignores", frozenset())
         plan = not getattr(model, "outside_plan", False) and (fields is None or not set(fields) <= ignored)
-        okrs = plan and not getattr(model, "outside_okrs", False)
+        okr_ignores: frozenset[str] = getattr(model, "okr_ignores", frozenset())
+        okrs = plan and not (
+            getattr(model, "outside_okrs", False)
+            or (fields is not None and "version" in fields and set(fields) <= okr_ignores)
+        )
         revisions.changed(workspace_ids, plan=plan, okrs=okrs, key_results=key_results)
 
 
@@ -253,6 +257,8 @@ class TenantModel(models.Model):
     outside_okrs = False
     # Fields that, written alone, leave the plan as it was (a key result's latest value).
     plan_ignores: frozenset[str] = frozenset()
+    # Fields that, written alone with the row's version (which kept OKR trees compare), leave the OKRs as they were.
+    okr_ignores: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
