@@ -19,6 +19,7 @@ class ReviewKind(models.TextChoices):
 
 class Review(TenantModel):
     outside_plan = True
+    trees_ignore = True
     period = models.ForeignKey(
         Period, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("period")
     )
@@ -56,6 +57,7 @@ class ReminderRun(TenantModel):
     scheduler enqueues each at most once, however many workers run."""
 
     outside_plan = True
+    trees_ignore = True
     kind = models.CharField(max_length=12)  # "check_in" | "digest"
     key = models.CharField(max_length=12)  # "2026-11-25" | "2026-W48"
     created_at = models.DateTimeField(default=timezone.now)

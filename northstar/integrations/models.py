@@ -33,6 +33,7 @@ class DeliveryStatus(models.TextChoices):
 
 class WebhookDelivery(TenantModel):
     outside_plan = True
+    trees_ignore = True
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(_("event"), max_length=60)
     payload = models.JSONField(_("payload"))
@@ -60,6 +61,7 @@ class InboundValue(TenantModel):
     """A value posted for a key result with an idempotency key: the same key twice records one check-in."""
 
     outside_plan = True
+    trees_ignore = True
     key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="+")
     idempotency_key = models.CharField(_("idempotency key"), max_length=120)
     check_in = models.ForeignKey(CheckIn, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -480,12 +480,16 @@ def delete_key_result(actor: Actor, key_result_id: int) -> None:
 # --- check-ins --------------------------------------------------------------------------------------------------
 
 
-def _refresh_latest(kr: KeyResult) -> None:
+def settle_latest(kr: KeyResult) -> None:
+    """After a check-in added or removed: the key result's latest values from its check-ins, its version moved."""
     latest = kr.check_ins.order_by("-checked_in_at", "-id").first()
     kr.current_value = latest.value if latest else None
     kr.current_confidence = latest.confidence if latest else None
     kr.last_check_in_at = latest.checked_in_at if latest else None
-    kr.save(update_fields=["current_value", "current_confidence", "last_check_in_at", "updated_at"])
+    kr.version += 1
+    kr.save(
+        update_fields=["current_value", "current_confidence", "last_check_in_at", "version", "updated_at"]
+    )
 
 
 @transaction.atomic
@@ -544,9 +548,7 @@ def do_check_in(
         checked_in_at=when,
         source=source,
     )
-    _refresh_latest(kr)
-    kr.version += 1
-    kr.save(update_fields=["version"])
+    settle_latest(kr)
     audit.record(actor, "check_in", check_in, after=audit.snapshot(check_in), objective_ref=kr.objective_id)
     events.emit(actor.workspace, "check_in.recorded", {
         "key_result": kr.pk, "title": kr.title, "value": value, "confidence": confidence,
@@ -570,8 +572,7 @@ def delete_check_in(actor: Actor, check_in_id: int) -> None:
     _require_open_period(actor, kr.objective.period)
     audit.record(actor, "delete", check_in, before=audit.snapshot(check_in), objective_ref=kr.objective_id)
     check_in.delete()
-    _refresh_latest(kr)
-    KeyResult.objects.filter(pk=kr.pk).update(version=kr.version + 1)
+    settle_latest(kr)
 
 
 __all__ = [

@@ -192,7 +192,7 @@ class KeyResult(TenantModel):
         return self.title
 
     def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
-        return frozenset({self.pk})  # its definition: its forecast is made again, with its linked work
+        return frozenset({self.pk})  # its latest values, or its definition
 
 
 class CheckIn(TenantModel):
@@ -216,3 +216,6 @@ class CheckIn(TenantModel):
         verbose_name_plural = _("check-ins")
         ordering = ["checked_in_at", "id"]
         indexes = [models.Index(fields=["key_result", "checked_in_at"], name="checkin_kr_time_idx")]
+
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        return frozenset({self.key_result_id})

@@ -268,7 +268,7 @@ def forecasts_for(
             assert period is not None
             by_plan[pk] = (
                 pk, kr.version, kr.created_at, kr.start, kr.target, kr.last_check_in_at, period.start, period.end,
-                today, plan,
+                today, revisions.plan_only(plan),
             )  # fmt: skip
         pending = []
         for pk, known in zip(by_plan, forecasts_by_plan.get_many(by_plan.values(), _UNKNOWN), strict=True):
@@ -707,37 +707,33 @@ def _kept_views(
 def _kept_tree_now(
     actor: Actor, kept: _KeptTree, *, today: dt.date, plan: tuple[Any, ...] | None
 ) -> _KeptTree | None:
-    """The kept tree with its key results' latest values read again: itself when none moved, a new one when some
-    did (their rows read again, their views worked out again, the objectives they count in rolled up again), None
-    when key results came or went meanwhile (a change to the OKRs committed before their revision moved). After a
-    change to the roadmap (the plan revision moved, the OKR revision did not), the work linked to the key results
-    the roadmap's change log names (to all of them, when it does not know) and milestones are read again too, and
-    the key results whose linked work or milestones moved are worked out again with them."""
+    """The kept tree brought up to date: itself when nothing it shows moved, a new one when some key results did
+    (their rows read again, their views worked out again, the objectives they count in rolled up again), None when
+    key results came or went meanwhile (a change to the OKRs committed before their revision moved). The key
+    results looked at again are those the log of changes names since the tree was kept (all of them, when it does
+    not know): their latest values are compared and, after a change to the roadmap, their linked work (and the
+    milestones of milestone key results)."""
     assert plan is not None
-    latest = {
-        row[0]: row[1:]
-        for row in KeyResult.objects.filter(objective_id__in=list(kept.frame.objectives))
-        .order_by()
-        .values_list("id", *LATEST)
-    }
-    if latest.keys() != kept.views.keys():
+    touched = revisions.changes_since(kept.plan, plan)
+    rows = KeyResult.objects.order_by()
+    if touched is None:
+        looked_at: Collection[int] = kept.views
+        rows = rows.filter(objective_id__in=list(kept.frame.objectives))
+    else:
+        looked_at = [pk for pk in touched if pk in kept.views]
+        rows = rows.filter(pk__in=looked_at)
+    latest = {row[0]: row[1:] for row in rows.values_list("id", *LATEST)} if looked_at else {}
+    if len(latest) != len(looked_at) or not latest.keys() <= kept.views.keys():
         return None
-    moved = [pk for pk, (view, _part) in kept.views.items() if _latest_of(view.kr) != latest[pk]]
+    moved = [pk for pk, values in latest.items() if _latest_of(kept.views[pk][0].kr) != values]
     frame, deliveries, again = kept.frame, kept.deliveries, set(moved)
-    if plan != kept.plan:
-        touched = revisions.roadmap_changes(kept.plan, plan)
-        if touched is None:
-            deliveries = deliveries_of(actor, list(latest))
-        else:  # the log names the key results whose linked work may have moved: only theirs is read again
-            ids = [pk for pk in touched if pk in latest]
-            read_again = deliveries_of(actor, ids) if ids else {}
-            deliveries = {pk: d for pk, d in kept.deliveries.items() if pk not in touched} | read_again
+    if revisions.plan_only(plan) != revisions.plan_only(kept.plan):  # the roadmap changed
+        read_again = deliveries_of(actor, list(looked_at)) if looked_at else {}
+        deliveries = {pk: d for pk, d in kept.deliveries.items() if pk not in latest} | read_again
         milestones = linked_milestones(actor, frame.key_results)
-        again.update(
-            pk
-            for pk in latest
-            if deliveries.get(pk) != kept.deliveries.get(pk) or milestones.get(pk) != frame.milestones.get(pk)
-        )
+        again.update(pk for pk in looked_at if deliveries.get(pk) != kept.deliveries.get(pk))
+        again.update(pk for pk in milestones.keys() | frame.milestones.keys()
+                     if milestones.get(pk) != frame.milestones.get(pk))  # fmt: skip
         if milestones != frame.milestones:
             frame = replace(frame, milestones=milestones)
     if not again:

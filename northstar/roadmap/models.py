@@ -19,12 +19,10 @@ class RoadmapModel(TenantModel):
     changes leave kept trees standing, brought up to date (workspaces.revisions)."""
 
     outside_okrs = True
+    trees_ignore = True  # dependencies, baselines, capacity, scenarios: OKR trees read none (work items do)
 
     class Meta:
         abstract = True
-
-    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
-        return frozenset()  # dependencies, baselines, capacity, scenarios: no key result's linked work moves
 
 
 class WorkItemKind(models.TextChoices):
@@ -41,6 +39,7 @@ class WorkItemStatus(models.TextChoices):
 
 
 class WorkItem(RoadmapModel):
+    trees_ignore = False  # their end dates and milestones
     key = models.SlugField(_("key"), max_length=80)
     kind = models.CharField(_("kind"), max_length=12, choices=WorkItemKind.choices, default=WorkItemKind.TASK)
     title = models.CharField(_("title"), max_length=300)
@@ -145,6 +144,8 @@ class Dependency(RoadmapModel):
 
 class Contribution(RoadmapModel):
     """A work item serves a key result (or a whole objective) with a weight: its expected share of the impact."""
+
+    trees_ignore = False
 
     work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="contributions")
     key_result = models.ForeignKey(

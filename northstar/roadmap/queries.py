@@ -179,7 +179,7 @@ def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") ->
     say what they are, not their latest values: read those afresh."""
     if not settings.NORTHSTAR_ROADMAPS_KEPT:
         return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
-    key = (revisions.stamp(actor.workspace, plan=True), actor.rights_key, today, lane_by)
+    key = (revisions.plan_only(revisions.stamp(actor.workspace, plan=True)), actor.rights_key, today, lane_by)
     roadmap: Roadmap = _COMPUTED.get_or_make(
         key, lambda: build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
     )

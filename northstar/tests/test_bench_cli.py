@@ -59,23 +59,30 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
         room  # as a server keeps them, or not
     )
 
+    from northstar.okrs.models import CheckIn, KeyResult
     from northstar.roadmap.models import WorkItem
 
     generate(SCALES["tiny"], name="Tiny", slug="tiny", today=today(), seed=3)
     ends = dict(WorkItem.objects.values_list("pk", "end"))
+    key_results = sorted(KeyResult.objects.values_list("pk", "target", "current_value", "last_check_in_at"))
+    check_ins = CheckIn.objects.count()
     result = CliRunner(env={**ENGLISH, "COLUMNS": "250"}).invoke(
         app, ["bench", "scale", "--workspace", "tiny"]
     )
     assert result.exit_code == 0, result.output
-    assert dict(WorkItem.objects.values_list("pk", "end")) == ends  # the work it moved, moved back
+    # what it changed to measure, taken back: work items' dates, key results' targets and values, check-ins
+    assert dict(WorkItem.objects.values_list("pk", "end")) == ends
+    assert sorted(KeyResult.objects.values_list("pk", "target", "current_value", "last_check_in_at")) == key_results
+    assert CheckIn.objects.count() == check_ins
     lines = result.output.splitlines()
     tree = [line for line in lines if "OKR tree with roll-ups and status" in line]
-    assert len(tree) == 6
+    assert len(tree) == 7
     assert ("kept (nothing changed)" if room else "not kept: more key results than") in tree[0]
-    assert all("raw SQL read of the same rows" in line for line in tree[:4])
+    assert all("raw SQL read of the same rows" in line for line in tree[:5])
     assert "after a check-in" in tree[1] and "after a change to the roadmap" in tree[2]
-    assert all("after a change to the OKRs" in line for line in tree[3:])
-    assert "queries, replayed raw" in tree[4] and "naive per-object ORM" in tree[5]
+    assert "after a key result's new target" in tree[3]
+    assert all("after a change to the OKRs" in line for line in tree[4:])
+    assert "queries, replayed raw" in tree[5] and "naive per-object ORM" in tree[6]
     page = [line for line in lines if "OKR page: its first" in line]
     assert len(page) == 5 and all("raw SQL read of the same rows" in line for line in page[:4])
     assert "kept (nothing changed)" in page[0] and "after a check-in" in page[1]
@@ -117,6 +124,7 @@ def test_the_naive_walk_builds_the_same_page_as_the_tree_and_the_bench_notices_w
 
 @pytest.mark.django_db
 def test_bench_import_imports_for_real_and_leaves_nothing_behind():
+    from northstar.okrs.models import CheckIn, KeyResult
     from northstar.roadmap.models import WorkItem
     from northstar.workspaces.models import Workspace
 

@@ -162,21 +162,22 @@ class WorkspaceRevision(models.Model):
         return f"{self.workspace_id}: {self.number}"
 
 
-class RoadmapChange(models.Model):
-    """Which key results' linked work a committed change to the roadmap alone may have moved, by the plan revision
-    it made (see revisions.py): a kept OKR tree reads again the linked work of those key results only. A row with
-    ``everything`` stands for a change whose key results are not known (a bulk write): all of them."""
+class KeyResultChange(models.Model):
+    """Which key results a committed change that left the OKRs standing may have moved — their latest values,
+    their linked work — by the workspace revision it made (see revisions.py): a kept OKR tree reads those key
+    results alone again. A row with ``everything`` stands for a change whose key results are not known (a bulk
+    write): all of them."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    plan_number = models.BigIntegerField()
+    number = models.BigIntegerField()
     key_result_id = models.BigIntegerField(null=True)  # no foreign key: the log outlives what it names
     everything = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["workspace", "plan_number"], name="roadmap_change_by_revision")]
+        indexes = [models.Index(fields=["workspace", "number"], name="key_result_change_by_revision")]
 
     def __str__(self) -> str:
-        return f"{self.workspace_id}: {self.plan_number}"
+        return f"{self.workspace_id}: {self.number}"
 
 
 class TenantQuerySet(models.QuerySet[Any]):
@@ -229,8 +230,10 @@ def _changed(
     fields: Iterable[str] | None = None,
     key_results: frozenset[int] | None = None,
 ) -> None:
-    """``fields``: the fields written, when known (None: any of them); ``key_results``, for the roadmap's own rows:
-    the key results whose linked work the write may have moved, when known (None: any of them)."""
+    """``fields``: the fields written, when known (None: any of them); ``key_results``: the key results whose latest
+    values or linked work the write may have moved, when known (None: any of them)."""
+    if getattr(model, "trees_ignore", False):
+        key_results = frozenset()
     if getattr(model, "shown_on_pages", True):
         ignored: frozenset[str] = getattr(model, "plan_ignores", frozenset())
         plan = not getattr(model, "outside_plan", False) and (fields is None or not set(fields) <= ignored)
@@ -259,6 +262,8 @@ class TenantModel(models.Model):
     plan_ignores: frozenset[str] = frozenset()
     # Fields that, written alone with the row's version (which kept OKR trees compare), leave the OKRs as they were.
     okr_ignores: frozenset[str] = frozenset()
+    # True for rows OKR trees never read (the audit log, reviews, webhooks): writes of any kind touch no key result.
+    trees_ignore = False
 
     class Meta:
         abstract = True
@@ -275,9 +280,9 @@ class TenantModel(models.Model):
         return deleted
 
     def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
-        """For the roadmap's own rows (``outside_okrs``): the key results whose linked work writing (or deleting)
-        this row may move; None when not known."""
-        return None
+        """The key results whose latest values or linked work writing (or deleting) this row may move, for a write
+        that leaves the OKRs standing; None when not known."""
+        return frozenset() if self.trees_ignore else None
 
 
 class Membership(TenantModel):
@@ -388,6 +393,7 @@ class AuditEntry(TenantModel):
     """Who changed what, when, with the values before and after."""
 
     outside_plan = True
+    trees_ignore = True
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=20)  # create / update / delete / check_in / ...

@@ -21,10 +21,10 @@ and `TenantModel.plan_ignores`.
 Inside the plan, the *OKR* revision moves only with what OKR trees are built from (objectives, key results'
 definitions, periods, alignments, teams, people, rights), not with the roadmap's own rows (work items,
 dependencies, links to key results, baselines, scenarios: `TenantModel.outside_okrs`). A kept OKR tree is keyed on
-it: after a change to the roadmap it reads again only what it takes from the roadmap (linked work's end dates and
-milestones) and works out again only the key results whose linked work moved. Which ones, a committed change to
-the roadmap alone logs beside the plan revision it makes (`RoadmapChange`, in the same transaction as the bump, so
-a reader that has seen a plan revision sees its log): `roadmap_changes` reads it.
+it, and reads again only the key results a change since may have moved. Which ones, every committed change that
+leaves the OKRs standing logs beside the workspace revision it makes (`KeyResultChange`, in the same transaction
+as the bump, so a reader that has seen a revision sees its log): a check-in names its key result, a work item the
+key results it is linked to, a review none; `changes_since` reads the log.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ _plan_marks: dict[int, int] = {}
 _okr_marks: dict[int, int] = {}
 _next_mark = itertools.count(1)
 _pending = threading.local()
-# How many plan revisions back the roadmap's change log reaches: a tree kept from before that reads all its linked
-# work again.
+# How many revisions back the log of changed key results reaches: a tree kept from before that reads every key
+# result again.
 LOGGED_REVISIONS = 1024
 
 
@@ -60,7 +60,8 @@ def changed(
 ) -> None:
     """Record that something in these workspaces changed (call it inside the writing transaction); ``plan``:
     something the roadmap is built from; ``okrs`` (by default, as ``plan``): something OKR trees are built from;
-    ``key_results``, for a change to the roadmap alone: whose linked work it may have moved (None: not known)."""
+    ``key_results``, for a change that leaves the OKRs standing: whose latest values or linked work it may have
+    moved (None: not known)."""
     ids = {i for i in workspace_ids if i is not None}
     if not ids:
         return
@@ -72,7 +73,7 @@ def changed(
         if okrs:
             _okr_marks[workspace_id] = next(_next_mark)
     pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
-    touched = key_results if plan and not okrs else frozenset()
+    touched = key_results if not okrs else frozenset()
     for workspace_id in ids:
         was_plan, was_okrs, was_touched = pending.get(workspace_id, (False, False, frozenset()))
         both = None if was_touched is None or touched is None else was_touched | touched
@@ -107,7 +108,7 @@ def _bump(workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | N
         moves["plan_number"] = F("plan_number") + 1
     if okrs:
         moves["okr_number"] = F("okr_number") + 1
-    logging = plan and not okrs
+    logging = not okrs  # after a change to the OKRs, kept trees are not kept trees any more
     with transaction.atomic():  # the bump locks the row: the log is written under the revision it made
         if WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves):
             if logging:
@@ -127,38 +128,37 @@ def _bump(workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | N
 
 
 def _log(workspace_id: int, touched: frozenset[int] | None) -> None:
-    """Log the key results a change to the roadmap alone touched under the plan revision it has just made."""
-    from northstar.workspaces.models import RoadmapChange, WorkspaceRevision
+    """Log the key results a change that left the OKRs standing touched, under the revision it has just made."""
+    from northstar.workspaces.models import KeyResultChange, WorkspaceRevision
 
-    number = WorkspaceRevision.objects.filter(workspace_id=workspace_id).values_list(
-        "plan_number", flat=True
-    )[0]
+    number = WorkspaceRevision.objects.filter(workspace_id=workspace_id).values_list("number", flat=True)[0]
     rows = [
-        RoadmapChange(workspace_id=workspace_id, plan_number=number, key_result_id=pk) for pk in touched or ()
+        KeyResultChange(workspace_id=workspace_id, number=number, key_result_id=pk) for pk in touched or ()
     ]
     if touched is None:
-        rows = [RoadmapChange(workspace_id=workspace_id, plan_number=number, everything=True)]
-    RoadmapChange.objects.bulk_create(rows)
+        rows = [KeyResultChange(workspace_id=workspace_id, number=number, everything=True)]
+    KeyResultChange.objects.bulk_create(rows)
     if number % 64 == 0:
-        RoadmapChange.objects.filter(
-            workspace_id=workspace_id, plan_number__lte=number - LOGGED_REVISIONS
+        KeyResultChange.objects.filter(
+            workspace_id=workspace_id, number__lte=number - LOGGED_REVISIONS
         ).delete()
 
 
-def roadmap_changes(since: tuple[Any, ...], now: tuple[Any, ...]) -> frozenset[int] | None:
-    """The key results whose linked work changes to the roadmap alone may have moved between two plan stamps of
-    the same OKR revision (``stamp(plan=True)``), from the log — one query; None when not known: a change not yet
-    committed in this process (its mark), one whose key results were not known, or one too long ago."""
-    (was, was_mark), (now_number, mark) = since[2], now[2]
-    if since[:2] != now[:2] or was_mark or mark or not 0 <= now_number - was <= LOGGED_REVISIONS:
+def changes_since(since: tuple[Any, ...], now: tuple[Any, ...]) -> frozenset[int] | None:
+    """The key results changes may have moved (latest values, linked work) between two stamps of the same OKR
+    revision (``stamp(plan=True)``), from the log — one query, none when nothing changed; None when not known: a
+    change not yet committed in this process (its mark), one whose key results were not known, or one too long
+    ago."""
+    (was, was_mark), (number, mark) = since[4], now[4]
+    if since[:2] != now[:2] or was_mark or mark or not 0 <= number - was <= LOGGED_REVISIONS:
         return None
-    if now_number == was:
+    if number == was:
         return frozenset()
-    from northstar.workspaces.models import RoadmapChange
+    from northstar.workspaces.models import KeyResultChange
 
     touched: set[int] = set()
-    for key_result_id, everything in RoadmapChange.objects.filter(
-        workspace_id=now[0], plan_number__gt=was, plan_number__lte=now_number
+    for key_result_id, everything in KeyResultChange.objects.filter(
+        workspace_id=now[0], number__gt=was, number__lte=number
     ).values_list("key_result_id", "everything"):
         if everything:
             return None
@@ -182,27 +182,35 @@ def current(workspace_id: int, *, plan: bool = False, okrs: bool = False) -> tup
 
 def stamp(workspace: Workspace, *, plan: bool = False) -> tuple[Any, ...]:
     """What names the workspace as it is now, for keys of what is remembered about it: its id, its creation time
-    (a database made again reuses ids and revisions) and its revision. With ``plan``, its plan revision, and last
-    its OKR revision (``okr_stamp`` takes it out) — one query."""
+    (a database made again reuses ids and revisions) and its revision. With ``plan``, its plan revision — and
+    after it its OKR revision (``okr_stamp`` takes it out) and its revision (for ``changes_since``), which keys
+    of what depends on the plan alone leave out (``plan_only``) — one query."""
     if not plan:
         return workspace.pk, workspace.created_at, current(workspace.pk)
     from northstar.workspaces.models import WorkspaceRevision
 
     numbers = (
         WorkspaceRevision.objects.filter(workspace_id=workspace.pk)
-        .values_list("plan_number", "okr_number")
+        .values_list("plan_number", "okr_number", "number")
         .first()
-    ) or (0, 0)
+    ) or (0, 0, 0)
     return (
         workspace.pk,
         workspace.created_at,
         (numbers[0], _plan_marks.get(workspace.pk, 0)),
         (numbers[1], _okr_marks.get(workspace.pk, 0)),
+        (numbers[2], _marks.get(workspace.pk, 0)),
     )
 
 
+def plan_only(plan: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Of a plan stamp, what names the plan alone: unchanged by check-ins."""
+    return plan[:3]
+
+
 def okr_stamp(plan: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Of a plan stamp, what names the workspace's OKRs alone: unchanged by changes to the roadmap's own rows."""
+    """Of a plan stamp, what names the workspace's OKRs alone: unchanged by changes to the roadmap's own rows and
+    by check-ins."""
     return (*plan[:2], plan[3])
 
 

@@ -62,9 +62,15 @@ def _more_objectives(world, owner, n=4):
     return made
 
 
+COMMITTED = pytest.mark.parametrize(
+    "committed", [True, False], ids=["committed (the log of changes)", "not yet committed"]
+)
+
+
+@COMMITTED
 @pytest.mark.parametrize("aligned_count", [False, True])
 def test_the_kept_tree_is_the_tree_computed_afresh_through_check_ins_deletions_and_edits(
-    world, settings, monkeypatch, aligned_count
+    world, settings, monkeypatch, aligned_count, committed, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(queries, "OKR_PAGE_SIZE", 2)  # pages of a tree are kept too
     world.workspace.rollup_includes_aligned = aligned_count
@@ -72,25 +78,57 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_check_ins_deletions_a
     owner = world.actor(world.owner)
     key_results = [world.key_result, *_more_objectives(world, owner)]
     rng = random.Random(7)
+    with django_capture_on_commit_callbacks(execute=committed):
+        revisions.changed([world.workspace.pk])  # what making the world left pending is committed, or not
     assert _answers(_tree(owner, world)) == _answers(_afresh(owner, world, settings))
     for step in range(16):
-        kr = rng.choice(key_results)
-        if step % 5 == 4 and CheckIn.objects.filter(key_result_id=kr.pk).exists():
-            actions.delete_check_in(
-                owner, CheckIn.objects.filter(key_result_id=kr.pk).latest("checked_in_at").pk
-            )
-        elif step % 6 == 5:  # a change to the plan: a key result's target
-            fresh = KeyResult.objects.get(pk=kr.pk)
-            actions.update_key_result(
-                owner, kr.pk, expected_version=fresh.version, target=(fresh.target or 0) + 5
-            )
-        else:
-            actions.do_check_in(
-                owner, kr.pk, value=rng.uniform(0, 12), confidence=rng.choice([None, 0.3, 0.8])
-            )
+        with django_capture_on_commit_callbacks(execute=committed):
+            _check_in_delete_or_edit(owner, rng, key_results, step)
         for page in (None, 1, 2, 3):
             kept, afresh = _tree(owner, world, page=page), _afresh(owner, world, settings, page=page)
             assert _answers(kept) == _answers(afresh), (step, page)
+
+
+def _check_in_delete_or_edit(owner, rng, key_results, step):
+    kr = rng.choice(key_results)
+    if step % 5 == 4 and CheckIn.objects.filter(key_result_id=kr.pk).exists():
+        actions.delete_check_in(owner, CheckIn.objects.filter(key_result_id=kr.pk).latest("checked_in_at").pk)
+    elif step % 6 == 5:  # a change to the plan: a key result's target
+        fresh = KeyResult.objects.get(pk=kr.pk)
+        actions.update_key_result(
+            owner, kr.pk, expected_version=fresh.version, target=(fresh.target or 0) + 5
+        )
+    else:
+        actions.do_check_in(owner, kr.pk, value=rng.uniform(0, 12), confidence=rng.choice([None, 0.3, 0.8]))
+
+
+def _key_result_reads(sql):
+    return [s for s in sql if 'FROM "okrs_keyresult"' in s]
+
+
+def test_after_a_committed_check_in_only_its_key_results_latest_values_are_read(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from northstar.insights import actions as insights
+
+    owner = world.actor(world.owner)
+    _more_objectives(world, owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        revisions.changed([world.workspace.pk])  # what making the world left pending is committed
+    _tree(owner, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_check_in(owner, world.key_result.pk, value=7)
+    with CaptureQueriesContext(connection) as after:
+        tree = _tree(owner, world)
+    reads = _key_result_reads(q["sql"] for q in after.captured_queries)
+    assert reads and all(f'"okrs_keyresult"."id" IN ({world.key_result.pk})' in s for s in reads)
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))
+    # a write OKR trees never read (a review) reads no key result again
+    with django_capture_on_commit_callbacks(execute=True):
+        insights.create_review(owner, period=world.period.pk, kind="weekly", as_of=TODAY)
+    with CaptureQueriesContext(connection) as after_review:
+        _tree(owner, world)
+    assert not _key_result_reads(q["sql"] for q in after_review.captured_queries)
 
 
 def test_after_a_check_in_only_the_latest_values_and_the_moved_key_result_are_read(world):
@@ -197,7 +235,7 @@ def _roadmap_edits(world, owner, key_results, rng):
     return edit, milestones_kr
 
 
-@pytest.mark.parametrize("committed", [True, False], ids=["committed (the change log)", "not yet committed"])
+@COMMITTED
 @pytest.mark.parametrize("aligned_count", [False, True])
 def test_the_kept_tree_is_the_tree_computed_afresh_through_changes_to_the_roadmap(
     world, settings, monkeypatch, aligned_count, committed, django_capture_on_commit_callbacks
@@ -210,7 +248,7 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_changes_to_the_roadma
     rng = random.Random(11)
     edit, milestones_kr = _roadmap_edits(world, owner, key_results, rng)
     with django_capture_on_commit_callbacks(execute=committed):
-        pass  # what making the world left pending is committed, or not
+        revisions.changed([world.workspace.pk])  # what making the world left pending is committed, or not
     assert _answers(_tree(owner, world)) == _answers(_afresh(owner, world, settings))
     moved = set()  # by changes to the roadmap alone
     for step in range(21):

@@ -289,19 +289,24 @@ OKR_WRITES = {  # (the write, whether it moves the OKR revision)
         False,
     ),
     "a key result's target, in bulk": (
-        lambda w: KeyResult.objects.filter(pk=w.key_result.pk).update(target=30), True
+        lambda w: KeyResult.objects.filter(pk=w.key_result.pk).update(target=30),
+        True,
     ),
     "a key result's target and weight, edited": (
-        lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, target=30, weight=2), False
+        lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, target=30, weight=2),
+        False,
     ),
     "a key result's weight, without its version": (
-        lambda w: KeyResult.objects.get(pk=w.key_result.pk).save(update_fields=["weight", "updated_at"]), True
+        lambda w: KeyResult.objects.get(pk=w.key_result.pk).save(update_fields=["weight", "updated_at"]),
+        True,
     ),
     "a key result's title, edited": (
-        lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, title="Renamed"), True
+        lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, title="Renamed"),
+        True,
     ),
     "a key result's owner, edited": (
-        lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, owner=w.viewer.pk), True
+        lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, owner=w.viewer.pk),
+        True,
     ),
     "an objective": (lambda w: Objective.objects.filter(pk=w.objective.pk).update(title="Renamed"), True),
     "a team": (lambda w: Team.objects.filter(pk=w.growth.pk).update(name="Growth 2"), True),
