@@ -72,7 +72,10 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
     assert result.exit_code == 0, result.output
     # what it changed to measure, taken back: work items' dates, key results' targets and values, check-ins
     assert dict(WorkItem.objects.values_list("pk", "end")) == ends
-    assert sorted(KeyResult.objects.values_list("pk", "target", "current_value", "last_check_in_at")) == key_results
+    assert (
+        sorted(KeyResult.objects.values_list("pk", "target", "current_value", "last_check_in_at"))
+        == key_results
+    )
     assert CheckIn.objects.count() == check_ins
     lines = result.output.splitlines()
     tree = [line for line in lines if "OKR tree with roll-ups and status" in line]
@@ -124,7 +127,6 @@ def test_the_naive_walk_builds_the_same_page_as_the_tree_and_the_bench_notices_w
 
 @pytest.mark.django_db
 def test_bench_import_imports_for_real_and_leaves_nothing_behind():
-    from northstar.okrs.models import CheckIn, KeyResult
     from northstar.roadmap.models import WorkItem
     from northstar.workspaces.models import Workspace
 

@@ -102,8 +102,8 @@ def _check_in_delete_or_edit(owner, rng, key_results, step):
         actions.do_check_in(owner, kr.pk, value=rng.uniform(0, 12), confidence=rng.choice([None, 0.3, 0.8]))
 
 
-def _key_result_reads(sql):
-    return [s for s in sql if 'FROM "okrs_keyresult"' in s]
+def _reads_of(table, captured):
+    return [q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"]]
 
 
 def test_after_a_committed_check_in_only_its_key_results_latest_values_are_read(
@@ -120,7 +120,7 @@ def test_after_a_committed_check_in_only_its_key_results_latest_values_are_read(
         actions.do_check_in(owner, world.key_result.pk, value=7)
     with CaptureQueriesContext(connection) as after:
         tree = _tree(owner, world)
-    reads = _key_result_reads(q["sql"] for q in after.captured_queries)
+    reads = _reads_of("okrs_keyresult", after)
     assert reads and all(f'"okrs_keyresult"."id" IN ({world.key_result.pk})' in s for s in reads)
     assert _answers(tree) == _answers(_afresh(owner, world, settings))
     # a write OKR trees never read (a review) reads no key result again
@@ -128,7 +128,7 @@ def test_after_a_committed_check_in_only_its_key_results_latest_values_are_read(
         insights.create_review(owner, period=world.period.pk, kind="weekly", as_of=TODAY)
     with CaptureQueriesContext(connection) as after_review:
         _tree(owner, world)
-    assert not _key_result_reads(q["sql"] for q in after_review.captured_queries)
+    assert not _reads_of("okrs_keyresult", after_review)
 
 
 def test_after_a_check_in_only_the_latest_values_and_the_moved_key_result_are_read(world):
@@ -270,10 +270,6 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_changes_to_the_roadma
     assert milestones_kr.pk in moved and len(moved) > len(key_results) // 2
 
 
-def _contribution_reads(sql):
-    return [s for s in sql if 'FROM "roadmap_contribution"' in s]
-
-
 def test_a_committed_change_to_the_roadmap_reads_the_linked_work_of_the_key_results_it_touched(
     world, settings, django_capture_on_commit_callbacks
 ):
@@ -296,26 +292,26 @@ def test_a_committed_change_to_the_roadmap_reads_the_linked_work_of_the_key_resu
     sql = [q["sql"] for q in after.captured_queries]
     assert not any('FROM "okrs_objective"' in s and '"okrs_objective"."title"' in s for s in sql)
     assert not any('FROM "okrs_keyresult"' in s and '"okrs_keyresult"."title"' in s for s in sql)
-    links = _contribution_reads(sql)
+    links = _reads_of("roadmap_contribution", after)
     assert len(links) == 1 and f"IN ({world.key_result.pk})" in links[0]  # the touched key result's alone
     shown = {k.kr.pk: k.forecast for v in tree.all_objectives() for k in v.key_results}
     assert shown[world.key_result.pk] != before[world.key_result.pk]
     assert _answers(tree) == _answers(_afresh(owner, world, settings))
     with CaptureQueriesContext(connection) as again:
         _tree(owner, world)
-    assert not _contribution_reads(q["sql"] for q in again.captured_queries)
+    assert not _reads_of("roadmap_contribution", again)
     # a change that moves no key result's linked work (a dependency) reads none
     with django_capture_on_commit_callbacks(execute=True):
         roadmap.add_dependency(owner, predecessor=item.pk, successor=other.pk, kind="fs")
     with CaptureQueriesContext(connection) as after_dependency:
         _tree(owner, world)
-    assert not _contribution_reads(q["sql"] for q in after_dependency.captured_queries)
+    assert not _reads_of("roadmap_contribution", after_dependency)
     # a write whose key results are not known (a bulk one) reads all linked work
     with django_capture_on_commit_callbacks(execute=True):
         type(item).objects.filter(pk=item.pk).update(end=world.period.start + dt.timedelta(days=40))
     with CaptureQueriesContext(connection) as after_bulk:
         tree = _tree(owner, world)
-    links = _contribution_reads(q["sql"] for q in after_bulk.captured_queries)
+    links = _reads_of("roadmap_contribution", after_bulk)
     in_tree = {k.kr.pk for v in tree.all_objectives() for k in v.key_results}
     assert len(links) == 1
     assert {int(n) for n in re.findall(r"\d+", links[0].split('"key_result_id" IN')[1])} == in_tree
