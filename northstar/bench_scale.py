@@ -182,39 +182,52 @@ def _after_a_change_to_the_okrs(work: Callable[[], Any]) -> Any:
     return work()
 
 
-def _after_a_check_in(
-    actor: Actor, period: Period | None, work: Callable[[], Any], objective_ids: list[int] | None = None
+def _after[T](
+    candidates: list[T], change: Callable[[T], Callable[[], None]], work: Callable[[], Any]
 ) -> Callable[[], float]:
-    """A run of ``work`` just after a check-in on a numeric key result of the period (of these objectives),
-    committed as a person's would be, timed alone; the check-in is removed again afterwards (the key result's
-    latest values as before; its version moves on)."""
-    candidates = KeyResult.objects.restrict(actor).filter(kind__in=sorted(okr_queries.NUMERIC), objective__period=period)  # fmt: skip
-    if objective_ids is not None:
-        candidates = candidates.filter(objective_id__in=objective_ids)
-    numbers = list(candidates.order_by("pk")[:50])
-    if not numbers:  # nothing to check in on: the run as it is
+    """A run of ``work`` just after ``change`` to the next of ``candidates`` (committed, as a person's change is),
+    timed alone; what ``change`` returns takes it back afterwards. Without candidates, the run as it is."""
+    if not candidates:
         return lambda: _timed(work)
-    turn = itertools.cycle(numbers)
+    turn = itertools.cycle(candidates)
 
     def run() -> float:
-        kr = next(turn)
-        check_in = CheckIn.objects.create(
-            workspace_id=kr.workspace_id, key_result=kr, value=(kr.current_value or 0) + 1, author=actor.user
-        )
-        settle_latest(kr)
+        take_back = change(next(turn))
         try:
             return _timed(work)
         finally:
-            check_in.delete()
-            settle_latest(kr)
+            take_back()
 
     return run
 
 
+def _after_a_check_in(
+    actor: Actor, period: Period | None, work: Callable[[], Any], objective_ids: list[int] | None = None
+) -> Callable[[], float]:
+    """``work`` just after a check-in on a numeric key result of the period (of these objectives); the check-in is
+    removed again afterwards (the key result's latest values as before; its version moves on)."""
+    candidates = KeyResult.objects.restrict(actor).filter(kind__in=sorted(okr_queries.NUMERIC), objective__period=period)  # fmt: skip
+    if objective_ids is not None:
+        candidates = candidates.filter(objective_id__in=objective_ids)
+
+    def check_in(kr: KeyResult) -> Callable[[], None]:
+        made = CheckIn.objects.create(
+            workspace_id=kr.workspace_id, key_result=kr, value=(kr.current_value or 0) + 1, author=actor.user
+        )
+        settle_latest(kr)
+
+        def take_back() -> None:
+            made.delete()
+            settle_latest(kr)
+
+        return take_back
+
+    return _after(list(candidates.order_by("pk")[:50]), check_in, work)
+
+
 def _after_a_change_to_the_roadmap(actor: Actor, work: Callable[[], Any]) -> Callable[[], float]:
-    """A run of ``work`` just after a change to the roadmap alone, committed as a person's would be: a work item
-    linked to a key result now ends a day later. It is moved back after the measurement (the workspace's revision
-    numbers keep moving; nothing else is left changed)."""
+    """``work`` just after a change to the roadmap alone: a work item linked to a key result now ends a day later.
+    It is moved back afterwards (the workspace's revision numbers keep moving; nothing else is left changed)."""
     linked = (
         WorkItem.objects.restrict(actor)
         .filter(contributions__key_result__isnull=False, start__isnull=False, end__isnull=False)
@@ -222,50 +235,40 @@ def _after_a_change_to_the_roadmap(actor: Actor, work: Callable[[], Any]) -> Cal
         .order_by("pk")
         .distinct()
     )
-    turn = itertools.cycle(list(linked[:50]) or [None])
 
-    def run() -> float:
-        item = next(turn)
-        if item is None:  # no linked work: the run as it is
-            return _timed(work)
+    def move(item: WorkItem) -> Callable[[], None]:
         end = item.end
         item.end = end + dt.timedelta(days=1)
         item.save(update_fields=["end"])
-        try:
-            return _timed(work)
-        finally:
+
+        def take_back() -> None:
             item.end = end
             item.save(update_fields=["end"])
 
-    return run
+        return take_back
+
+    return _after(list(linked[:50]), move, work)
 
 
 def _after_a_new_target(actor: Actor, period: Period | None, work: Callable[[], Any]) -> Callable[[], float]:
-    """A run of ``work`` just after a numeric key result of the period is given a new target, committed as an
-    edit is (its version moves); the old target is put back after the measurement."""
-    numbers = list(
+    """``work`` just after a numeric key result of the period is given a new target, saved as an edit is (its
+    version moves); the old target is put back afterwards."""
+    numbers = (
         KeyResult.objects.restrict(actor)
         .filter(kind__in=sorted(okr_queries.NUMERIC), objective__period=period, target__isnull=False)
-        .order_by("pk")[:50]
+        .order_by("pk")
     )
-    turn = itertools.cycle(numbers or [None])
 
     def edit(kr: KeyResult, target: float | None) -> None:
         kr.target, kr.version = target, kr.version + 1
         kr.save(update_fields=["target", "version", "updated_at"])
 
-    def run() -> float:
-        kr = next(turn)
-        if kr is None:  # nothing to edit: the run as it is
-            return _timed(work)
+    def retarget(kr: KeyResult) -> Callable[[], None]:
         target = kr.target
         edit(kr, (target or 0) + 1)
-        try:
-            return _timed(work)
-        finally:
-            edit(kr, target)
+        return lambda: edit(kr, target)
 
-    return run
+    return _after(list(numbers[:50]), retarget, work)
 
 
 def _forgetting_forecasts(work: Callable[[], Any]) -> Any:

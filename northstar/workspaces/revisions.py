@@ -108,12 +108,9 @@ def _bump(workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | N
         moves["plan_number"] = F("plan_number") + 1
     if okrs:
         moves["okr_number"] = F("okr_number") + 1
-    logging = not okrs  # after a change to the OKRs, kept trees are not kept trees any more
-    with transaction.atomic():  # the bump locks the row: the log is written under the revision it made
-        if WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves):
-            if logging:
-                _log(workspace_id, touched)
-            return
+    logged = not okrs  # after a change to the OKRs, kept trees are not kept trees any more
+    if _move(workspace_id, moves, logged, touched):
+        return
     if not Workspace.objects.filter(pk=workspace_id).exists():
         return  # made and removed again, or made in a transaction that rolled back
     try:
@@ -121,27 +118,34 @@ def _bump(workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | N
             WorkspaceRevision.objects.create(workspace_id=workspace_id, number=1, plan_number=1, okr_number=1)
     except IntegrityError:
         # made meanwhile by another process, or the workspace is gone meanwhile
-        with transaction.atomic():
-            WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves)
-            if logging:
-                _log(workspace_id, touched)
+        _move(workspace_id, moves, logged, touched)
 
 
-def _log(workspace_id: int, touched: frozenset[int] | None) -> None:
-    """Log the key results a change that left the OKRs standing touched, under the revision it has just made."""
+def _move(workspace_id: int, moves: dict[str, Any], logged: bool, touched: frozenset[int] | None) -> bool:
+    """Move the workspace's revision row, and with ``logged`` log the key results the change touched under the
+    revision it made (the update locks the row until the log is written); False when there is no row."""
     from northstar.workspaces.models import KeyResultChange, WorkspaceRevision
 
-    number = WorkspaceRevision.objects.filter(workspace_id=workspace_id).values_list("number", flat=True)[0]
-    rows = [
-        KeyResultChange(workspace_id=workspace_id, number=number, key_result_id=pk) for pk in touched or ()
-    ]
-    if touched is None:
-        rows = [KeyResultChange(workspace_id=workspace_id, number=number, everything=True)]
-    KeyResultChange.objects.bulk_create(rows)
-    if number % 64 == 0:
-        KeyResultChange.objects.filter(
-            workspace_id=workspace_id, number__lte=number - LOGGED_REVISIONS
-        ).delete()
+    with transaction.atomic():
+        if not WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves):
+            return False
+        if not logged:
+            return True
+        number = WorkspaceRevision.objects.filter(workspace_id=workspace_id).values_list("number", flat=True)[
+            0
+        ]
+        if touched is None:
+            rows = [KeyResultChange(workspace_id=workspace_id, number=number, everything=True)]
+        else:
+            rows = [
+                KeyResultChange(workspace_id=workspace_id, number=number, key_result_id=pk) for pk in touched
+            ]
+        KeyResultChange.objects.bulk_create(rows)
+        if number % 64 == 0:
+            KeyResultChange.objects.filter(
+                workspace_id=workspace_id, number__lte=number - LOGGED_REVISIONS
+            ).delete()
+        return True
 
 
 def changes_since(since: tuple[Any, ...], now: tuple[Any, ...]) -> frozenset[int] | None:

@@ -11,6 +11,7 @@ from django.urls import get_resolver
 
 from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import CheckIn, KeyResult, Objective
+from northstar.roadmap.models import WorkItem
 from northstar.testing import API, freeze_today, make_user
 from northstar.workspaces import actions as ws_actions
 from northstar.workspaces import revisions
@@ -281,10 +282,8 @@ def _linked_work(w):
 OKR_WRITES = {  # (the write, whether it moves the OKR revision)
     "a work item": (_linked_work, False),
     "a work item's dates": (
-        lambda w: (
-            _linked_work(w)
-            .__class__.objects.filter(workspace=w.workspace)
-            .update(start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 2))
+        lambda w: WorkItem.objects.filter(pk=_linked_work(w).pk).update(
+            start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 2)
         ),
         False,
     ),
