@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from northstar.core.forecast import Delivery, forecast
+from northstar.core.forecast import Case, Delivery, forecast_all
 
 PULL_DAYS = 14
 
@@ -89,18 +89,9 @@ class Proposal:
         return self.probability_after - self.probability_before
 
 
-def _chance(
-    kr: KeyResultInput, deliveries: Sequence[Delivery], today: date, target: float | None = None
-) -> float:
-    return forecast(
-        kr.check_ins,
-        start_value=kr.start_value,
-        target=kr.target if target is None else target,
-        period_start=kr.period_start,
-        period_end=kr.period_end,
-        today=today,
-        deliveries=deliveries,
-    ).probability
+def _case(kr: KeyResultInput, deliveries: Sequence[Delivery], target: float | None = None) -> Case:
+    target = kr.target if target is None else target
+    return Case(kr.check_ins, kr.start_value, target, kr.period_start, kr.period_end, deliveries)
 
 
 def _pulled(item: WorkInput, today: date, period_end: date) -> tuple[date, date] | None:
@@ -119,61 +110,86 @@ def _pulled(item: WorkInput, today: date, period_end: date) -> tuple[date, date]
 def proposals(
     kr: KeyResultInput, work: Sequence[WorkInput], spare: Sequence[SpareInput], today: date
 ) -> list[Proposal]:
-    live = [w for w in work if w.status != "cancelled" and w.end is not None]
-    base = [Delivery(w.end, w.weight) for w in live if w.end is not None]
-    now = forecast(
-        kr.check_ins,
-        start_value=kr.start_value,
-        target=kr.target,
-        period_start=kr.period_start,
-        period_end=kr.period_end,
-        today=today,
-        deliveries=base,
-    )
-    before = now.probability
-    found: list[Proposal] = []
-    for item in live:
-        moved = _pulled(item, today, kr.period_end)
-        if moved is None:
-            continue
-        deliveries = [
-            Delivery(moved[1] if w.id == item.id else w.end, w.weight) for w in live if w.end is not None
-        ]
-        after = _chance(kr, deliveries, today)
-        found.append(
-            Proposal(
-                "pull_forward", before, after, (Change("move", item.id, moved[0], moved[1]),), item=item.id
-            )
-        )
-    if today < kr.period_end:
-        end = today + (kr.period_end - today) / 2
-        after = _chance(kr, [*base, Delivery(end)], today)
-        # new work goes to the team doing most of the linked work (else the key result's own team)
-        team = max(live, key=lambda w: (w.weight, -w.id)).team if live else kr.team
-        add = Change("add", None, today, end, team)
-        found.append(Proposal("add_work", before, after, (add,), details={"unsupported": float(not live)}))
-        givers = sorted(
-            (s for s in spare if s.team == team and s.id not in {w.id for w in live}),
-            key=lambda s: (s.score / s.estimate_days if s.estimate_days else s.score, s.id),
-        )
-        if givers:
-            giver = givers[0]
+    """The proposals for one key result with its linked work (see ``proposals_for``)."""
+    return proposals_for([(kr, work)], spare, today)[0]
+
+
+@dataclass
+class _Asked:
+    kr: KeyResultInput
+    live: list[WorkInput]
+    base: list[Delivery]
+    pulls: list[tuple[WorkInput, tuple[date, date]]]
+    new_end: date | None  # where new work would end; None when the period is over
+
+
+def proposals_for(
+    asked: Sequence[tuple[KeyResultInput, Sequence[WorkInput]]], spare: Sequence[SpareInput], today: date
+) -> list[list[Proposal]]:
+    """The proposals for each key result with its linked work. Every forecast they need is made in one of two
+    batches (``forecast_all``): first the key results as planned and with each change, then each rescope,
+    whose target the first batch gives."""
+    plans: list[_Asked] = []
+    cases: list[Case] = []
+    for kr, work in asked:
+        live = [w for w in work if w.status != "cancelled" and w.end is not None]
+        plan = _Asked(kr, live, [Delivery(w.end, w.weight) for w in live if w.end is not None], [], None)
+        cases.append(_case(kr, plan.base))
+        for item in live:
+            moved = _pulled(item, today, kr.period_end)
+            if moved is not None:
+                plan.pulls.append((item, moved))
+                moves = [Delivery(moved[1] if w.id == item.id else w.end, w.weight) for w in live if w.end]
+                cases.append(_case(kr, moves))
+        if today < kr.period_end:
+            plan.new_end = today + (kr.period_end - today) / 2
+            cases.append(_case(kr, [*plan.base, Delivery(plan.new_end)]))
+        plans.append(plan)
+    made = iter(forecast_all(cases, today))
+    answers: list[list[Proposal]] = []
+    rescopes: list[tuple[int, float, float, Case]] = []
+    for plan in plans:
+        kr, live, now = plan.kr, plan.live, next(made)
+        before = now.probability
+        found = [
+            Proposal("pull_forward", before, next(made).probability, (Change("move", item.id, *moved),), item=item.id)
+            for item, moved in plan.pulls
+        ]  # fmt: skip
+        if plan.new_end is not None:
+            after = next(made).probability
+            # new work goes to the team doing most of the linked work (else the key result's own team)
+            team = max(live, key=lambda w: (w.weight, -w.id)).team if live else kr.team
+            add = Change("add", None, today, plan.new_end, team)
             found.append(
-                Proposal(
-                    "move_capacity",
-                    before,
-                    after,
-                    (Change("drop", giver.id), add),
-                    freed_from=giver.id,
-                    freed_days=giver.estimate_days,
-                )
+                Proposal("add_work", before, after, (add,), details={"unsupported": float(not live)})
             )
-    useful = [p for p in found if p.effect > 1e-6]
-    # the same effect for less new effort first: capacity moved from spare work before new work on top
-    order = {"pull_forward": 0, "move_capacity": 1, "add_work": 2}
-    useful.sort(key=lambda p: (-round(p.effect, 6), order[p.kind], p.item or 0))
-    low = now.low if kr.target > kr.start_value else now.high  # the pessimistic end, whichever way is up
-    towards = (low - kr.start_value) / (kr.target - kr.start_value)
-    if 0 < towards < 1:
-        useful.append(Proposal("rescope", before, _chance(kr, base, today, target=low), new_target=low))
-    return useful
+            givers = sorted(
+                (s for s in spare if s.team == team and s.id not in {w.id for w in live}),
+                key=lambda s: (s.score / s.estimate_days if s.estimate_days else s.score, s.id),
+            )
+            if givers:
+                giver = givers[0]
+                found.append(
+                    Proposal(
+                        "move_capacity",
+                        before,
+                        after,
+                        (Change("drop", giver.id), add),
+                        freed_from=giver.id,
+                        freed_days=giver.estimate_days,
+                    )
+                )
+        useful = [p for p in found if p.effect > 1e-6]
+        # the same effect for less new effort first: capacity moved from spare work before new work on top
+        order = {"pull_forward": 0, "move_capacity": 1, "add_work": 2}
+        useful.sort(key=lambda p: (-round(p.effect, 6), order[p.kind], p.item or 0))
+        low = now.low if kr.target > kr.start_value else now.high  # the pessimistic end, whichever way is up
+        towards = (low - kr.start_value) / (kr.target - kr.start_value)
+        if 0 < towards < 1:
+            rescopes.append((len(answers), before, low, _case(kr, plan.base, target=low)))
+        answers.append(useful)
+    for (index, before, low, _asked_for), made_then in zip(
+        rescopes, forecast_all([case for *_, case in rescopes], today), strict=True
+    ):
+        answers[index].append(Proposal("rescope", before, made_then.probability, new_target=low))
+    return answers

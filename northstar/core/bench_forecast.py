@@ -12,11 +12,12 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from datetime import date
 
 import numpy as np
 
 from northstar.core.attribution import attribute
-from northstar.core.forecast import NOISE_A, NOISE_REF, forecast, pace_probability, position
+from northstar.core.forecast import NOISE_A, NOISE_REF, Case, forecast_all, pace_probability, position
 from northstar.core.simulate import (
     EFFECT_MEAN,
     LEVEL_SD,
@@ -111,30 +112,22 @@ AS_OF = (0.25, 0.5, 0.75)  # forecasts made a quarter, half and three quarters i
 def run(count: int = 2000, seed: int = 11) -> dict[str, float]:
     started = time.perf_counter()
     krs = simulate(count, seed)
-    ours: list[float] = []
     pace: list[float] = []
     outcomes: list[bool] = []
+    cases: list[Case] = []
+    days: list[date] = []
     for kr in krs:
-        days = (kr.period_end - kr.period_start).days
         for share in AS_OF:
             today = kr.period_start + (kr.period_end - kr.period_start) * share
             seen = [(d, v) for d, v in kr.check_ins if d <= today and d < kr.period_end]
-            result = forecast(
-                seen,
-                start_value=kr.start_value,
-                target=kr.target,
-                period_start=kr.period_start,
-                period_end=kr.period_end,
-                today=today,
-                deliveries=kr.deliveries,
-            )
+            cases.append(Case(seen, kr.start_value, kr.target, kr.period_start, kr.period_end, kr.deliveries))
+            days.append(today)
             current = seen[-1][1] if seen else None
-            ours.append(result.probability)
             pace.append(
                 pace_probability(kr.start_value, kr.target, current, kr.period_start, kr.period_end, today)
             )
             outcomes.append(kr.reached)
-        del days
+    ours = [result.probability for result in forecast_all(cases, days)]
     forecast_s = time.perf_counter() - started
 
     estimated: list[float] = []

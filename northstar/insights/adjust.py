@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from northstar.core.adjust import KeyResultInput, Proposal, SpareInput, WorkInput, proposals
+from northstar.core.adjust import KeyResultInput, Proposal, SpareInput, WorkInput, proposals_for
 from northstar.core.pace import Status
 from northstar.insights.scores import load_scores
 from northstar.okrs.models import CheckIn, Period
@@ -56,7 +56,7 @@ def load_adjustments(actor: Actor, *, today: dt.date, period: Period | None) -> 
     score_of = {pk: s.score.value for pk, s in scores.items.items()}
     spare = _spare(rm.items, score_of)
 
-    found = []
+    asked = []
     for view, objective in views:
         kr = view.kr
         assert objective.period is not None and kr.start is not None and kr.target is not None
@@ -65,15 +65,15 @@ def load_adjustments(actor: Actor, *, today: dt.date, period: Period | None) -> 
             for pk, weight in links.get(kr.pk, [])
             if pk in items
         ]
-        found_proposals = proposals(
+        asked.append((
             KeyResultInput(
                 kr.pk, objective.team_id, kr.start, kr.target, objective.period.start, objective.period.end,
                 tuple(history.get(kr.pk, [])),
             ),
             work,
-            spare,
-            today,
-        )  # fmt: skip
+        ))  # fmt: skip
+    found = []
+    for (view, _objective), found_proposals in zip(views, proposals_for(asked, spare, today), strict=True):
         named = {pk for p in found_proposals for pk in (p.item, p.freed_from) if pk is not None}
         found.append(AtRisk(view, found_proposals, {pk: items[pk] for pk in named}))
     return found

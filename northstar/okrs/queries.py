@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import itertools
 import operator
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,14 @@ from django.db.models import CharField, DateField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from northstar.core.attribution import Attribution, attribute
-from northstar.core.forecast import Delivery, Forecast, forecast, probability_of_pace, status_from_probability
+from northstar.core.forecast import (
+    Case,
+    Delivery,
+    Forecast,
+    forecast_all,
+    probability_of_pace,
+    status_from_probability,
+)
 from northstar.core.pace import (
     Status,
     StatusCall,
@@ -185,22 +193,27 @@ def check_in_histories(actor: Actor, key_results: Iterable[KeyResult]) -> dict[i
         else:
             out[pk] = known
     if missing:
-        read: dict[int, list[tuple[dt.date, float, float | None]]] = {}
+        read: dict[int, History] = {}
         # each day read as ISO text and made a date once: one object a day, which kept histories share, and a
-        # quarter less time for 200,000 check-ins than the database driver's conversion of every row
+        # quarter less time for 200,000 check-ins than the database driver's conversion of every row; in the
+        # order of the index on (key result, time), so that each key result's rows come together
         days: dict[str, dt.date] = {}
-        for kr_id, text, value, confidence in (
+        rows = (
             CheckIn.objects.restrict(actor)
             .filter(key_result_id__in=missing)
             .annotate(day=Cast(Cast("checked_in_at", DateField()), CharField()))
-            .order_by("checked_in_at", "id")
+            .order_by("key_result_id", "checked_in_at", "id")
             .values_list("key_result_id", "day", "value", "confidence")
-        ):
-            day = days.get(text)
-            if day is None:
-                day = days[text] = dt.date.fromisoformat(text)
-            read.setdefault(kr_id, []).append((day, value, confidence))
-        fresh = {pk: tuple(read.get(pk, ())) for pk in missing}
+        )
+        for kr_id, group in itertools.groupby(rows, key=operator.itemgetter(0)):
+            history = []
+            for _kr, text, value, confidence in group:
+                day = days.get(text)
+                if day is None:
+                    day = days[text] = dt.date.fromisoformat(text)
+                history.append((day, value, confidence))
+            read[kr_id] = tuple(history)
+        fresh = {pk: read.get(pk, ()) for pk in missing}
         histories_kept.put((states[pk], history) for pk, history in fresh.items())
         out.update(fresh)
     return out
@@ -348,22 +361,18 @@ def _forecasts_by_state(
         else:
             missing.append(pk)
     histories = check_in_histories(actor, [wanted[pk] for pk in missing]) if missing else {}
-    fresh: dict[str, Forecast | None] = {}
-    for pk in missing:
+    with_history = [pk for pk in missing if histories[pk]]
+    cases = []
+    for pk in with_history:
         kr, period = wanted[pk], periods[pk]
         assert period is not None and kr.start is not None and kr.target is not None
-        made = None
-        if histories[pk]:
-            made = forecast(
-                [(day, value) for day, value, _confidence in histories[pk]],
-                start_value=kr.start,
-                target=kr.target,
-                period_start=period.start,
-                period_end=period.end,
-                today=today,
-                deliveries=deliveries.get(pk, ()),
-            )
-        out[pk] = fresh[keys[pk]] = made
+        cases.append(
+            Case(histories[pk], kr.start, kr.target, period.start, period.end, deliveries.get(pk, ()))
+        )
+    made = dict(zip(with_history, forecast_all(cases, today), strict=True))
+    fresh: dict[str, Forecast | None] = {}
+    for pk in missing:
+        out[pk] = fresh[keys[pk]] = made.get(pk)
     if fresh:
         cache.set_many(fresh, FORECAST_CACHE_SECONDS)
     forecasts_kept.put((states[pk], out[pk]) for pk in unknown)

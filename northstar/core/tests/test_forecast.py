@@ -1,6 +1,7 @@
 import math
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -8,10 +9,18 @@ from hypothesis import strategies as st
 from northstar.core.attribution import attribute
 from northstar.core.forecast import (
     AT_RISK_FROM,
+    INTERVAL,
     ON_TRACK_FROM,
+    RAMP_DAYS,
+    Case,
     Delivery,
+    Forecast,
+    fit,
     forecast,
+    forecast_all,
     pace_probability,
+    position,
+    ramp,
     status_from_probability,
     student_t_cdf,
     student_t_pdf,
@@ -153,6 +162,113 @@ def test_the_forecast_does_not_depend_on_units_or_direction(
 def test_a_target_equal_to_the_start_is_refused() -> None:
     with pytest.raises(ValueError):
         forecast([], start_value=5, target=5, period_start=START, period_end=END, today=START)
+
+
+def one_at_a_time(case: Case, today: date) -> Forecast:
+    """The forecast's model written out for one key result, with ``fit`` (the textbook regression): what
+    ``forecast_all`` must compute for each key result of a batch."""
+    span = case.target - case.start_value
+    seen = sorted(
+        ((d, v) for d, v, *_ in case.check_ins if d <= today and math.isfinite(v)), key=lambda dv: dv[0]
+    )
+    times = [position(d, case.period_start, case.period_end) for d, _v in seen]
+    values = [(v - case.start_value) / span for _d, v in seen]
+    now = position(today, case.period_start, case.period_end)
+    weights = [0.5 ** (max(0.0, now - t) / 0.35) for t in times]
+    inside = [d for d in case.deliveries if d.day <= case.period_end]
+    total = sum(max(0.0, d.weight) for d in inside)
+    shares = [len(inside) * max(0.0, d.weight) / total if total else 1.0 for d in inside]
+    steps = [position(d.day, case.period_start, case.period_end) for d in inside]
+    length = RAMP_DAYS / max(1, (case.period_end - case.period_start).days)
+    result = fit(times, values, steps, [0.12 * s for s in shares], weights=weights, ramp_length=length)
+    centre, scale, dof = result.predictive(np.array([1.0, 1.0, *(ramp(1.0, at, length) for at in steps)]))
+    probability = 1.0 - student_t_cdf((1.0 - centre) / scale, dof)
+    half = student_t_ppf(0.5 + INTERVAL / 2.0, dof) * scale
+    low, high = sorted(case.start_value + u * span for u in (centre - half, centre + half))
+    current = values[-1] if values else 0.0
+    remaining = max(0.0, (case.period_end - today).days) / 30.0
+    needed = None
+    if current < 1.0:
+        needed = (1.0 - current) * span / remaining if remaining > 0 else math.inf
+    return Forecast(
+        probability=min(1.0, max(0.0, probability)),
+        expected=case.start_value + centre * span,
+        low=low,
+        high=high,
+        status=status_from_probability(probability),
+        check_ins=len(seen),
+        trend_per_month=float(result.mean[1])
+        * span
+        / (max(1, (case.period_end - case.period_start).days) / 30),
+        needed_per_month=needed,
+    )
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    begins = START + timedelta(days=draw(st.integers(-60, 60)))
+    ends = begins + timedelta(days=draw(st.integers(0, 120)))
+    reading = st.one_of(st.floats(-1e3, 1e3), st.just(math.nan), st.just(math.inf))
+    weekly_day = st.integers(-4, 21).map(lambda week: 7 * week)  # often two on one day
+    check_ins = draw(st.lists(st.tuples(weekly_day, reading), max_size=12))
+    work = draw(st.lists(st.tuples(st.integers(-30, 150), st.floats(-1, 5)), max_size=4))
+    start = draw(st.floats(-100, 100))
+    span = draw(st.floats(0.01, 500)) * draw(st.sampled_from([-1, 1]))
+    return Case(
+        [(begins + timedelta(days=d), v) for d, v in check_ins], start, start + span, begins, ends,
+        [Delivery(begins + timedelta(days=d), w) for d, w in work],
+    )  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(cases(), st.integers(-60, 200)), min_size=1, max_size=6))
+def test_forecasts_made_together_are_each_the_model_of_one_key_result(asked: list[tuple[Case, int]]) -> None:
+    batch = [case for case, _day in asked]
+    days = [START + timedelta(days=day) for _case, day in asked]
+    together = forecast_all(batch, days)
+    # many at once take another path through the Student-t functions (arrays, not one float at a time)
+    many = forecast_all(batch * 16, days * 16)
+    assert len(together) == len(batch) and len(many) == 16 * len(batch)
+    for i, (case, today, made) in enumerate(zip(batch, days, together, strict=True)):
+        # the same numbers alone as among others, to the last bit: a kept tree that forecasts again only the
+        # key result a check-in moved must show what a tree made afresh shows
+        assert forecast_all([case], today) == [made] == many[i :: len(batch)][:1]
+        expected = one_at_a_time(case, today)
+        size = abs(case.target - case.start_value)
+        assert made.check_ins == expected.check_ins
+        assert made.probability == pytest.approx(expected.probability, abs=1e-9)
+        assert made.expected == pytest.approx(expected.expected, rel=1e-9, abs=1e-9 * size)
+        # the reference's quantile is remembered with its degrees of freedom to 3 decimals
+        width = abs(expected.high - expected.low)
+        assert made.low == pytest.approx(expected.low, abs=1e-4 * width + 1e-9 * size)
+        assert made.high == pytest.approx(expected.high, abs=1e-4 * width + 1e-9 * size)
+        assert made.trend_per_month == pytest.approx(expected.trend_per_month, rel=1e-9, abs=1e-9 * size)
+        if expected.needed_per_month is None:
+            assert made.needed_per_month is None
+        else:
+            assert made.needed_per_month == pytest.approx(expected.needed_per_month, rel=1e-9)
+        if min(abs(expected.probability - cut) for cut in (ON_TRACK_FROM, AT_RISK_FROM)) > 1e-9:
+            assert made.status == expected.status
+    assert all(many[i] == together[i % len(batch)] for i in range(len(many)))
+
+
+def test_of_two_check_ins_on_one_day_the_later_is_the_current_value() -> None:
+    later_lower = forecast([(START, 8.0), (START, 4.0)], start_value=0, target=10, period_start=START,
+                           period_end=END, today=START)  # fmt: skip
+    later_higher = forecast([(START, 4.0), (START, 8.0)], start_value=0, target=10, period_start=START,
+                            period_end=END, today=START)  # fmt: skip
+    months = (END - START).days / 30
+    assert later_lower.needed_per_month == pytest.approx(6 / months)
+    assert later_higher.needed_per_month == pytest.approx(2 / months)
+
+
+def test_forecasts_of_nothing_and_a_target_equal_to_the_start() -> None:
+    assert forecast_all([], START) == []
+    fine = Case([(START, 1.0)], 0.0, 10.0, START, END)
+    with pytest.raises(ValueError):
+        forecast_all([fine, Case([(START, 1.0)], 5.0, 5.0, START, END)], START)
+    with pytest.raises(ValueError):
+        forecast_all([fine, fine], [START])
 
 
 # --- attribution ---------------------------------------------------------------------------------------------
