@@ -119,24 +119,10 @@ def probability_of_pace(progress: float, expected: float | None) -> float:
 # --- Student-t distribution function (no SciPy): the regularised incomplete beta by continued fraction ------
 
 
-def _lgamma(x: np.ndarray) -> np.ndarray:
-    return np.array([math.lgamma(v) for v in x.tolist()], dtype=float)
-
-
-FEW = 16  # fewer elements than this are cheaper one at a time in plain floats
-
-
-def _away_from_zero(v: np.ndarray) -> np.ndarray:
-    return np.where(np.abs(v) > 1e-300, v, 1e-300)
-
-
-def _betacf_one(a: float, b: float, x: float) -> float:
-    """``_betacf_all`` for one element: the same operations in the same order on plain floats, so the same
-    result to the last bit, without numpy's cost per call (a forecast alone evaluates this a hundred times)."""
+def _betacf(a: float, b: float, x: float) -> float:
     tiny = 1e-300
     qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c = 1.0
-    d = 1.0 - qab * x / qap
+    c, d = 1.0, 1.0 - qab * x / qap
     d = 1.0 / (d if abs(d) > tiny else tiny)
     h = d
     for m in range(1, 300):
@@ -144,12 +130,12 @@ def _betacf_one(a: float, b: float, x: float) -> float:
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1.0 + aa * d
         d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / (c if abs(c) > tiny else tiny)
+        c = 1.0 + aa / c if abs(c) > tiny else 1.0 + aa / tiny
         h *= d * c
         aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
         d = 1.0 + aa * d
         d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / (c if abs(c) > tiny else tiny)
+        c = 1.0 + aa / c if abs(c) > tiny else 1.0 + aa / tiny
         delta = d * c
         h *= delta
         if abs(delta - 1.0) < 1e-12:
@@ -157,12 +143,85 @@ def _betacf_one(a: float, b: float, x: float) -> float:
     return h
 
 
+def _betainc(a: float, b: float, x: float) -> float:
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def student_t_cdf(t: float, dof: float) -> float:
+    """P(T <= t) for Student's t with ``dof`` degrees of freedom."""
+    if math.isinf(t):
+        return 1.0 if t > 0 else 0.0
+    x = dof / (dof + t * t)
+    tail = 0.5 * _betainc(dof / 2.0, 0.5, x)
+    return 1.0 - tail if t > 0 else tail
+
+
+def student_t_pdf(t: float, dof: float) -> float:
+    """The density of Student's t with ``dof`` degrees of freedom."""
+    log_norm = math.lgamma((dof + 1.0) / 2.0) - math.lgamma(dof / 2.0) - 0.5 * math.log(dof * math.pi)
+    return math.exp(log_norm - (dof + 1.0) / 2.0 * math.log1p(t * t / dof))
+
+
+def student_t_ppf(p: float, dof: float) -> float:
+    """The quantile of Student's t, within ±1000. Remembered by (p to 12 decimals, dof to 3): a forecast's
+    degrees of freedom follow from its check-ins' weights, so two key results seldom share them."""
+    return _ppf(round(p, 12), round(dof, 3))
+
+
+@lru_cache(maxsize=8192)
+def _ppf(p: float, dof: float) -> float:
+    # Newton's method on the distribution function, from the normal quantile, inside a bracket that every step
+    # narrows: where a step would leave the bracket, it is halved instead (the distribution function is
+    # monotone, so this always converges). A handful of steps, where bisection alone took a hundred — and each
+    # step costs one evaluation of the incomplete beta function.
+    lo, hi = -1e3, 1e3
+    x = min(max(NormalDist().inv_cdf(min(max(p, 1e-300), 1.0 - 1e-16)), lo), hi)
+    for _ in range(200):
+        below = student_t_cdf(x, dof) - p
+        if below == 0.0:
+            return x
+        if below < 0.0:
+            lo = x
+        else:
+            hi = x
+        density = student_t_pdf(x, dof)
+        step = x - below / density if density > 0.0 else (lo + hi) / 2.0
+        if abs(step - x) <= 1e-10 * max(1.0, abs(x)):  # as close as the distribution function is exact
+            return step
+        if hi - lo <= 1e-10 * max(1.0, abs(x)):  # a quantile past ±1000, where the bracket ends
+            return x
+        x = step if lo < step < hi else (lo + hi) / 2.0
+    return x
+
+
+def _lgamma(x: np.ndarray) -> np.ndarray:
+    return np.array([math.lgamma(v) for v in x.tolist()], dtype=float)
+
+
+# Fewer elements than this are cheaper one at a time in plain floats: ``_betacf`` does the same operations in
+# the same order, so the same bits.
+FEW = 16
+
+
+def _away_from_zero(v: np.ndarray) -> np.ndarray:
+    return np.where(np.abs(v) > 1e-300, v, 1e-300)
+
+
 def _betacf_all(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
     """The incomplete beta function's continued fraction (Lentz's method), element-wise: each element stops
     where it has converged, and the rest go on."""
     if len(x) < FEW:
         return np.array(
-            [_betacf_one(*abx) for abx in zip(a.tolist(), b.tolist(), x.tolist(), strict=True)], dtype=float
+            [_betacf(*abx) for abx in zip(a.tolist(), b.tolist(), x.tolist(), strict=True)], dtype=float
         )
     out = np.empty_like(x)
     live = np.arange(len(x))
@@ -285,26 +344,6 @@ def student_t_ppf_all(p: float, dof: np.ndarray) -> np.ndarray:
     return out
 
 
-def student_t_cdf(t: float, dof: float) -> float:
-    """P(T <= t) for Student's t with ``dof`` degrees of freedom."""
-    return float(student_t_cdf_all(np.array([t], dtype=float), np.array([dof], dtype=float))[0])
-
-
-def student_t_pdf(t: float, dof: float) -> float:
-    """The density of Student's t with ``dof`` degrees of freedom."""
-    return float(student_t_pdf_all(np.array([t], dtype=float), np.array([dof], dtype=float))[0])
-
-
-def student_t_ppf(p: float, dof: float) -> float:
-    """The quantile of Student's t, within ±1000. Remembered by (p to 12 decimals, dof to 3)."""
-    return _ppf(round(p, 12), round(dof, 3))
-
-
-@lru_cache(maxsize=8192)
-def _ppf(p: float, dof: float) -> float:
-    return float(student_t_ppf_all(p, np.array([dof], dtype=float))[0])
-
-
 # --- the fit -----------------------------------------------------------------------------------------------
 
 
@@ -395,11 +434,50 @@ def forecast(
     today: date,
     deliveries: Sequence[Delivery] = (),
 ) -> Forecast:
-    """The forecast for the end of the period from the check-ins up to ``today`` (later ones are ignored)."""
-    (made,) = forecast_all(
-        [Case(check_ins, start_value, target, period_start, period_end, deliveries)], today
+    """The forecast for the end of the period from the check-ins up to ``today`` (later ones are ignored), for
+    one key result: the model written out plainly. ``forecast_all`` makes the same forecasts for many at once
+    (what pages use); a test holds the two together."""
+    if target == start_value:
+        raise ValueError("a key result whose target equals its start value has nothing to forecast")
+    span = target - start_value
+    # by day, a day's check-ins in the order given: the last is the current value
+    seen = sorted(((d, v) for d, v in check_ins if d <= today and math.isfinite(v)), key=lambda dv: dv[0])
+    times = [position(d, period_start, period_end) for d, _v in seen]
+    values = [(v - start_value) / span for _d, v in seen]
+    now = position(today, period_start, period_end)
+    weights = [0.5 ** (max(0.0, now - t) / HALF_LIFE) for t in times]
+    inside = [d for d in deliveries if d.day <= period_end]
+    total = sum(max(0.0, d.weight) for d in inside)
+    shares = [len(inside) * max(0.0, d.weight) / total if total else 1.0 for d in inside]
+    steps = [position(d.day, period_start, period_end) for d in inside]
+    length = RAMP_DAYS / max(1, (period_end - period_start).days)
+    result = fit(times, values, steps, [EFFECT_MEAN * s for s in shares], weights=weights, ramp_length=length)
+    x_end = np.array([1.0, 1.0, *(ramp(1.0, at, length) for at in steps)])
+    centre, scale, dof = result.predictive(x_end)
+    probability = 1.0 - student_t_cdf((1.0 - centre) / scale, dof)
+    half = student_t_ppf(0.5 + INTERVAL / 2.0, dof) * scale
+    lo_u, hi_u = centre - half, centre + half
+
+    def to_value(u: float) -> float:
+        return start_value + u * span
+
+    low, high = sorted((to_value(lo_u), to_value(hi_u)))
+    months = max(1.0, (period_end - period_start).days) / 30.0
+    current_u = values[-1] if values else 0.0
+    remaining_months = max(0.0, (period_end - today).days) / 30.0
+    needed = None
+    if current_u < 1.0:
+        needed = (1.0 - current_u) * span / remaining_months if remaining_months > 0 else math.inf
+    return Forecast(
+        probability=min(1.0, max(0.0, probability)),
+        expected=to_value(centre),
+        low=low,
+        high=high,
+        status=status_from_probability(probability),
+        check_ins=len(seen),
+        trend_per_month=float(result.mean[1]) * span / months,
+        needed_per_month=needed,
     )
-    return made
 
 
 # --- many forecasts at once ----------------------------------------------------------------------------------

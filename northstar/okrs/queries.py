@@ -12,7 +12,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import CharField, DateField, Q, QuerySet
 from django.db.models.functions import Cast
 
@@ -255,6 +258,18 @@ def _forecast_state(
     )  # fmt: skip
 
 
+def _shared_cache() -> BaseCache | None:
+    """Django's cache, for forecasts, when it is shared between processes (or the process keeps none itself):
+    local memory, the default, is this process's own, where ``forecasts_kept`` already keeps them — writing a new
+    process's 8,000 forecasts there too cost a tenth of making them."""
+    backend = cache if isinstance(cache, BaseCache) else caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, DummyCache):
+        return None
+    if isinstance(backend, LocMemCache) and settings.NORTHSTAR_FORECASTS_KEPT > 0:
+        return None
+    return backend
+
+
 def _forecast_key(state: tuple[Any, ...]) -> str:
     return f"forecast:{state[0]}:{hashlib.sha1(repr(state[1:]).encode()).hexdigest()}"
 
@@ -352,12 +367,13 @@ def _forecasts_by_state(
             out[pk] = known
     if not unknown:
         return out
-    keys = {pk: _forecast_key(states[pk]) for pk in unknown}
-    remembered = cache.get_many(list(keys.values()))
+    shared = _shared_cache()
+    keys = {pk: _forecast_key(states[pk]) for pk in unknown} if shared else {}
+    remembered = shared.get_many(list(keys.values())) if shared else {}
     missing = []
-    for pk, key in keys.items():
-        if key in remembered:
-            out[pk] = remembered[key]
+    for pk in unknown:
+        if pk in keys and keys[pk] in remembered:
+            out[pk] = remembered[keys[pk]]
         else:
             missing.append(pk)
     histories = check_in_histories(actor, [wanted[pk] for pk in missing]) if missing else {}
@@ -370,11 +386,10 @@ def _forecasts_by_state(
             Case(histories[pk], kr.start, kr.target, period.start, period.end, deliveries.get(pk, ()))
         )
     made = dict(zip(with_history, forecast_all(cases, today), strict=True))
-    fresh: dict[str, Forecast | None] = {}
     for pk in missing:
-        out[pk] = fresh[keys[pk]] = made.get(pk)
-    if fresh:
-        cache.set_many(fresh, FORECAST_CACHE_SECONDS)
+        out[pk] = made.get(pk)
+    if shared and missing:
+        shared.set_many({keys[pk]: out[pk] for pk in missing}, FORECAST_CACHE_SECONDS)
     forecasts_kept.put((states[pk], out[pk]) for pk in unknown)
     return out
 

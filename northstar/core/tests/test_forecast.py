@@ -1,7 +1,6 @@
 import math
 from datetime import date, timedelta
 
-import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -9,18 +8,13 @@ from hypothesis import strategies as st
 from northstar.core.attribution import attribute
 from northstar.core.forecast import (
     AT_RISK_FROM,
-    INTERVAL,
     ON_TRACK_FROM,
-    RAMP_DAYS,
     Case,
     Delivery,
     Forecast,
-    fit,
     forecast,
     forecast_all,
     pace_probability,
-    position,
-    ramp,
     status_from_probability,
     student_t_cdf,
     student_t_pdf,
@@ -165,43 +159,9 @@ def test_a_target_equal_to_the_start_is_refused() -> None:
 
 
 def one_at_a_time(case: Case, today: date) -> Forecast:
-    """The forecast's model written out for one key result, with ``fit`` (the textbook regression): what
-    ``forecast_all`` must compute for each key result of a batch."""
-    span = case.target - case.start_value
-    seen = sorted(
-        ((d, v) for d, v, *_ in case.check_ins if d <= today and math.isfinite(v)), key=lambda dv: dv[0]
-    )
-    times = [position(d, case.period_start, case.period_end) for d, _v in seen]
-    values = [(v - case.start_value) / span for _d, v in seen]
-    now = position(today, case.period_start, case.period_end)
-    weights = [0.5 ** (max(0.0, now - t) / 0.35) for t in times]
-    inside = [d for d in case.deliveries if d.day <= case.period_end]
-    total = sum(max(0.0, d.weight) for d in inside)
-    shares = [len(inside) * max(0.0, d.weight) / total if total else 1.0 for d in inside]
-    steps = [position(d.day, case.period_start, case.period_end) for d in inside]
-    length = RAMP_DAYS / max(1, (case.period_end - case.period_start).days)
-    result = fit(times, values, steps, [0.12 * s for s in shares], weights=weights, ramp_length=length)
-    centre, scale, dof = result.predictive(np.array([1.0, 1.0, *(ramp(1.0, at, length) for at in steps)]))
-    probability = 1.0 - student_t_cdf((1.0 - centre) / scale, dof)
-    half = student_t_ppf(0.5 + INTERVAL / 2.0, dof) * scale
-    low, high = sorted(case.start_value + u * span for u in (centre - half, centre + half))
-    current = values[-1] if values else 0.0
-    remaining = max(0.0, (case.period_end - today).days) / 30.0
-    needed = None
-    if current < 1.0:
-        needed = (1.0 - current) * span / remaining if remaining > 0 else math.inf
-    return Forecast(
-        probability=min(1.0, max(0.0, probability)),
-        expected=case.start_value + centre * span,
-        low=low,
-        high=high,
-        status=status_from_probability(probability),
-        check_ins=len(seen),
-        trend_per_month=float(result.mean[1])
-        * span
-        / (max(1, (case.period_end - case.period_start).days) / 30),
-        needed_per_month=needed,
-    )
+    return forecast(case.check_ins, start_value=case.start_value, target=case.target,
+                    period_start=case.period_start, period_end=case.period_end, today=today,
+                    deliveries=case.deliveries)  # fmt: skip
 
 
 @st.composite

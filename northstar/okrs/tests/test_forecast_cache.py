@@ -24,6 +24,7 @@ def _remembering(request, settings):
                 "LOCATION": "forecast-tests",
             },
         }
+        settings.NORTHSTAR_FORECASTS_KEPT = 0
         cache.clear()
     else:
         settings.NORTHSTAR_FORECASTS_KEPT = 100
@@ -158,3 +159,25 @@ def test_many_key_results_read_every_link_and_keep_each_its_own(world, monkeypat
     monkeypatch.setattr(queries, "MANY_KEY_RESULTS", 1_000)
     forget_forecasts()
     assert forecast_of(world, other.pk)[other.pk] == both  # its own link counted either way
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_django_cache_holds_forecasts_only_when_other_processes_read_it(world, settings, tmp_path, shared):
+    """Local memory is the process's own, where forecasts are kept already; a cache on disk (or Redis) is read by
+    the machine's other processes too."""
+    from django.core.cache import caches
+
+    backend = "filebased.FileBasedCache" if shared else "locmem.LocMemCache"
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": f"django.core.cache.backends.{backend}", "LOCATION": str(tmp_path / "c")},
+    }
+    settings.NORTHSTAR_FORECASTS_KEPT = 100
+    caches["default"].clear()
+    forget_forecasts()
+    boss = world.actor(world.owner)
+    for value in (2, 4):
+        actions.do_check_in(boss, world.key_result.pk, value=value)
+    assert forecast_of(world, world.key_result.pk)
+    written = list((tmp_path / "c").glob("*")) if shared else list(caches["default"]._cache)
+    assert bool(written) == shared
