@@ -220,6 +220,14 @@ def test_of_two_check_ins_on_one_day_the_later_is_the_current_value() -> None:
     months = (END - START).days / 30
     assert later_lower.needed_per_month == pytest.approx(6 / months)
     assert later_higher.needed_per_month == pytest.approx(2 / months)
+    together = forecast_all(
+        [
+            Case([(START, 8.0), (START, 4.0)], 0, 10, START, END),
+            Case([(START, 4.0), (START, 8.0)], 0, 10, START, END),
+        ],
+        START,
+    )
+    assert [f.needed_per_month for f in together] == pytest.approx([6 / months, 2 / months])
 
 
 def test_forecasts_of_nothing_and_a_target_equal_to_the_start() -> None:
