@@ -225,8 +225,6 @@ def _betacf_all(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
         )
     out = np.empty_like(x)
     live = np.arange(len(x))
-    if not len(x):
-        return out
     qab, qap, qam = a + b, a + 1.0, a - 1.0
     c = np.ones_like(x)
     d = 1.0 / _away_from_zero(1.0 - qab * x / qap)
@@ -551,12 +549,14 @@ def _check_ins(cases: Sequence[Case], as_of: np.ndarray, first: np.ndarray, days
     return _CheckIns(case, times, values, weights, counts, latest)
 
 
-def _steps(cases: Sequence[Case], members: list[int], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Where in the period each member's ``k`` deliveries fall, and each one's share of their weight."""
+def _steps(
+    cases: Sequence[Case], inside: list[list[Delivery]], members: list[int], k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where in the period each member's ``k`` deliveries (``inside`` it) fall, and each one's share of their
+    weight."""
     at, shares = np.zeros((len(members), k)), np.ones((len(members), k))
     for i, j in enumerate(members):
-        case = cases[j]
-        work = [d for d in case.deliveries if d.day <= case.period_end]
+        case, work = cases[j], inside[j]
         weight_sum = sum(max(0.0, d.weight) for d in work)
         for s, d in enumerate(work):
             at[i, s] = position(d.day, case.period_start, case.period_end)
@@ -579,7 +579,8 @@ def _predict(cases: Sequence[Case], seen: _CheckIns, ramp_length: np.ndarray) ->
     """``fit`` and ``Fit.predictive`` at the period's end for every case, one stack of regressions per number
     of steps (deliveries inside the period)."""
     n = len(cases)
-    steps_of = np.array([sum(1 for d in c.deliveries if d.day <= c.period_end) for c in cases])
+    inside = [[d for d in c.deliveries if d.day <= c.period_end] for c in cases]
+    steps_of = np.array([len(work) for work in inside])
     centre, spread, a_post, slope = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     a0, b0 = NOISE_A, (NOISE_A - 1.0) * NOISE_REF**2
     for k in np.unique(steps_of).tolist():
@@ -590,7 +591,7 @@ def _predict(cases: Sequence[Case], seen: _CheckIns, ramp_length: np.ndarray) ->
         rows = np.flatnonzero(local[seen.case] >= 0)
         g = local[seen.case[rows]]
         t, y, w = seen.times[rows], seen.values[rows], seen.weights[rows]
-        at, shares = _steps(cases, members.tolist(), k)
+        at, shares = _steps(cases, inside, members.tolist(), k)
         length = ramp_length[members]
         x = [np.ones(len(rows)), t] + [_ramp_all(t, at[g, s], length[g]) for s in range(k)]
         prior_mean = np.concatenate(
