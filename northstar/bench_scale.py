@@ -4,8 +4,9 @@ three) beside a baseline measured in the same run.
 * the whole-company OKR tree with roll-ups and status (``okrs.queries.okr_tree``) against a raw SQL read of the
   same rows (goal: at most 2× the raw read) and against a naive per-object ORM walk kept only here (goal: at least
   20× faster than it) — as a process serves it: kept, after a check-in, after a change to the roadmap, after a
-  key result's new target (each committed, then taken back), after a change to the OKRs (nothing kept for the new
-  OKR revision), and in a new process (nothing kept at all); the same for its first page;
+  key result's new target, after an objective's new title (each committed, then taken back), after a change to
+  the OKRs (nothing kept for the new OKR revision), and in a new process (nothing kept at all); the same for its
+  first page;
 * the roadmap (timeline data with schedule, critical path and conflicts) against reading its rows;
 * the coverage report, the forecasts of all key results, and the schedule of the whole dependency graph.
 """
@@ -271,6 +272,27 @@ def _after_a_new_target(actor: Actor, period: Period | None, work: Callable[[], 
     return _after(list(numbers[:50]), retarget, work)
 
 
+def _after_a_new_title(
+    actor: Actor, period: Period | None, work: Callable[[], Any], objective_ids: list[int] | None = None
+) -> Callable[[], float]:
+    """``work`` just after an objective of the period (of these) is given a new title, saved as an edit is (its
+    version moves); the old title is put back afterwards."""
+    candidates = Objective.objects.restrict(actor).filter(period=period).order_by("pk")
+    if objective_ids is not None:
+        candidates = candidates.filter(pk__in=objective_ids)
+
+    def edit(objective: Objective, title: str) -> None:
+        objective.title, objective.version = title, objective.version + 1
+        objective.save(update_fields=["title", "version", "updated_at"])
+
+    def rename(objective: Objective) -> Callable[[], None]:
+        title = objective.title
+        edit(objective, f"{title} (renamed)")
+        return lambda: edit(objective, title)
+
+    return _after(list(candidates[:50]), rename, work)
+
+
 def _forgetting_forecasts(work: Callable[[], Any]) -> Any:
     """Runs ``work`` as a new process would: no forecast remembered, in memory or in the cache."""
     remembered = okr_queries.cache
@@ -333,6 +355,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     checked_in = best_timed(_after_a_check_in(actor, period, whole_tree))
     rescheduled = best_timed(_after_a_change_to_the_roadmap(actor, whole_tree))
     retargeted = best_timed(_after_a_new_target(actor, period, whole_tree))
+    renamed = best_timed(_after_a_new_title(actor, period, whole_tree))
     replanned = best_of(after_plan_change)
     raw = best_of(lambda: _raw_tree(actor.workspace.pk, family))
     statements = _statements_of(after_plan_change)
@@ -347,6 +370,8 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                      % {"what": title}, rescheduled, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     rows.append(_row(_("%(what)s, after a key result's new target (an edit of its definition)") % {"what": title},
                      retargeted, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
+    rows.append(_row(_("%(what)s, after an objective's new title (an edit of its words)") % {"what": title},
+                     renamed, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     replanned_title = _("%(what)s, after a change to the OKRs (everything read again)") % {"what": title}
     rows.append(_row(replanned_title, replanned, raw_read, raw, at_most_twice, at_most=2))
     rows.append(_row(replanned_title, replanned,
@@ -366,6 +391,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     page = best_of(first_page)
     page_checked_in = best_timed(_after_a_check_in(actor, period, first_page, objective_ids=shown))
     page_rescheduled = best_timed(_after_a_change_to_the_roadmap(actor, first_page))
+    page_renamed = best_timed(_after_a_new_title(actor, period, first_page, objective_ids=shown))
     page_replanned = best_of(page_after_plan_change)
     raw_page = best_of(lambda: _raw_tree(actor.workspace.pk, family, shown))
     naive_page = best_of(lambda: answers.update(naive=_naive_tree(actor, family, today, shown)))
@@ -378,6 +404,8 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                      page_checked_in, raw_read, raw_page))  # fmt: skip
     rows.append(_row(_("%(what)s, after a change to the roadmap (a linked work item delivered a day later)")
                      % {"what": what}, page_rescheduled, raw_read, raw_page))  # fmt: skip
+    rows.append(_row(_("%(what)s, after an objective's new title (an edit of its words)") % {"what": what},
+                     page_renamed, raw_read, raw_page))  # fmt: skip
     replanned_page = _("%(what)s, after a change to the OKRs (everything read again)") % {"what": what}
     rows.append(_row(replanned_page, page_replanned, raw_read, raw_page))
     rows.append(

@@ -326,6 +326,18 @@ def create_objective(
     return objective
 
 
+def _as_read(row: Objective | KeyResult) -> dict[str, Any]:
+    return {f.attname: getattr(row, f.attname) for f in type(row)._meta.concrete_fields}
+
+
+def _save_changes(row: Objective | KeyResult, was: dict[str, Any]) -> None:
+    """Saves the fields that changed since the row was read (``_as_read``), named: a new target or new words
+    alone leave kept OKR trees standing (``okr_ignores``)."""
+    row.save(
+        update_fields=[name for name, value in was.items() if getattr(row, name) != value] + ["updated_at"]
+    )
+
+
 @transaction.atomic
 def update_objective(
     actor: Actor, objective_id: int, *, expected_version: int | None = None, **changes: Any
@@ -334,6 +346,7 @@ def update_objective(
     check_version(objective, expected_version)
     _require_open_period(actor, objective.period)
     before = _objective_snapshot(objective)
+    was = _as_read(objective)
     if "team" in changes:
         changes["team"] = workspace_team(actor, changes["team"])
         _can_plan_for_team(actor, changes["team"])
@@ -352,7 +365,7 @@ def update_objective(
     if "parents" in changes:
         _set_parents(actor, objective, changes["parents"])
     objective.version += 1
-    objective.save()
+    _save_changes(objective, was)
     audit.record(
         actor,
         "update",
@@ -450,7 +463,7 @@ def update_key_result(
     check_version(kr, expected_version)
     _require_open_period(actor, kr.objective.period)
     before = audit.snapshot(kr)
-    was = {f.attname: getattr(kr, f.attname) for f in KeyResult._meta.concrete_fields}
+    was = _as_read(kr)
     if "owner" in changes:
         changes["owner"] = workspace_member(actor, changes["owner"], "owner")
     if changes.get("key"):
@@ -461,10 +474,7 @@ def update_key_result(
             setattr(kr, field, changes[field].strip() if field == "title" else changes[field])
     _check_key_result({f: getattr(kr, f) for f in KEY_RESULT_FIELDS})
     kr.version += 1
-    # the fields written, named: a new target alone leaves kept OKR trees standing (KeyResult.okr_ignores)
-    kr.save(
-        update_fields=[name for name, value in was.items() if getattr(kr, name) != value] + ["updated_at"]
-    )
+    _save_changes(kr, was)
     audit.record(actor, "update", kr, before=before, after=audit.snapshot(kr), objective_ref=kr.objective_id)
     return kr  # type: ignore[no-any-return]
 

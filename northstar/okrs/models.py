@@ -56,6 +56,10 @@ class Visibility(models.TextChoices):
 
 
 class Objective(TenantModel):
+    # written alone, with the version: words, which leave every OKR tree's shape (which objectives, in what order,
+    # whose, who may change them, what they align to, how they weigh) as it was; a kept tree reads the objective
+    # again (revisions.py)
+    okr_ignores = frozenset({"title", "description", "committed", "version", "updated_at"})
     key = models.SlugField(_("key"), max_length=80)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -110,6 +114,12 @@ class Objective(TenantModel):
     def __str__(self) -> str:
         return self.title
 
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        return frozenset()  # its key results' latest values and linked work stand
+
+    def objectives_touched(self) -> frozenset[int]:
+        return frozenset({self.pk})
+
 
 class Alignment(TenantModel):
     """`child` contributes to `parent` (cross-team, any depth, no cycles)."""
@@ -135,8 +145,10 @@ class KeyResult(TenantModel):
         {"current_value", "current_confidence", "last_check_in_at", "version", "updated_at"}
     )
     # what a kept OKR tree reads again from the row when its version moves: written alone, with the version, they
-    # leave the trees' frames (which objectives, key results, people, rights and searches) as they were
+    # leave the trees' frames (which objectives, key results, people and rights) as they were; what a search by
+    # title found is kept under every change (revisions.search_stamp)
     okr_ignores = plan_ignores | {
+        "title",
         "start",
         "target",
         "low",

@@ -634,7 +634,9 @@ def okr_tree(
             Q(title__icontains=q) | Q(key_results__title__icontains=q)
         ).distinct()
     objectives_qs = objectives_qs.order_by("position", "id")
-    what = (period.pk if period else None, include_periodless, team_id, owner_id, q)
+    what: tuple[Any, ...] = (period.pk if period else None, include_periodless, team_id, owner_id, q)
+    if q and plan is not None:  # a renamed objective may match now, or no longer: kept until the next change
+        what = (*what, revisions.search_stamp(plan))
     if page is None or status:
 
         def in_tree_order() -> list[Objective]:
@@ -753,13 +755,16 @@ def _kept_tree_now(
         looked_at: Collection[int] = kept.views
         rows = rows.filter(objective_id__in=list(kept.frame.objectives))
     else:
-        looked_at = [pk for pk in touched if pk in kept.views]
+        looked_at = [pk for pk in touched.key_results if pk in kept.views]
         rows = rows.filter(pk__in=looked_at)
     latest = {row[0]: row[1:] for row in rows.values_list("id", *LATEST)} if looked_at else {}
     if len(latest) != len(looked_at) or not latest.keys() <= kept.views.keys():
         return None
+    renamed = _renamed(kept.frame, None if touched is None else touched.objectives)
+    if renamed is None:
+        return None
     moved = [pk for pk, values in latest.items() if _latest_of(kept.views[pk][0].kr) != values]
-    frame, deliveries, again = kept.frame, kept.deliveries, set(moved)
+    frame, deliveries, again = _with_objectives(kept.frame, renamed), kept.deliveries, set(moved)
     if revisions.plan_only(plan) != revisions.plan_only(kept.plan):  # the roadmap changed
         read_again = deliveries_of(actor, list(looked_at)) if looked_at else {}
         deliveries = {pk: d for pk, d in kept.deliveries.items() if pk not in latest} | read_again
@@ -769,7 +774,7 @@ def _kept_tree_now(
                      if milestones.get(pk) != frame.milestones.get(pk))  # fmt: skip
         if milestones != frame.milestones:
             frame = replace(frame, milestones=milestones)
-    if not again:
+    if not again and not renamed:
         return kept if plan == kept.plan else replace(kept, plan=plan, deliveries=deliveries)
     read = {kr.pk: kr for kr in KeyResult.objects.filter(pk__in=moved)} if moved else {}
     if read.keys() != set(moved):
@@ -792,8 +797,66 @@ def _kept_tree_now(
         known=known,
         previous=kept.objective_views,
         deliveries=deliveries,
+        renamed=renamed.keys(),
     )
     return _KeptTree(frame, {**kept.views, **views.made}, views.views, plan, deliveries)
+
+
+# What an edit of an objective's words may change (Objective.okr_ignores): read again, and compared by version.
+WORDS = ("version", *sorted(Objective.okr_ignores - {"version"}))
+
+
+def _renamed(frame: _Frame, touched: Collection[int] | None) -> dict[int, Objective] | None:
+    """The objectives of a kept frame (shown, rolled up, or named as aligned) whose words changed, as new copies
+    with their words read again — of those the log names (``touched``; when it does not know, of those whose
+    version moved, read first in one more query): one query, none when no objective of the frame moved; None
+    when one is gone (a change to the OKRs since)."""
+    kept = _objectives_in(frame)
+    if touched is None:
+        versions = dict(Objective.objects.filter(pk__in=list(kept)).values_list("id", "version"))
+        if len(versions) != len(kept):
+            return None
+        looked_at = [pk for pk, version in versions.items() if kept[pk].version != version]
+    else:
+        looked_at = [pk for pk in touched if pk in kept]
+    if not looked_at:
+        return {}
+    words = {row[0]: row[1:] for row in Objective.objects.filter(pk__in=looked_at).values_list("id", *WORDS)}
+    if len(words) != len(looked_at):
+        return None
+    renamed = {}
+    for pk, values in words.items():
+        if kept[pk].version != values[0]:
+            fresh = copy.copy(kept[pk])  # with its team, period and owner as attached
+            for name, value in zip(WORDS, values, strict=True):
+                setattr(fresh, name, value)
+            renamed[pk] = fresh
+    return renamed
+
+
+def _objectives_in(frame: _Frame) -> dict[int, Objective]:
+    found = dict(frame.objectives)
+    for listed in itertools.chain(frame.parents.values(), frame.children.values()):
+        found.update((o.pk, o) for o in listed)
+    return found
+
+
+def _with_objectives(frame: _Frame, renamed: dict[int, Objective]) -> _Frame:
+    """The frame with these objectives in place of its copies of them (a new frame: the kept one may be being
+    read)."""
+    if not renamed:
+        return frame
+
+    def now(objectives: list[Objective]) -> list[Objective]:
+        return [renamed.get(o.pk, o) for o in objectives]
+
+    return replace(
+        frame,
+        shown=now(frame.shown),
+        objectives={pk: renamed.get(pk, o) for pk, o in frame.objectives.items()},
+        parents={pk: now(listed) for pk, listed in frame.parents.items()},
+        children={pk: now(listed) for pk, listed in frame.children.items()},
+    )
 
 
 def _page_of(wanted: int, total: int, size: int) -> tuple[int, int]:
@@ -953,13 +1016,15 @@ def _views_of(
     known: dict[int, tuple[KeyResultView, Part]],
     previous: list[ObjectiveView] | None = None,
     deliveries: dict[int, Deliveries] | None = None,
+    renamed: Collection[int] = (),
 ) -> _Views:
     """The frame's objective views from its key results as they are now (``key_results``, in the frame's order);
     the views of key results in ``known`` (whose values have not changed since) are not worked out again. With
     ``previous`` (the views made when those were worked out) and aligned objectives not counting in roll-ups, each
     objective rolls up its own key results alone, so only those with a key result worked out again change.
     ``deliveries``: the work linked to the key results, when the caller has read it (forecasts are then found by
-    it, not by the plan revision)."""
+    it, not by the plan revision); ``renamed``: objectives whose words changed since ``previous`` (their views, and
+    those of the objectives aligned with them, are made again)."""
     objectives = frame.objectives
     cadence = actor.workspace.check_in_cadence_days
     unknown = [kr for kr in key_results if kr.id not in known]
@@ -984,7 +1049,10 @@ def _views_of(
         view.can_check_in = kr.pk in frame.check_in_ok
         made[kr.pk] = (view, kr_part(view))
     aligned = actor.workspace.rollup_includes_aligned
-    again = {kr.objective_id for kr in unknown} if previous is not None and not aligned else set(objectives)
+    if previous is not None and not aligned:
+        again = {kr.objective_id for kr in unknown} | _naming(frame, renamed)
+    else:
+        again = set(objectives)
     krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in again}
     parts_by_objective: dict[int, list[Part]] = {pk: [] for pk in again}
     for kr in key_results:
@@ -1028,6 +1096,17 @@ def _views_of(
             )
         )
     return _Views(result, made)
+
+
+def _naming(frame: _Frame, renamed: Collection[int]) -> set[int]:
+    """The shown objectives that are, or name among their aligned objectives, one of these."""
+    if not renamed:
+        return set()
+    names = set(renamed)
+    found = names & frame.objectives.keys()
+    for links in (frame.parents, frame.children):
+        found.update(pk for pk, listed in links.items() if any(o.pk in names for o in listed))
+    return found
 
 
 def objective_status(call: StatusCall, krs: list[KeyResultView]) -> StatusCall:

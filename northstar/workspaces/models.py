@@ -164,13 +164,14 @@ class WorkspaceRevision(models.Model):
 
 class KeyResultChange(models.Model):
     """Which key results a committed change that left the OKRs standing may have moved — their latest values,
-    their linked work — by the workspace revision it made (see revisions.py): a kept OKR tree reads those key
-    results alone again. A row with ``everything`` stands for a change whose key results are not known (a bulk
+    their linked work, their words — and which objectives' words, by the workspace revision it made (see
+    revisions.py): a kept OKR tree reads those alone again. A row with ``everything`` stands for a change whose key results are not known (a bulk
     write): all of them."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     number = models.BigIntegerField()
     key_result_id = models.BigIntegerField(null=True)  # no foreign key: the log outlives what it names
+    objective_id = models.BigIntegerField(null=True)  # an objective whose words changed (then no key result)
     everything = models.BooleanField(default=False)
 
     class Meta:
@@ -229,9 +230,11 @@ def _changed(
     workspace_ids: set[int],
     fields: Iterable[str] | None = None,
     key_results: frozenset[int] | None = None,
+    objectives: frozenset[int] = frozenset(),
 ) -> None:
     """``fields``: the fields written, when known (None: any of them); ``key_results``: the key results whose latest
-    values or linked work the write may have moved, when known (None: any of them)."""
+    values, linked work or words the write may have moved, when known (None: any of them); ``objectives``: the
+    objectives whose words it may have moved."""
     if getattr(model, "trees_ignore", False):
         key_results = frozenset()
     if getattr(model, "shown_on_pages", True):
@@ -242,7 +245,7 @@ def _changed(
             getattr(model, "outside_okrs", False)
             or (fields is not None and "version" in fields and set(fields) <= okr_ignores)
         )
-        revisions.changed(workspace_ids, plan=plan, okrs=okrs, key_results=key_results)
+        revisions.changed(workspace_ids, plan=plan, okrs=okrs, key_results=key_results, objectives=objectives)
 
 
 class TenantModel(models.Model):
@@ -270,7 +273,13 @@ class TenantModel(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        _changed(type(self), {self.workspace_id}, kwargs.get("update_fields"), self.key_results_touched())
+        _changed(
+            type(self),
+            {self.workspace_id},
+            kwargs.get("update_fields"),
+            self.key_results_touched(),
+            self.objectives_touched(),
+        )
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         workspace_id = self.workspace_id
@@ -283,6 +292,10 @@ class TenantModel(models.Model):
         """The key results whose latest values or linked work writing (or deleting) this row may move, for a write
         that leaves the OKRs standing; None when not known."""
         return frozenset() if self.trees_ignore else None
+
+    def objectives_touched(self) -> frozenset[int]:
+        """The objectives whose words writing this row may move, for a write that leaves the OKRs standing."""
+        return frozenset()
 
 
 class Membership(TenantModel):

@@ -20,11 +20,13 @@ and `TenantModel.plan_ignores`.
 
 Inside the plan, the *OKR* revision moves only with what OKR trees are built from (objectives, key results'
 definitions, periods, alignments, teams, people, rights), not with the roadmap's own rows (work items,
-dependencies, links to key results, baselines, scenarios: `TenantModel.outside_okrs`). A kept OKR tree is keyed on
-it, and reads again only the key results a change since may have moved. Which ones, every committed change that
-leaves the OKRs standing logs beside the workspace revision it makes (`KeyResultChange`, in the same transaction
-as the bump, so a reader that has seen a revision sees its log): a check-in names its key result, a work item the
-key results it is linked to, a review none; `changes_since` reads the log.
+dependencies, links to key results, baselines, scenarios: `TenantModel.outside_okrs`), nor with edits of the
+words on objectives and key results (their titles and descriptions: `TenantModel.okr_ignores`), which leave every
+tree's shape as it was. A kept OKR tree is keyed on it, and reads again only the key results and objectives a
+change since may have moved. Which ones, every committed change that leaves the OKRs standing logs beside the
+workspace revision it makes (`KeyResultChange`, in the same transaction as the bump, so a reader that has seen a
+revision sees its log): a check-in names its key result, a work item the key results it is linked to, a renamed
+objective itself, a review none; `changes_since` reads the log.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -40,7 +42,8 @@ from django.db.models import F
 if TYPE_CHECKING:
     from northstar.workspaces.models import Workspace
 
-_Pending = tuple[bool, bool, frozenset[int] | None]  # plan, OKRs, key results touched (None: not known)
+# plan, OKRs, key results touched (None: not known), objectives touched
+_Pending = tuple[bool, bool, frozenset[int] | None, frozenset[int]]
 _marks: dict[int, int] = {}
 _plan_marks: dict[int, int] = {}
 _okr_marks: dict[int, int] = {}
@@ -57,11 +60,12 @@ def changed(
     plan: bool = True,
     okrs: bool | None = None,
     key_results: frozenset[int] | None = None,
+    objectives: frozenset[int] = frozenset(),
 ) -> None:
     """Record that something in these workspaces changed (call it inside the writing transaction); ``plan``:
     something the roadmap is built from; ``okrs`` (by default, as ``plan``): something OKR trees are built from;
-    ``key_results``, for a change that leaves the OKRs standing: whose latest values or linked work it may have
-    moved (None: not known)."""
+    ``key_results``, for a change that leaves the OKRs standing: whose latest values, linked work or words it may
+    have moved (None: not known); ``objectives``: whose words it may have moved."""
     ids = {i for i in workspace_ids if i is not None}
     if not ids:
         return
@@ -74,10 +78,13 @@ def changed(
             _okr_marks[workspace_id] = next(_next_mark)
     pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
     touched = key_results if not okrs else frozenset()
+    renamed = objectives if not okrs else frozenset()
     for workspace_id in ids:
-        was_plan, was_okrs, was_touched = pending.get(workspace_id, (False, False, frozenset()))
+        was_plan, was_okrs, was_touched, was_renamed = pending.get(
+            workspace_id, (False, False, frozenset(), frozenset())
+        )
         both = None if was_touched is None or touched is None else was_touched | touched
-        pending[workspace_id] = (was_plan or plan, was_okrs or okrs, both)
+        pending[workspace_id] = (was_plan or plan, was_okrs or okrs, both, was_renamed | renamed)
     # One callback per change, each bumping whatever is pending: a callback of a rolled-back change is dropped
     # with it, and its workspaces are bumped by the next change's (once more than needed, never less). Robust: the
     # change has committed, so a failed bump (a locked database) is logged rather than turned into an error page;
@@ -89,8 +96,8 @@ def _bump_pending() -> None:
     pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
     bumps = sorted(pending.items())
     pending.clear()
-    for workspace_id, (plan, okrs, touched) in bumps:
-        _bump(workspace_id, plan, okrs, touched)
+    for workspace_id, (plan, okrs, touched, renamed) in bumps:
+        _bump(workspace_id, plan, okrs, touched, renamed)
         # the database's number now covers it: without this process's mark, every process computes the same keys
         # again and shares what one of them stores
         _marks.pop(workspace_id, None)
@@ -100,7 +107,9 @@ def _bump_pending() -> None:
             _okr_marks.pop(workspace_id, None)
 
 
-def _bump(workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | None) -> None:
+def _bump(
+    workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | None, renamed: frozenset[int]
+) -> None:
     from northstar.workspaces.models import Workspace, WorkspaceRevision
 
     moves: dict[str, Any] = {"number": F("number") + 1}
@@ -109,7 +118,7 @@ def _bump(workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | N
     if okrs:
         moves["okr_number"] = F("okr_number") + 1
     logged = not okrs  # after a change to the OKRs, kept trees are not kept trees any more
-    if _move(workspace_id, moves, logged, touched):
+    if _move(workspace_id, moves, logged, touched, renamed):
         return
     if not Workspace.objects.filter(pk=workspace_id).exists():
         return  # made and removed again, or made in a transaction that rolled back
@@ -118,12 +127,19 @@ def _bump(workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | N
             WorkspaceRevision.objects.create(workspace_id=workspace_id, number=1, plan_number=1, okr_number=1)
     except IntegrityError:
         # made meanwhile by another process, or the workspace is gone meanwhile
-        _move(workspace_id, moves, logged, touched)
+        _move(workspace_id, moves, logged, touched, renamed)
 
 
-def _move(workspace_id: int, moves: dict[str, Any], logged: bool, touched: frozenset[int] | None) -> bool:
-    """Move the workspace's revision row, and with ``logged`` log the key results the change touched under the
-    revision it made (the update locks the row until the log is written); False when there is no row."""
+def _move(
+    workspace_id: int,
+    moves: dict[str, Any],
+    logged: bool,
+    touched: frozenset[int] | None,
+    renamed: frozenset[int],
+) -> bool:
+    """Move the workspace's revision row, and with ``logged`` log the key results and objectives the change
+    touched under the revision it made (the update locks the row until the log is written); False when there is
+    no row."""
     from northstar.workspaces.models import KeyResultChange, WorkspaceRevision
 
     with transaction.atomic():
@@ -140,6 +156,7 @@ def _move(workspace_id: int, moves: dict[str, Any], logged: bool, touched: froze
             rows = [
                 KeyResultChange(workspace_id=workspace_id, number=number, key_result_id=pk) for pk in touched
             ]
+        rows += [KeyResultChange(workspace_id=workspace_id, number=number, objective_id=pk) for pk in renamed]
         KeyResultChange.objects.bulk_create(rows)
         if number % 64 == 0:
             KeyResultChange.objects.filter(
@@ -148,26 +165,37 @@ def _move(workspace_id: int, moves: dict[str, Any], logged: bool, touched: froze
         return True
 
 
-def changes_since(since: tuple[Any, ...], now: tuple[Any, ...]) -> frozenset[int] | None:
-    """The key results changes may have moved (latest values, linked work) between two stamps of the same OKR
-    revision (``stamp(plan=True)``), from the log — one query, none when nothing changed; None when not known: a
-    change not yet committed in this process (its mark), one whose key results were not known, or one too long
-    ago."""
+class Changes(NamedTuple):
+    key_results: frozenset[int]  # whose latest values, linked work or words may have moved
+    objectives: frozenset[int]  # whose words may have moved
+
+
+NO_CHANGES = Changes(frozenset(), frozenset())
+
+
+def changes_since(since: tuple[Any, ...], now: tuple[Any, ...]) -> Changes | None:
+    """The key results and objectives changes may have moved between two stamps of the same OKR revision
+    (``stamp(plan=True)``), from the log — one query, none when nothing changed; None when not known: a change
+    not yet committed in this process (its mark), one whose key results were not known, or one too long ago."""
     (was, was_mark), (number, mark) = since[4], now[4]
     if since[:2] != now[:2] or was_mark or mark or not 0 <= number - was <= LOGGED_REVISIONS:
         return None
     if number == was:
-        return frozenset()
+        return NO_CHANGES
     from northstar.workspaces.models import KeyResultChange
 
     touched: set[int] = set()
-    for key_result_id, everything in KeyResultChange.objects.filter(
+    renamed: set[int] = set()
+    for key_result_id, objective_id, everything in KeyResultChange.objects.filter(
         workspace_id=now[0], number__gt=was, number__lte=number
-    ).values_list("key_result_id", "everything"):
+    ).values_list("key_result_id", "objective_id", "everything"):
         if everything:
             return None
-        touched.add(key_result_id)
-    return frozenset(touched)
+        if objective_id is not None:
+            renamed.add(objective_id)
+        else:
+            touched.add(key_result_id)
+    return Changes(frozenset(touched), frozenset(renamed))
 
 
 def current(workspace_id: int, *, plan: bool = False, okrs: bool = False) -> tuple[int, int]:
@@ -213,9 +241,15 @@ def plan_only(plan: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def okr_stamp(plan: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Of a plan stamp, what names the workspace's OKRs alone: unchanged by changes to the roadmap's own rows and
-    by check-ins."""
+    """Of a plan stamp, what names the workspace's OKRs alone: unchanged by changes to the roadmap's own rows, by
+    check-ins and by edits of titles and descriptions."""
     return (*plan[:2], plan[3])
+
+
+def search_stamp(plan: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Of a plan stamp, what names the OKRs with their words, for what a search by title found: it moves with
+    every change (a renamed objective may now match, or no longer)."""
+    return (*okr_stamp(plan), plan[4])
 
 
 def forget_pending() -> None:

@@ -32,12 +32,14 @@ def _tree(actor, world, **filters):
 
 
 def _answers(tree):
-    """Everything a page reads off a tree: per objective its roll-up, status and rights, per key result its
-    value, progress, status, forecast and staleness."""
+    """Everything a page reads off a tree: per objective its words, roll-up, status, rights and the objectives it
+    aligns with, per key result its title, value, progress, status, forecast and staleness."""
     return [
         (
-            v.objective.pk, v.objective.title, round(v.rollup.progress, 12), v.rollup.has_data, v.status.status,
-            v.status.reason, v.can_change,
+            v.objective.pk, v.objective.title, v.objective.description, v.objective.committed,
+            v.objective.version, round(v.rollup.progress, 12), v.rollup.has_data, v.status.status,
+            v.status.reason, v.can_change, [(o.pk, o.title) for o in v.parents],
+            [(o.pk, o.title) for o in v.children],
             [(k.kr.pk, k.kr.title, k.kr.current_value, k.kr.current_confidence, k.kr.version,
               round(k.progress.value, 12), k.status.status, k.stale, k.can_check_in,
               k.forecast and round(k.forecast.probability, 12)) for k in v.key_results],
@@ -81,17 +83,27 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_check_ins_deletions_a
     with django_capture_on_commit_callbacks(execute=committed):
         revisions.changed([world.workspace.pk])  # what making the world left pending is committed, or not
     assert _answers(_tree(owner, world)) == _answers(_afresh(owner, world, settings))
-    for step in range(16):
+    objectives = sorted({kr.objective_id for kr in key_results})
+    for step in range(24):
         with django_capture_on_commit_callbacks(execute=committed):
-            _check_in_delete_or_edit(owner, rng, key_results, step)
+            _check_in_delete_or_edit(owner, rng, key_results, objectives, step)
         for page in (None, 1, 2, 3):
             kept, afresh = _tree(owner, world, page=page), _afresh(owner, world, settings, page=page)
             assert _answers(kept) == _answers(afresh), (step, page)
+        for q in ("Renamed", "Number 1", "e"):  # what a search finds moves with the words
+            kept, afresh = _tree(owner, world, q=q), _afresh(owner, world, settings, q=q)
+            assert _answers(kept) == _answers(afresh), (step, q)
 
 
-def _check_in_delete_or_edit(owner, rng, key_results, step):
+def _check_in_delete_or_edit(owner, rng, key_results, objectives, step):
     kr = rng.choice(key_results)
-    if step % 5 == 4 and CheckIn.objects.filter(key_result_id=kr.pk).exists():
+    if step % 4 == 1:  # an objective's words, which leave the OKRs standing
+        pk = rng.choice(objectives)
+        actions.update_objective(owner, pk, title=f"Renamed {step}", description=f"Why {step}",
+                                 committed=rng.choice([True, False]))  # fmt: skip
+    elif step % 7 == 3:  # a key result's title
+        actions.update_key_result(owner, kr.pk, title=rng.choice(["Renamed number", f"Number 1.{step}"]))
+    elif step % 5 == 4 and CheckIn.objects.filter(key_result_id=kr.pk).exists():
         actions.delete_check_in(owner, CheckIn.objects.filter(key_result_id=kr.pk).latest("checked_in_at").pk)
     elif step % 6 == 5:  # a change to the plan: a key result's target
         fresh = KeyResult.objects.get(pk=kr.pk)
@@ -144,6 +156,45 @@ def test_after_a_check_in_only_the_latest_values_and_the_moved_key_result_are_re
     assert len(full_rows) == 1 and f"IN ({world.key_result.pk})" in full_rows[0]
     shown = {k.kr.pk: k.kr.current_value for v in tree.all_objectives() for k in v.key_results}
     assert shown[world.key_result.pk] == 7
+
+
+def test_after_a_committed_rename_only_the_renamed_objectives_words_are_read(
+    world, settings, django_capture_on_commit_callbacks
+):
+    owner = world.actor(world.owner)
+    _more_objectives(world, owner)  # half of them aligned to world.objective
+    with django_capture_on_commit_callbacks(execute=True):
+        revisions.changed([world.workspace.pk])  # what making the world left pending is committed
+    _tree(owner, world)
+    okrs_before = revisions.okr_stamp(revisions.stamp(world.workspace, plan=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_objective(owner, world.objective.pk, title="Grow the zebra fleet")
+    assert revisions.okr_stamp(revisions.stamp(world.workspace, plan=True)) == okrs_before
+    with CaptureQueriesContext(connection) as after:
+        tree = _tree(owner, world)
+    objectives = _reads_of("okrs_objective", after)
+    assert len(objectives) == 1 and f'"okrs_objective"."id" IN ({world.objective.pk})' in objectives[0]
+    assert not _reads_of("okrs_keyresult", after)
+    views = {v.objective.pk: v for v in tree.all_objectives()}
+    assert views[world.objective.pk].objective.title == "Grow the zebra fleet"
+    aligned = [v for v in views.values() if any(p.pk == world.objective.pk for p in v.parents)]
+    assert len(aligned) >= 2 and all(p.title == "Grow the zebra fleet" for v in aligned for p in v.parents)
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))
+    # a change of team moves the OKRs: everything read again
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_objective(owner, world.objective.pk, team=world.company.pk)
+    assert revisions.okr_stamp(revisions.stamp(world.workspace, plan=True)) != okrs_before
+    assert _answers(_tree(owner, world)) == _answers(_afresh(owner, world, settings))
+
+
+def test_a_search_finds_an_objective_by_its_new_title_at_once(world, django_capture_on_commit_callbacks):
+    owner = world.actor(world.owner)
+    assert not list(_tree(owner, world, q="zebra fleet").all_objectives())
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_objective(owner, world.objective.pk, title="Grow the zebra fleet")
+    found = [v.objective.pk for v in _tree(owner, world, q="zebra fleet").all_objectives()]
+    assert found == [world.objective.pk]
+    assert [v.objective.pk for v in _tree(owner, world, q="zebra fleet", page=1).all_objectives()] == found
 
 
 def test_a_page_changing_a_view_it_was_handed_changes_no_other_page(world):

@@ -301,13 +301,32 @@ OKR_WRITES = {  # (the write, whether it moves the OKR revision)
     ),
     "a key result's title, edited": (
         lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, title="Renamed"),
-        True,
+        False,
     ),
     "a key result's owner, edited": (
         lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, owner=w.viewer.pk),
         True,
     ),
-    "an objective": (lambda w: Objective.objects.filter(pk=w.objective.pk).update(title="Renamed"), True),
+    "an objective, in bulk": (
+        lambda w: Objective.objects.filter(pk=w.objective.pk).update(title="Renamed"),
+        True,
+    ),
+    "an objective's title and description, edited": (
+        lambda w: okr_actions.update_objective(
+            w.actor(w.owner), w.objective.pk, title="Renamed", description="Why"
+        ),
+        False,
+    ),
+    "an objective's title and team, edited": (
+        lambda w: okr_actions.update_objective(
+            w.actor(w.owner), w.objective.pk, title="Renamed", team=w.it.pk
+        ),
+        True,
+    ),
+    "an objective's title, without its version": (
+        lambda w: Objective.objects.get(pk=w.objective.pk).save(update_fields=["title", "updated_at"]),
+        True,
+    ),
     "a team": (lambda w: Team.objects.filter(pk=w.growth.pk).update(name="Growth 2"), True),
     "a member's name": (lambda w: User.objects.get(pk=w.viewer.pk).save(), True),
     "a check-in": (lambda w: okr_actions.do_check_in(w.actor(w.owner), w.key_result.pk, value=4), False),
