@@ -47,6 +47,7 @@ from northstar.okrs.queries import (
 )
 from northstar.roadmap.models import Contribution, Dependency, WorkItem
 from northstar.roadmap.queries import _core_dep, _core_item, build_roadmap, fetch_plan, load_roadmap
+from northstar.workspaces import revisions
 from northstar.workspaces.permissions import Actor
 
 
@@ -173,13 +174,12 @@ def _naive_tree(
     return out
 
 
-def _after_a_change_to_the_okrs(work: Callable[[], Any]) -> Any:
-    """Runs ``work`` as after any change to the OKRs (an objective, a key result's definition, a team, a person):
-    the layouts, trees and forecasts kept under the plan revision are for the revision before it (the forecasts
-    kept by everything they depend on stay: few of them change)."""
-    okr_queries.layouts_kept.clear()
-    okr_queries.trees_kept.clear()
-    okr_queries.forecasts_by_plan.clear()
+def _after_a_change_to_the_okrs(actor: Actor, work: Callable[[], Any]) -> Any:
+    """Runs ``work`` as after any change to the OKRs (a new objective or key result, an alignment, a team, a
+    person): the workspace's OKR revision moves on, so that what is kept under it — layouts, trees, forecasts by
+    plan — is for the revision before (what is kept by everything it depends on stays: the forecasts, and key
+    results' views whose every input is as it was)."""
+    revisions.changed([actor.workspace.pk])  # committed at once: the bench runs outside any transaction
     return work()
 
 
@@ -343,7 +343,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
         return okr_queries.okr_tree(actor, today=today, period=period)
 
     def after_plan_change() -> okr_queries.OkrTree:
-        return _after_a_change_to_the_okrs(whole_tree)
+        return _after_a_change_to_the_okrs(actor, whole_tree)
 
     title = _("OKR tree with roll-ups and status")
     whole_tree()
@@ -384,7 +384,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
         return okr_queries.okr_tree(actor, today=today, period=period, page=1)
 
     def page_after_plan_change() -> okr_queries.OkrTree:
-        return _after_a_change_to_the_okrs(first_page)
+        return _after_a_change_to_the_okrs(actor, first_page)
 
     shown_page = first_page()
     shown = [v.objective.pk for v in shown_page.all_objectives()]

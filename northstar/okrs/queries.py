@@ -245,6 +245,7 @@ def forget_forecasts() -> None:
     histories_kept.clear()
     layouts_kept.clear()
     trees_kept.clear()
+    last_trees.clear()
 
 
 def _forecast_state(
@@ -708,6 +709,12 @@ class _KeptTree:
     objective_views: list[ObjectiveView]  # handed out as copies
     plan: tuple[Any, ...]  # the plan revision it is up to date with
     deliveries: dict[int, Deliveries]  # the linked work its forecasts were made from
+    cadence: int  # the workspace's check-in cadence its staleness was judged by
+
+
+# The key of the tree last kept for each viewer, view and day, whatever the OKR revision: after a change to the
+# OKRs, the new tree takes from it the views of key results whose rows and inputs are as they were.
+last_trees = Kept(lambda: settings.NORTHSTAR_OKR_TREES_KEPT)
 
 
 def _kept_views(
@@ -723,20 +730,63 @@ def _kept_views(
     if plan is None or settings.NORTHSTAR_OKR_TREES_KEPT <= 0:
         frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
         return _views_of(actor, frame, frame.key_results, today=today, plan=plan, known={}).views
-    key = (revisions.okr_stamp(plan), actor.rights_key, *what, today)
+    okrs, view = revisions.okr_stamp(plan), (actor.rights_key, *what, today)
+    key = (okrs, *view)
     kept: _KeptTree | None = trees_kept.get(key)
     fresh = _kept_tree_now(actor, kept, today=today, plan=plan) if kept is not None else None
     if fresh is None:
         frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
         # read before the forecasts are made from it: what a later change to the roadmap is compared with
         deliveries = deliveries_of(actor, [kr.pk for kr in frame.key_results])
+        cadence = actor.workspace.check_in_cadence_days
+        before = trees_kept.get(last_trees.get((okrs[:2], *view)))
+        known = _unchanged_views(before, frame, deliveries, cadence) if before is not None else {}
         made = _views_of(
-            actor, frame, frame.key_results, today=today, plan=plan, known={}, deliveries=deliveries
+            actor, frame, frame.key_results, today=today, plan=plan, known=known, deliveries=deliveries
         )
-        fresh = _KeptTree(frame, made.made, made.views, plan, deliveries)
+        fresh = _KeptTree(frame, {**known, **made.made}, made.views, plan, deliveries, cadence)
+        last_trees.put([((okrs[:2], *view), key)])
     if fresh is not kept:
         trees_kept.put([(key, fresh)])
     return [copy.copy(view) for view in fresh.objective_views]
+
+
+_row_of = operator.attrgetter(*(f.attname for f in KeyResult._meta.concrete_fields))
+
+
+def _unchanged_views(
+    before: _KeptTree, frame: _Frame, deliveries: dict[int, Deliveries], cadence: int
+) -> dict[int, tuple[KeyResultView, Part]]:
+    """Of a tree kept before a change to the OKRs, the views of the key results of the new ``frame`` whose every
+    input is as it was — their row, their period's dates, milestones, linked work, right to check in and the
+    cadence — each with the key result as read now (its owner, as read now, may be named anew)."""
+    if before.cadence != cadence:
+        return {}
+    periods = {pk: _dates(o.period) for pk, o in frame.objectives.items()}
+    periods_before = {pk: _dates(o.period) for pk, o in before.frame.objectives.items()}
+    milestones, milestones_before = frame.milestones, before.frame.milestones
+    found = {}
+    for kr in frame.key_results:
+        pk = kr.id  # id, not pk: 8,000 times in a whole tree
+        entry = before.views.get(pk)
+        if entry is None:
+            continue
+        view, part = entry
+        if (
+            _row_of(view.kr) == _row_of(kr)
+            and periods_before[kr.objective_id] == periods[kr.objective_id]
+            and milestones_before.get(pk) == milestones.get(pk)
+            and before.deliveries.get(pk) == deliveries.get(pk)
+            and view.can_check_in == (pk in frame.check_in_ok)
+        ):
+            again = object.__new__(KeyResultView)  # a copy: copy.copy costs ten times more, 8,000 times
+            again.__dict__.update(view.__dict__, kr=kr)
+            found[pk] = (again, part)
+    return found
+
+
+def _dates(period: Period | None) -> tuple[Any, ...] | None:
+    return None if period is None else (period.pk, period.start, period.end)
 
 
 def _kept_tree_now(
@@ -799,7 +849,7 @@ def _kept_tree_now(
         deliveries=deliveries,
         renamed=renamed.keys(),
     )
-    return _KeptTree(frame, {**kept.views, **views.made}, views.views, plan, deliveries)
+    return _KeptTree(frame, {**kept.views, **views.made}, views.views, plan, deliveries, kept.cadence)
 
 
 # What an edit of an objective's words may change (Objective.okr_ignores): read again, and compared by version.

@@ -41,7 +41,7 @@ def _answers(tree):
             v.status.reason, v.can_change, [(o.pk, o.title) for o in v.parents],
             [(o.pk, o.title) for o in v.children],
             [(k.kr.pk, k.kr.title, k.kr.current_value, k.kr.current_confidence, k.kr.version,
-              round(k.progress.value, 12), k.status.status, k.stale, k.can_check_in,
+              str(k.kr.owner), round(k.progress.value, 12), k.status.status, k.stale, k.can_check_in,
               k.forecast and round(k.forecast.probability, 12)) for k in v.key_results],
         )
         for v in tree.all_objectives()
@@ -195,6 +195,81 @@ def test_a_search_finds_an_objective_by_its_new_title_at_once(world, django_capt
     found = [v.objective.pk for v in _tree(owner, world, q="zebra fleet").all_objectives()]
     assert found == [world.objective.pk]
     assert [v.objective.pk for v in _tree(owner, world, q="zebra fleet", page=1).all_objectives()] == found
+
+
+def test_after_a_change_to_the_okrs_only_the_key_results_whose_inputs_moved_are_worked_out_again(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from northstar.workspaces import actions as ws_actions
+    from northstar.workspaces.models import User
+
+    owner = world.actor(world.owner)
+    key_results = [world.key_result, *_more_objectives(world, owner)]
+    actions.update_key_result(owner, key_results[1].pk, owner=world.editor.pk)
+    for kr in key_results[:4]:
+        actions.do_check_in(owner, kr.pk, value=3)
+    made = []
+    monkeypatch.setattr(queries, "key_result_view", _counting(queries.key_result_view, made))
+
+    def after(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        world.workspace.refresh_from_db()
+        viewer = world.actor(world.owner)
+        made.clear()
+        kept = _tree(viewer, world)
+        worked_out = sorted(made)
+        assert _answers(kept) == _answers(_afresh(viewer, world, settings))
+        return worked_out
+
+    after(lambda: revisions.changed([world.workspace.pk]))  # everything kept from here on
+    # a person renamed: the OKRs move on, no key result's view is worked out again, and it names them anew
+    editor = User.objects.get(pk=world.editor.pk)
+    editor.name = "Edna Editor-Berg"
+    assert after(editor.save) == []
+    named = {k.kr.pk: str(k.kr.owner) for v in _tree(owner, world).all_objectives() for k in v.key_results}
+    assert named[key_results[1].pk] == "Edna Editor-Berg"
+    # a new key result: its view alone
+    fresh = []
+    assert after(lambda: fresh.append(actions.create_key_result(owner, world.objective.pk, title="New", start=0,
+                                                                target=5))) == [fresh[0].pk]  # fmt: skip
+    # a key result's owner: its view alone (its row moved)
+    assert after(lambda: actions.update_key_result(owner, key_results[2].pk, owner=world.admin.pk)) == [
+        key_results[2].pk
+    ]
+    # the period's end: every view of its key results (their pace and forecasts move), not of its quarters'
+    views = [
+        (v.objective.period_id, k.kr.pk) for v in _tree(owner, world).all_objectives() for k in v.key_results
+    ]
+    everyone = sorted(pk for _period, pk in views)
+    in_the_period = sorted(pk for period, pk in views if period == world.period.pk)
+    assert len(everyone) > len(in_the_period) > 0
+    assert after(lambda: actions.update_period(owner, world.period.pk, end=world.period.end + dt.timedelta(days=9))) == in_the_period  # fmt: skip
+    # the check-in cadence: every view (their staleness moves)
+    assert after(lambda: ws_actions.update_workspace(owner, check_in_cadence_days=3)) == everyone
+
+
+def test_after_an_objective_moves_team_the_right_to_check_in_is_worked_out_again(
+    world, settings, django_capture_on_commit_callbacks
+):
+    owner, editor = world.actor(world.owner), world.actor(world.editor)  # the editor checks in for Growth
+    kr = _more_objectives(world, owner, n=1)[0]  # of a Growth objective, owned by no one
+    before = {k.kr.pk: k.can_check_in for v in _tree(editor, world).all_objectives() for k in v.key_results}
+    assert before[kr.pk] is True
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_objective(owner, kr.objective_id, team=world.it.pk)
+    kept = _tree(editor, world)
+    after = {k.kr.pk: k.can_check_in for v in kept.all_objectives() for k in v.key_results}
+    assert after[kr.pk] is False
+    assert _answers(kept) == _answers(_afresh(editor, world, settings))
+
+
+def _counting(make, made):
+    def counted(kr, *args, **kwargs):
+        made.append(kr.pk)
+        return make(kr, *args, **kwargs)
+
+    return counted
 
 
 def test_a_page_changing_a_view_it_was_handed_changes_no_other_page(world):
