@@ -358,7 +358,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     renamed = best_timed(_after_a_new_title(actor, period, whole_tree))
     replanned = best_of(after_plan_change)
     raw = best_of(lambda: _raw_tree(actor.workspace.pk, family))
-    statements = _statements_of(after_plan_change)
+    statements = _after_a_change_to_the_okrs(actor, lambda: _statements_of(whole_tree))
     replayed = best_of(lambda: _replay(statements))
     naive = best_of(lambda: answers.update(naive=_naive_tree(actor, family, today)), runs=1)
     _same(answers["naive"], _answers(whole_tree()))
