@@ -165,8 +165,8 @@ class WorkspaceRevision(models.Model):
 class KeyResultChange(models.Model):
     """Which key results a committed change that left the OKRs standing may have moved — their latest values,
     their linked work, their words — and which objectives' words, by the workspace revision it made (see
-    revisions.py): a kept OKR tree reads those alone again. A row with ``everything`` stands for a change whose key results are not known (a bulk
-    write): all of them."""
+    revisions.py): a kept OKR tree reads those alone again. A row with ``everything`` stands for a change whose
+    key results are not known (a bulk write): all of them."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     number = models.BigIntegerField()
