@@ -145,10 +145,13 @@ class KeyResult(TenantModel):
         {"current_value", "current_confidence", "last_check_in_at", "version", "updated_at"}
     )
     # what a kept OKR tree reads again from the row when its version moves: written alone, with the version, they
-    # leave the trees' frames (which objectives, key results, people and rights) as they were; what a search by
-    # title found is kept under every change (revisions.search_stamp)
+    # leave the trees' frames (which objectives and key results) as they were — a new owner's right to check in
+    # is worked out again with the row; what a search by title or owner found is kept under every change
+    # (revisions.search_stamp)
     okr_ignores = plan_ignores | {
         "title",
+        "owner",
+        "owner_id",
         "start",
         "target",
         "low",

@@ -636,7 +636,8 @@ def okr_tree(
         ).distinct()
     objectives_qs = objectives_qs.order_by("position", "id")
     what: tuple[Any, ...] = (period.pk if period else None, include_periodless, team_id, owner_id, q)
-    if q and plan is not None:  # a renamed objective may match now, or no longer: kept until the next change
+    if (q or owner_id is not None) and plan is not None:
+        # a renamed objective, a key result's new owner, may match now, or no longer: kept until the next change
         what = (*what, revisions.search_stamp(plan))
     if page is None or status:
 
@@ -830,14 +831,8 @@ def _kept_tree_now(
     if read.keys() != set(moved):
         return None
     known = {pk: entry for pk, entry in kept.views.items() if pk not in again}
-    now = []
-    for kr in frame.key_results:
-        if kr.id in read:
-            fresh = read[kr.id]
-            fresh.owner = kept.views[kr.id][0].kr.owner  # the same person: a new owner would move the OKRs
-            now.append(fresh)
-        else:
-            now.append(kept.views[kr.id][0].kr)
+    frame = _with_owners(actor, frame, read, kept.views)
+    now = [read.get(kr.id) or kept.views[kr.id][0].kr for kr in frame.key_results]
     views = _views_of(
         actor,
         frame,
@@ -850,6 +845,29 @@ def _kept_tree_now(
         renamed=renamed.keys(),
     )
     return _KeptTree(frame, {**kept.views, **views.made}, views.views, plan, deliveries, kept.cadence)
+
+
+def _with_owners(
+    actor: Actor, frame: _Frame, read: dict[int, KeyResult], views: dict[int, tuple[KeyResultView, Part]]
+) -> _Frame:
+    """Key results read again, given their owners — those they had, or for a new owner the person read (one
+    query) — and the frame with the actor's right to check in on those whose owner changed worked out again (one
+    query: an owner may check in on their key results)."""
+    new_owner = []
+    for pk, kr in read.items():
+        was = views[pk][0].kr
+        if kr.owner_id == was.owner_id:
+            kr.owner = was.owner
+        else:
+            new_owner.append(kr)
+    if not new_owner:
+        return frame
+    attach(new_owner, "owner")
+    if not actor.can_edit:
+        return frame
+    ids = {kr.pk for kr in new_owner}
+    may = KeyResult.objects.restrict(actor, "check_in").filter(pk__in=ids).values_list("pk", flat=True)
+    return replace(frame, check_in_ok=(frame.check_in_ok - ids) | set(may))
 
 
 # What an edit of an objective's words may change (Objective.okr_ignores): read again, and compared by version.

@@ -21,8 +21,8 @@ and `TenantModel.plan_ignores`.
 Inside the plan, the *OKR* revision moves only with what OKR trees are built from (objectives, key results'
 definitions, periods, alignments, teams, people, rights), not with the roadmap's own rows (work items,
 dependencies, links to key results, baselines, scenarios: `TenantModel.outside_okrs`), nor with edits of the
-words on objectives and key results (their titles and descriptions: `TenantModel.okr_ignores`), which leave every
-tree's shape as it was. A kept OKR tree is keyed on it, and reads again only the key results and objectives a
+words on objectives and key results (their titles and descriptions) or with key results' owners
+(`TenantModel.okr_ignores`), which leave every tree's shape as it was. A kept OKR tree is keyed on it, and reads again only the key results and objectives a
 change since may have moved. Which ones, every committed change that leaves the OKRs standing logs beside the
 workspace revision it makes (`KeyResultChange`, in the same transaction as the bump, so a reader that has seen a
 revision sees its log): a check-in names its key result, a work item the key results it is linked to, a renamed
@@ -247,8 +247,9 @@ def okr_stamp(plan: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def search_stamp(plan: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Of a plan stamp, what names the OKRs with their words, for what a search by title found: it moves with
-    every change (a renamed objective may now match, or no longer)."""
+    """Of a plan stamp, what names the OKRs with their words and owners, for what a search by title or owner
+    found: it moves with every change (a renamed objective, a key result's new owner, may now match, or no
+    longer)."""
     return (*okr_stamp(plan), plan[4])
 
 

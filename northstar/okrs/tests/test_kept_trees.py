@@ -90,9 +90,10 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_check_ins_deletions_a
         for page in (None, 1, 2, 3):
             kept, afresh = _tree(owner, world, page=page), _afresh(owner, world, settings, page=page)
             assert _answers(kept) == _answers(afresh), (step, page)
-        for q in ("Renamed", "Number 1", "e"):  # what a search finds moves with the words
-            kept, afresh = _tree(owner, world, q=q), _afresh(owner, world, settings, q=q)
-            assert _answers(kept) == _answers(afresh), (step, q)
+        # what a search finds moves with the words, what a filter by owner finds with the owners
+        for filters in ({"q": "Renamed"}, {"q": "Number 1"}, {"q": "e"}, {"owner_id": owner.user.pk}):
+            kept, afresh = _tree(owner, world, **filters), _afresh(owner, world, settings, **filters)
+            assert _answers(kept) == _answers(afresh), (step, filters)
 
 
 def _check_in_delete_or_edit(owner, rng, key_results, objectives, step):
@@ -101,8 +102,9 @@ def _check_in_delete_or_edit(owner, rng, key_results, objectives, step):
         pk = rng.choice(objectives)
         actions.update_objective(owner, pk, title=f"Renamed {step}", description=f"Why {step}",
                                  committed=rng.choice([True, False]))  # fmt: skip
-    elif step % 7 == 3:  # a key result's title
-        actions.update_key_result(owner, kr.pk, title=rng.choice(["Renamed number", f"Number 1.{step}"]))
+    elif step % 7 == 3:  # a key result's title and owner
+        actions.update_key_result(owner, kr.pk, title=rng.choice(["Renamed number", f"Number 1.{step}"]),
+                                  owner=rng.choice([None, owner.user.pk]))  # fmt: skip
     elif step % 5 == 4 and CheckIn.objects.filter(key_result_id=kr.pk).exists():
         actions.delete_check_in(owner, CheckIn.objects.filter(key_result_id=kr.pk).latest("checked_in_at").pk)
     elif step % 6 == 5:  # a change to the plan: a key result's target
@@ -262,6 +264,42 @@ def test_after_an_objective_moves_team_the_right_to_check_in_is_worked_out_again
     after = {k.kr.pk: k.can_check_in for v in kept.all_objectives() for k in v.key_results}
     assert after[kr.pk] is False
     assert _answers(kept) == _answers(_afresh(editor, world, settings))
+
+
+@COMMITTED
+def test_a_key_results_new_owner_shows_may_check_in_and_is_found_by_owner_at_once(
+    world, settings, committed, django_capture_on_commit_callbacks
+):
+    owner, editor = world.actor(world.owner), world.actor(world.editor)  # the editor works for Growth, not IT
+    uptime = KeyResult.objects.get(key="uptime-kr")  # of IT's objective, seen by everyone
+    with django_capture_on_commit_callbacks(execute=committed):
+        revisions.changed([world.workspace.pk])
+    okrs_before = revisions.okr_stamp(revisions.stamp(world.workspace, plan=True))
+
+    def shown(tree):
+        return {
+            k.kr.pk: (str(k.kr.owner), k.can_check_in) for v in tree.all_objectives() for k in v.key_results
+        }
+
+    assert shown(_tree(editor, world))[uptime.pk] == ("None", False)
+    assert uptime.objective_id not in {
+        v.objective.pk for v in _tree(editor, world, owner_id=world.editor.pk).all_objectives()
+    }
+    churn = KeyResult.objects.get(key="secret-churn")  # of Growth's private objective
+    with django_capture_on_commit_callbacks(execute=committed):
+        actions.update_key_result(owner, uptime.pk, owner=world.editor.pk)
+        actions.update_key_result(owner, churn.pk, owner=world.admin.pk)
+    assert revisions.okr_stamp(revisions.stamp(world.workspace, plan=True)) == okrs_before
+    with CaptureQueriesContext(connection) as after:
+        kept = _tree(editor, world)
+    assert len(_reads_of("workspaces_user", after)) == 1  # the new owners, together
+    assert shown(kept)[uptime.pk] == ("Edith Editor", True)
+    assert shown(kept)[churn.pk] == (str(world.admin), True)
+    assert _answers(kept) == _answers(_afresh(editor, world, settings))
+    for filters in ({"owner_id": world.editor.pk}, {"owner_id": world.editor.pk, "page": 1}):
+        found = _tree(editor, world, **filters)
+        assert uptime.objective_id in {v.objective.pk for v in found.all_objectives()}
+        assert _answers(found) == _answers(_afresh(editor, world, settings, **filters))
 
 
 def _counting(make, made):

@@ -305,6 +305,12 @@ OKR_WRITES = {  # (the write, whether it moves the OKR revision)
     ),
     "a key result's owner, edited": (
         lambda w: okr_actions.update_key_result(w.actor(w.owner), w.key_result.pk, owner=w.viewer.pk),
+        False,
+    ),
+    "a key result's owner and kind, edited": (
+        lambda w: okr_actions.update_key_result(
+            w.actor(w.owner), w.key_result.pk, owner=w.viewer.pk, kind="boolean", start=None, target=None
+        ),
         True,
     ),
     "an objective, in bulk": (
