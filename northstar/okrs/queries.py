@@ -879,6 +879,8 @@ def _renamed(frame: _Frame, touched: Collection[int] | None) -> dict[int, Object
     with their words read again — of those the log names (``touched``; when it does not know, of those whose
     version moved, read first in one more query): one query, none when no objective of the frame moved; None
     when one is gone (a change to the OKRs since)."""
+    if touched is not None and not touched:
+        return {}  # the usual case after a check-in: spares gathering the frame's objectives
     kept = _objectives_in(frame)
     if touched is None:
         versions = dict(Objective.objects.filter(pk__in=list(kept)).values_list("id", "version"))
