@@ -408,9 +408,15 @@ def revoke_api_token(actor: Actor, token_id: int) -> ApiToken:
     return token  # type: ignore[no-any-return]
 
 
-def usable_token(raw: str) -> ApiToken | None:
-    """The token with this secret, with its user and workspace, if it may be used now (its use is noted)."""
-    token = ApiToken.objects.select_related("user", "workspace").filter(token_hash=hash_token(raw)).first()
+def usable_token(raw: str, **annotations: Any) -> ApiToken | None:
+    """The token with this secret, with its user and workspace and ``annotations`` read in the same query, if it
+    may be used now (its use is noted)."""
+    token = (
+        ApiToken.objects.select_related("user", "workspace")
+        .annotate(**annotations)
+        .filter(token_hash=hash_token(raw))
+        .first()
+    )
     now = timezone.now()
     if token is None or not token.is_usable(now) or not token.user.is_active:
         return None

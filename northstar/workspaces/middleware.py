@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -15,13 +16,17 @@ def member_workspaces(user: object) -> object:
     return Workspace.objects.filter(pk__in=Membership.objects.filter(user=user).values("workspace_id"))
 
 
-def session_membership(request: HttpRequest) -> Membership | None:
-    """The signed-in user's membership (with its workspace) of the workspace their session chose, if any."""
+def session_membership(request: HttpRequest, **annotations: Any) -> Membership | None:
+    """The signed-in user's membership (with its workspace) of the workspace their session chose, if any, with
+    ``annotations`` read in the same query."""
     wanted = request.session.get(SESSION_WORKSPACE)
     if wanted is None:
         return None
     return (
-        Membership.objects.select_related("workspace").filter(user=request.user, workspace_id=wanted).first()
+        Membership.objects.select_related("workspace")
+        .annotate(**annotations)
+        .filter(user=request.user, workspace_id=wanted)
+        .first()
     )
 
 

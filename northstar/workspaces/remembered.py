@@ -18,13 +18,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 
 from northstar.workspaces import revisions
 from northstar.workspaces.actions import usable_token
 from northstar.workspaces.middleware import request_actor, session_membership
-from northstar.workspaces.models import Workspace
-from northstar.workspaces.permissions import role_in
+from northstar.workspaces.models import Membership, Workspace
 from northstar.workspaces.web import today
 
 # Reads that only show the database (nothing on them writes, nothing on them depends on the hour).
@@ -95,7 +95,7 @@ def page_key(request: HttpRequest) -> str | None:
     parts = (
         database["NAME"],
         database.get("HOST"),
-        revisions.stamp(caller.workspace),
+        revisions.stamp(caller.workspace, number=caller.revision),
         caller.user_id,
         caller.role,
         caller.how,
@@ -117,19 +117,31 @@ class Caller:
     role: str
     how: tuple[Any, ...]
     language: str
+    revision: int | None  # the workspace's committed revision, read with the caller; None: not read yet
 
 
 def _caller(request: HttpRequest) -> Caller | None:
     authorization = request.headers.get("Authorization", "")
     if authorization:
         scheme, _space, raw = authorization.partition(" ")
-        token = usable_token(raw.strip()) if scheme.lower() == "bearer" else None
+        token = (
+            usable_token(raw.strip(), caller_role=_role_of_user(), caller_revision=revisions.number_of())
+            if scheme.lower() == "bearer"
+            else None
+        )
         if token is None or token.scope:
             return None  # unknown tokens and single-use tokens get the API's own answer
-        role = role_in(token.workspace, token.user_id)
+        role = token.caller_role  # type: ignore[attr-defined]
         language = token.user.language or request.LANGUAGE_CODE  # type: ignore[attr-defined]
         return (
-            Caller(token.user_id, token.workspace, role, ("token", token.read_only), language)
+            Caller(
+                token.user_id,
+                token.workspace,
+                role,
+                ("token", token.read_only),
+                language,
+                token.caller_revision or 0,  # type: ignore[attr-defined]
+            )
             if role
             else None
         )
@@ -142,13 +154,23 @@ def _caller(request: HttpRequest) -> Caller | None:
         return None
     how = ("session", csrf_secret)
     language: str = request.LANGUAGE_CODE  # type: ignore[attr-defined]
-    membership = session_membership(request)
+    membership = session_membership(request, caller_revision=revisions.number_of())
     if membership is not None:
-        return Caller(request.user.pk, membership.workspace, membership.role, how, language)
+        revision = membership.caller_revision or 0  # type: ignore[attr-defined]
+        return Caller(request.user.pk, membership.workspace, membership.role, how, language, revision)
     actor = request_actor(request)  # picks the workspace when the session has none (yet)
     if actor is None or not actor.is_member:
         return None
-    return Caller(request.user.pk, actor.workspace, actor.role or "", how, language)
+    return Caller(request.user.pk, actor.workspace, actor.role or "", how, language, None)
+
+
+def _role_of_user() -> Subquery:
+    """The role in the token's workspace of the token's user, as an annotation; None when not a member."""
+    return Subquery(
+        Membership.objects.filter(workspace_id=OuterRef("workspace_id"), user_id=OuterRef("user_id")).values(
+            "role"
+        )[:1]
+    )
 
 
 def _storable(response: HttpResponse) -> bool:

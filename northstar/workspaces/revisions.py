@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 
 if TYPE_CHECKING:
     from northstar.workspaces.models import Workspace
@@ -212,13 +212,25 @@ def current(workspace_id: int, *, plan: bool = False, okrs: bool = False) -> tup
     return (number or 0, marks.get(workspace_id, 0))
 
 
-def stamp(workspace: Workspace, *, plan: bool = False) -> tuple[Any, ...]:
+def number_of(workspace_id: str = "workspace_id") -> Subquery:
+    """The committed revision of the workspace a query's rows name (``workspace_id``), as an annotation: a
+    caller that reads its row anyway reads the revision with it, for ``stamp(..., number=)``."""
+    from northstar.workspaces.models import WorkspaceRevision
+
+    return Subquery(
+        WorkspaceRevision.objects.filter(workspace_id=OuterRef(workspace_id)).values("number")[:1]
+    )
+
+
+def stamp(workspace: Workspace, *, plan: bool = False, number: int | None = None) -> tuple[Any, ...]:
     """What names the workspace as it is now, for keys of what is remembered about it: its id, its creation time
-    (a database made again reuses ids and revisions) and its revision. With ``plan``, its plan revision — and
-    after it its OKR revision (``okr_stamp`` takes it out) and its revision (for ``changes_since``), which keys
-    of what depends on the plan alone leave out (``plan_only``) — one query."""
+    (a database made again reuses ids and revisions) and its revision — read here, or given as ``number`` when
+    read already (``number_of``). With ``plan``, its plan revision — and after it its OKR revision
+    (``okr_stamp`` takes it out) and its revision (for ``changes_since``), which keys of what depends on the plan
+    alone leave out (``plan_only``) — one query."""
     if not plan:
-        return workspace.pk, workspace.created_at, current(workspace.pk)
+        revision = current(workspace.pk) if number is None else (number, _marks.get(workspace.pk, 0))
+        return workspace.pk, workspace.created_at, revision
     from northstar.workspaces.models import WorkspaceRevision
 
     numbers = (
