@@ -293,6 +293,26 @@ def _after_a_new_title(
     return _after(list(candidates[:50]), rename, work)
 
 
+def _after_a_new_key_result(
+    actor: Actor, period: Period | None, work: Callable[[], Any], objective_ids: list[int] | None = None
+) -> Callable[[], float]:
+    """``work`` just after a key result is added to an objective of the period (of these), last of its key
+    results as a person adds one — a change to the OKRs; it is removed again afterwards (another)."""
+    candidates = Objective.objects.restrict(actor).filter(period=period).order_by("pk")
+    if objective_ids is not None:
+        candidates = candidates.filter(pk__in=objective_ids)
+
+    def add(objective: Objective) -> Callable[[], None]:
+        made = KeyResult.objects.create(
+            workspace_id=objective.workspace_id, objective=objective, key=f"bench-added-{objective.pk}",
+            title="Added by the bench", kind="increase", start=0, target=10, owner_id=objective.owner_id,
+            position=1_000_000,
+        )  # fmt: skip
+        return made.delete
+
+    return _after(list(candidates[:50]), add, work)
+
+
 def _forgetting_forecasts(work: Callable[[], Any]) -> Any:
     """Runs ``work`` as a new process would: no forecast remembered, in memory or in the cache."""
     remembered = okr_queries.cache
@@ -356,6 +376,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     rescheduled = best_timed(_after_a_change_to_the_roadmap(actor, whole_tree))
     retargeted = best_timed(_after_a_new_target(actor, period, whole_tree))
     renamed = best_timed(_after_a_new_title(actor, period, whole_tree))
+    added = best_timed(_after_a_new_key_result(actor, period, whole_tree))
     replanned = best_of(after_plan_change)
     raw = best_of(lambda: _raw_tree(actor.workspace.pk, family))
     statements = _after_a_change_to_the_okrs(actor, lambda: _statements_of(whole_tree))
@@ -372,6 +393,8 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                      retargeted, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     rows.append(_row(_("%(what)s, after an objective's new title (an edit of its words)") % {"what": title},
                      renamed, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
+    rows.append(_row(_("%(what)s, after a new key result (a change to the OKRs: its row read)") % {"what": title},
+                     added, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     replanned_title = _("%(what)s, after a change to the OKRs (everything read again)") % {"what": title}
     rows.append(_row(replanned_title, replanned, raw_read, raw, at_most_twice, at_most=2))
     rows.append(_row(replanned_title, replanned,
@@ -392,6 +415,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     page_checked_in = best_timed(_after_a_check_in(actor, period, first_page, objective_ids=shown))
     page_rescheduled = best_timed(_after_a_change_to_the_roadmap(actor, first_page))
     page_renamed = best_timed(_after_a_new_title(actor, period, first_page, objective_ids=shown))
+    page_added = best_timed(_after_a_new_key_result(actor, period, first_page, objective_ids=shown))
     page_replanned = best_of(page_after_plan_change)
     raw_page = best_of(lambda: _raw_tree(actor.workspace.pk, family, shown))
     naive_page = best_of(lambda: answers.update(naive=_naive_tree(actor, family, today, shown)))
@@ -406,6 +430,8 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                      % {"what": what}, page_rescheduled, raw_read, raw_page))  # fmt: skip
     rows.append(_row(_("%(what)s, after an objective's new title (an edit of its words)") % {"what": what},
                      page_renamed, raw_read, raw_page))  # fmt: skip
+    rows.append(_row(_("%(what)s, after a new key result (a change to the OKRs: its row read)") % {"what": what},
+                     page_added, raw_read, raw_page))  # fmt: skip
     replanned_page = _("%(what)s, after a change to the OKRs (everything read again)") % {"what": what}
     rows.append(_row(replanned_page, page_replanned, raw_read, raw_page))
     rows.append(

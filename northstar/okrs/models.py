@@ -209,6 +209,9 @@ class KeyResult(TenantModel):
     def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
         return frozenset({self.pk})  # its latest values, or its definition
 
+    def key_results_reshaped(self) -> frozenset[int] | None:
+        return frozenset({self.pk})  # made, removed, moved or reordered: the tree reads the row again whole
+
 
 class CheckIn(TenantModel):
     outside_plan = True  # the roadmap never reads check-ins

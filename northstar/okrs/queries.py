@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime as dt
 import hashlib
@@ -735,19 +736,24 @@ def _kept_views(
     key = (okrs, *view)
     kept: _KeptTree | None = trees_kept.get(key)
     fresh = _kept_tree_now(actor, kept, today=today, plan=plan) if kept is not None else None
+    last, before = (okrs[:2], *view), None
+    if fresh is None:
+        before = trees_kept.get(last_trees.get(last))
+        if kept is None and before is not None:
+            # kept under an OKR revision before changes that wrote key results alone: brought up to date
+            fresh = _kept_tree_now(actor, before, today=today, plan=plan, across=True)
     if fresh is None:
         frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
         # read before the forecasts are made from it: what a later change to the roadmap is compared with
         deliveries = deliveries_of(actor, [kr.pk for kr in frame.key_results])
         cadence = actor.workspace.check_in_cadence_days
-        before = trees_kept.get(last_trees.get((okrs[:2], *view)))
         known = _unchanged_views(before, frame, deliveries, cadence) if before is not None else {}
         made = _views_of(
             actor, frame, frame.key_results, today=today, plan=plan, known=known, deliveries=deliveries
         )
         fresh = _KeptTree(frame, {**known, **made.made}, made.views, plan, deliveries, cadence)
-        last_trees.put([((okrs[:2], *view), key)])
     if fresh is not kept:
+        last_trees.put([(last, key)])
         trees_kept.put([(key, fresh)])
     return [copy.copy(view) for view in fresh.objective_views]
 
@@ -791,22 +797,27 @@ def _dates(period: Period | None) -> tuple[Any, ...] | None:
 
 
 def _kept_tree_now(
-    actor: Actor, kept: _KeptTree, *, today: dt.date, plan: tuple[Any, ...] | None
+    actor: Actor, kept: _KeptTree, *, today: dt.date, plan: tuple[Any, ...] | None, across: bool = False
 ) -> _KeptTree | None:
     """The kept tree brought up to date: itself when nothing it shows moved, a new one when some key results did
     (their rows read again, their views worked out again, the objectives they count in rolled up again), None when
     key results came or went meanwhile (a change to the OKRs committed before their revision moved). The key
     results looked at again are those the log of changes names since the tree was kept (all of them, when it does
     not know): their latest values are compared and, after a change to the roadmap, their linked work (and the
-    milestones of milestone key results)."""
+    milestones of milestone key results). ``across``: the tree was kept under an OKR revision before this one,
+    and only the changes the log names since, each of key results' rows alone (made, removed, moved), are brought
+    in; None when the log does not know them."""
     assert plan is not None
     touched = revisions.changes_since(kept.plan, plan)
+    if touched is None and across:
+        return None
+    reshaped = touched.reshaped if touched is not None else frozenset()
     rows = KeyResult.objects.order_by()
     if touched is None:
         looked_at: Collection[int] = kept.views
         rows = rows.filter(objective_id__in=list(kept.frame.objectives))
     else:
-        looked_at = [pk for pk in touched.key_results if pk in kept.views]
+        looked_at = [pk for pk in touched.key_results if pk in kept.views and pk not in reshaped]
         rows = rows.filter(pk__in=looked_at)
     latest = {row[0]: row[1:] for row in rows.values_list("id", *LATEST)} if looked_at else {}
     if len(latest) != len(looked_at) or not latest.keys() <= kept.views.keys():
@@ -816,23 +827,28 @@ def _kept_tree_now(
         return None
     moved = [pk for pk, values in latest.items() if _latest_of(kept.views[pk][0].kr) != values]
     frame, deliveries, again = _with_objectives(kept.frame, renamed), kept.deliveries, set(moved)
+    frame, came, regrouped = _reshaped(actor, frame, kept.views, reshaped)
+    again.update(came)
     if revisions.plan_only(plan) != revisions.plan_only(kept.plan):  # the roadmap changed
-        read_again = deliveries_of(actor, list(looked_at)) if looked_at else {}
-        deliveries = {pk: d for pk, d in kept.deliveries.items() if pk not in latest} | read_again
+        read_again = deliveries_of(actor, [*looked_at, *came]) if looked_at or came else {}
+        deliveries = {
+            pk: d for pk, d in kept.deliveries.items() if pk not in latest and pk not in reshaped
+        } | read_again
         milestones = linked_milestones(actor, frame.key_results)
         again.update(pk for pk in looked_at if deliveries.get(pk) != kept.deliveries.get(pk))
         again.update(pk for pk in milestones.keys() | frame.milestones.keys()
                      if milestones.get(pk) != frame.milestones.get(pk))  # fmt: skip
         if milestones != frame.milestones:
             frame = replace(frame, milestones=milestones)
-    if not again and not renamed:
+    if not again and not renamed and not regrouped:
         return kept if plan == kept.plan else replace(kept, plan=plan, deliveries=deliveries)
     read = {kr.pk: kr for kr in KeyResult.objects.filter(pk__in=moved)} if moved else {}
     if read.keys() != set(moved):
         return None
-    known = {pk: entry for pk, entry in kept.views.items() if pk not in again}
+    standing = {pk: entry for pk, entry in kept.views.items() if pk not in reshaped}
+    known = {pk: entry for pk, entry in standing.items() if pk not in again}
     frame = _with_owners(actor, frame, read, kept.views)
-    now = [read.get(kr.id) or kept.views[kr.id][0].kr for kr in frame.key_results]
+    now = [read.get(kr.id) or came.get(kr.id) or standing[kr.id][0].kr for kr in frame.key_results]
     views = _views_of(
         actor,
         frame,
@@ -843,8 +859,46 @@ def _kept_tree_now(
         previous=kept.objective_views,
         deliveries=deliveries,
         renamed=renamed.keys(),
+        regrouped=regrouped,
     )
-    return _KeptTree(frame, {**kept.views, **views.made}, views.views, plan, deliveries, kept.cadence)
+    return _KeptTree(frame, {**standing, **views.made}, views.views, plan, deliveries, kept.cadence)
+
+
+_in_page_order = operator.attrgetter("position", "id")
+
+
+def _reshaped(
+    actor: Actor, frame: _Frame, views: dict[int, tuple[KeyResultView, Part]], reshaped: Collection[int]
+) -> tuple[_Frame, dict[int, KeyResult], set[int]]:
+    """The frame with these key results' rows read again whole — after changes that made, removed, moved or
+    reordered them: those under one of its objectives now put in their place, with their owners and the viewer's
+    right to check in on them and their milestones worked out again, the others taken out (four queries at most;
+    none without such key results). Returns the frame, the key results it holds now of these (by id), and the
+    objectives whose key results came, went or moved."""
+    if not reshaped:
+        return frame, {}, set()
+    visible = KeyResult.objects.restrict(actor).filter(pk__in=list(reshaped))
+    came = {kr.pk: kr for kr in visible if kr.objective_id in frame.objectives}
+    regrouped = {kr.objective_id for kr in came.values()}
+    regrouped.update(views[pk][0].kr.objective_id for pk in reshaped if pk in views)
+    key_results = [kr for kr in frame.key_results if kr.id not in reshaped]
+    for kr in came.values():
+        bisect.insort(key_results, kr, key=_in_page_order)
+    attach(list(came.values()), "owner")
+    check_in_ok = frame.check_in_ok - set(reshaped)
+    if came and actor.can_edit:
+        check_in_ok |= set(
+            KeyResult.objects.restrict(actor, "check_in")
+            .filter(pk__in=list(came))
+            .values_list("pk", flat=True)
+        )
+    milestones = {pk: m for pk, m in frame.milestones.items() if pk not in reshaped}
+    milestones.update(linked_milestones(actor, list(came.values())) if came else {})
+    return (
+        replace(frame, key_results=key_results, check_in_ok=check_in_ok, milestones=milestones),
+        came,
+        regrouped,
+    )
 
 
 def _with_owners(
@@ -1087,6 +1141,7 @@ def _views_of(
     previous: list[ObjectiveView] | None = None,
     deliveries: dict[int, Deliveries] | None = None,
     renamed: Collection[int] = (),
+    regrouped: Collection[int] = (),
 ) -> _Views:
     """The frame's objective views from its key results as they are now (``key_results``, in the frame's order);
     the views of key results in ``known`` (whose values have not changed since) are not worked out again. With
@@ -1094,7 +1149,8 @@ def _views_of(
     objective rolls up its own key results alone, so only those with a key result worked out again change.
     ``deliveries``: the work linked to the key results, when the caller has read it (forecasts are then found by
     it, not by the plan revision); ``renamed``: objectives whose words changed since ``previous`` (their views, and
-    those of the objectives aligned with them, are made again)."""
+    those of the objectives aligned with them, are made again); ``regrouped``: objectives whose key results came,
+    went or moved since ``previous`` (their views are made again)."""
     objectives = frame.objectives
     cadence = actor.workspace.check_in_cadence_days
     unknown = [kr for kr in key_results if kr.id not in known]
@@ -1120,7 +1176,11 @@ def _views_of(
         made[kr.pk] = (view, kr_part(view))
     aligned = actor.workspace.rollup_includes_aligned
     if previous is not None and not aligned:
-        again = {kr.objective_id for kr in unknown} | _naming(frame, renamed)
+        again = (
+            {kr.objective_id for kr in unknown}
+            | _naming(frame, renamed)
+            | (set(regrouped) & objectives.keys())
+        )
     else:
         again = set(objectives)
     krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in again}

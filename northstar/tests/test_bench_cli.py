@@ -72,7 +72,7 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
     )
     assert result.exit_code == 0, result.output
     # what it changed to measure, taken back: work items' dates, key results' targets and values, objectives'
-    # titles, check-ins
+    # titles, check-ins, key results added
     assert dict(WorkItem.objects.values_list("pk", "end")) == ends
     assert dict(Objective.objects.values_list("pk", "title")) == titles
     assert (
@@ -82,18 +82,20 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
     assert CheckIn.objects.count() == check_ins
     lines = result.output.splitlines()
     tree = [line for line in lines if "OKR tree with roll-ups and status" in line]
-    assert len(tree) == 8
+    assert len(tree) == 9
     assert ("kept (nothing changed)" if room else "not kept: more key results than") in tree[0]
-    assert all("raw SQL read of the same rows" in line for line in tree[:6])
+    assert all("raw SQL read of the same rows" in line for line in tree[:7])
     assert "after a check-in" in tree[1] and "after a change to the roadmap" in tree[2]
     assert "after a key result's new target" in tree[3] and "after an objective's new title" in tree[4]
-    assert all("after a change to the OKRs" in line for line in tree[5:])
-    assert "queries, replayed raw" in tree[6] and "naive per-object ORM" in tree[7]
+    assert "after a new key result" in tree[5]
+    assert all("after a change to the OKRs" in line for line in tree[6:])
+    assert "queries, replayed raw" in tree[7] and "naive per-object ORM" in tree[8]
     page = [line for line in lines if "OKR page: its first" in line]
-    assert len(page) == 6 and all("raw SQL read of the same rows" in line for line in page[:5])
+    assert len(page) == 7 and all("raw SQL read of the same rows" in line for line in page[:6])
     assert "kept (nothing changed)" in page[0] and "after a check-in" in page[1]
     assert "after a change to the roadmap" in page[2] and "after an objective's new title" in page[3]
-    assert "after a change to the OKRs" in page[4] and "naive per-object ORM" in page[5]
+    assert "after a new key result" in page[4]
+    assert "after a change to the OKRs" in page[5] and "naive per-object ORM" in page[6]
     assert "OKR tree, forecasts made afresh" in result.output
     assert "critical path" in result.output
     assert "coverage report again, on the kept roadmap" in result.output

@@ -165,14 +165,18 @@ class WorkspaceRevision(models.Model):
 class KeyResultChange(models.Model):
     """Which key results a committed change that left the OKRs standing may have moved — their latest values,
     their linked work, their words — and which objectives' words, by the workspace revision it made (see
-    revisions.py): a kept OKR tree reads those alone again. A row with ``everything`` stands for a change whose
-    key results are not known (a bulk write): all of them."""
+    revisions.py): a kept OKR tree reads those alone again. A change to the OKRs that wrote key results' rows
+    alone (one made, removed, moved to another objective) names them ``reshaped``: a tree kept before it reads
+    them whole. A row with ``everything`` stands for a change whose key results are not known (a bulk write, any
+    other change to the OKRs): all of them."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     number = models.BigIntegerField()
     key_result_id = models.BigIntegerField(null=True)  # no foreign key: the log outlives what it names
     objective_id = models.BigIntegerField(null=True)  # an objective whose words changed (then no key result)
     everything = models.BooleanField(default=False)
+    # the key result's row was written whole: made, removed, moved
+    reshaped = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["workspace", "number"], name="key_result_change_by_revision")]
@@ -231,10 +235,12 @@ def _changed(
     fields: Iterable[str] | None = None,
     key_results: frozenset[int] | None = None,
     objectives: frozenset[int] = frozenset(),
+    reshaped: frozenset[int] | None = None,
 ) -> None:
     """``fields``: the fields written, when known (None: any of them); ``key_results``: the key results whose latest
     values, linked work or words the write may have moved, when known (None: any of them); ``objectives``: the
-    objectives whose words it may have moved."""
+    objectives whose words it may have moved; ``reshaped``: the key results whose rows, written whole, are all it
+    changed of the OKRs (None: not known)."""
     if getattr(model, "trees_ignore", False):
         key_results = frozenset()
     if getattr(model, "shown_on_pages", True):
@@ -245,7 +251,14 @@ def _changed(
             getattr(model, "outside_okrs", False)
             or (fields is not None and "version" in fields and set(fields) <= okr_ignores)
         )
-        revisions.changed(workspace_ids, plan=plan, okrs=okrs, key_results=key_results, objectives=objectives)
+        revisions.changed(
+            workspace_ids,
+            plan=plan,
+            okrs=okrs,
+            key_results=key_results,
+            objectives=objectives,
+            reshaped=reshaped,
+        )
 
 
 class TenantModel(models.Model):
@@ -279,13 +292,15 @@ class TenantModel(models.Model):
             kwargs.get("update_fields"),
             self.key_results_touched(),
             self.objectives_touched(),
+            self.key_results_reshaped(),
         )
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         workspace_id = self.workspace_id
         touched = self.key_results_touched(deleting=True)  # before its links are gone
+        reshaped = self.key_results_reshaped()  # before its id is
         deleted = super().delete(*args, **kwargs)
-        _changed(type(self), {workspace_id}, key_results=touched)
+        _changed(type(self), {workspace_id}, key_results=touched, reshaped=reshaped)
         return deleted
 
     def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
@@ -296,6 +311,11 @@ class TenantModel(models.Model):
     def objectives_touched(self) -> frozenset[int]:
         """The objectives whose words writing this row may move, for a write that leaves the OKRs standing."""
         return frozenset()
+
+    def key_results_reshaped(self) -> frozenset[int] | None:
+        """For a write (or deletion) of this row that changes the OKRs: the key results whose rows are all it
+        changes of them, which a kept tree can read again whole; None when it changes more."""
+        return None
 
 
 class Membership(TenantModel):

@@ -26,7 +26,10 @@ words on objectives and key results (their titles and descriptions) or with key 
 change since may have moved. Which ones, every committed change that leaves the OKRs standing logs beside the
 workspace revision it makes (`KeyResultChange`, in the same transaction as the bump, so a reader that has seen a
 revision sees its log): a check-in names its key result, a work item the key results it is linked to, a renamed
-objective itself, a review none; `changes_since` reads the log.
+objective itself, a review none; `changes_since` reads the log. A change to the OKRs that writes one key
+result's row alone — one made, removed, moved to another objective or put in another place — logs it as
+*reshaped*: a tree kept under the OKR revision before reads that row again whole rather than everything
+(`okrs.queries._kept_views`); every other change to the OKRs logs "everything".
 """
 
 from __future__ import annotations
@@ -42,8 +45,9 @@ from django.db.models import F, OuterRef, Subquery
 if TYPE_CHECKING:
     from northstar.workspaces.models import Workspace
 
-# plan, OKRs, key results touched (None: not known), objectives touched
-_Pending = tuple[bool, bool, frozenset[int] | None, frozenset[int]]
+# plan, OKRs, key results touched (None: not known), objectives touched, key results whose rows explain the change
+# to the OKRs (None: a change to the OKRs they do not explain)
+_Pending = tuple[bool, bool, frozenset[int] | None, frozenset[int], frozenset[int] | None]
 _marks: dict[int, int] = {}
 _plan_marks: dict[int, int] = {}
 _okr_marks: dict[int, int] = {}
@@ -61,11 +65,14 @@ def changed(
     okrs: bool | None = None,
     key_results: frozenset[int] | None = None,
     objectives: frozenset[int] = frozenset(),
+    reshaped: frozenset[int] | None = None,
 ) -> None:
     """Record that something in these workspaces changed (call it inside the writing transaction); ``plan``:
     something the roadmap is built from; ``okrs`` (by default, as ``plan``): something OKR trees are built from;
     ``key_results``, for a change that leaves the OKRs standing: whose latest values, linked work or words it may
-    have moved (None: not known); ``objectives``: whose words it may have moved."""
+    have moved (None: not known); ``objectives``: whose words it may have moved; ``reshaped``, for a change to
+    the OKRs: the key results whose rows alone it wrote — made, removed, moved or reordered — so that a tree kept
+    before it can read those again (None: not known)."""
     ids = {i for i in workspace_ids if i is not None}
     if not ids:
         return
@@ -77,14 +84,18 @@ def changed(
         if okrs:
             _okr_marks[workspace_id] = next(_next_mark)
     pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
-    touched = key_results if not okrs else frozenset()
-    renamed = objectives if not okrs else frozenset()
+    touched, renamed, rows = key_results, objectives, frozenset[int]()
+    if okrs and reshaped is not None and key_results is not None:
+        touched, rows = key_results | reshaped, reshaped
+    elif okrs:
+        touched, renamed, rows = frozenset(), frozenset(), None  # not known: kept trees read everything again
     for workspace_id in ids:
-        was_plan, was_okrs, was_touched, was_renamed = pending.get(
-            workspace_id, (False, False, frozenset(), frozenset())
+        was_plan, was_okrs, was_touched, was_renamed, was_rows = pending.get(
+            workspace_id, (False, False, frozenset(), frozenset(), frozenset())
         )
         both = None if was_touched is None or touched is None else was_touched | touched
-        pending[workspace_id] = (was_plan or plan, was_okrs or okrs, both, was_renamed | renamed)
+        all_rows = None if was_rows is None or rows is None else was_rows | rows
+        pending[workspace_id] = (was_plan or plan, was_okrs or okrs, both, was_renamed | renamed, all_rows)
     # One callback per change, each bumping whatever is pending: a callback of a rolled-back change is dropped
     # with it, and its workspaces are bumped by the next change's (once more than needed, never less). Robust: the
     # change has committed, so a failed bump (a locked database) is logged rather than turned into an error page;
@@ -96,8 +107,15 @@ def _bump_pending() -> None:
     pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
     bumps = sorted(pending.items())
     pending.clear()
-    for workspace_id, (plan, okrs, touched, renamed) in bumps:
-        _bump(workspace_id, plan, okrs, touched, renamed)
+    for workspace_id, (plan, okrs, touched, renamed, reshaped) in bumps:
+        _bump(
+            workspace_id,
+            plan,
+            okrs,
+            touched if reshaped is not None else None,
+            renamed,
+            reshaped or frozenset(),
+        )
         # the database's number now covers it: without this process's mark, every process computes the same keys
         # again and shares what one of them stores
         _marks.pop(workspace_id, None)
@@ -108,7 +126,12 @@ def _bump_pending() -> None:
 
 
 def _bump(
-    workspace_id: int, plan: bool, okrs: bool, touched: frozenset[int] | None, renamed: frozenset[int]
+    workspace_id: int,
+    plan: bool,
+    okrs: bool,
+    touched: frozenset[int] | None,
+    renamed: frozenset[int],
+    reshaped: frozenset[int],
 ) -> None:
     from northstar.workspaces.models import Workspace, WorkspaceRevision
 
@@ -117,8 +140,7 @@ def _bump(
         moves["plan_number"] = F("plan_number") + 1
     if okrs:
         moves["okr_number"] = F("okr_number") + 1
-    logged = not okrs  # after a change to the OKRs, kept trees are not kept trees any more
-    if _move(workspace_id, moves, logged, touched, renamed):
+    if _move(workspace_id, moves, touched, renamed, reshaped):
         return
     if not Workspace.objects.filter(pk=workspace_id).exists():
         return  # made and removed again, or made in a transaction that rolled back
@@ -127,26 +149,24 @@ def _bump(
             WorkspaceRevision.objects.create(workspace_id=workspace_id, number=1, plan_number=1, okr_number=1)
     except IntegrityError:
         # made meanwhile by another process, or the workspace is gone meanwhile
-        _move(workspace_id, moves, logged, touched, renamed)
+        _move(workspace_id, moves, touched, renamed, reshaped)
 
 
 def _move(
     workspace_id: int,
     moves: dict[str, Any],
-    logged: bool,
     touched: frozenset[int] | None,
     renamed: frozenset[int],
+    reshaped: frozenset[int],
 ) -> bool:
-    """Move the workspace's revision row, and with ``logged`` log the key results and objectives the change
-    touched under the revision it made (the update locks the row until the log is written); False when there is
-    no row."""
+    """Move the workspace's revision row and log the key results and objectives the change touched (those whose
+    rows it wrote marked ``reshaped``) under the revision it made — everything, when it does not know them (the
+    update locks the row until the log is written); False when there is no row."""
     from northstar.workspaces.models import KeyResultChange, WorkspaceRevision
 
     with transaction.atomic():
         if not WorkspaceRevision.objects.filter(workspace_id=workspace_id).update(**moves):
             return False
-        if not logged:
-            return True
         number = WorkspaceRevision.objects.filter(workspace_id=workspace_id).values_list("number", flat=True)[
             0
         ]
@@ -154,7 +174,10 @@ def _move(
             rows = [KeyResultChange(workspace_id=workspace_id, number=number, everything=True)]
         else:
             rows = [
-                KeyResultChange(workspace_id=workspace_id, number=number, key_result_id=pk) for pk in touched
+                KeyResultChange(
+                    workspace_id=workspace_id, number=number, key_result_id=pk, reshaped=pk in reshaped
+                )
+                for pk in touched
             ]
         rows += [KeyResultChange(workspace_id=workspace_id, number=number, objective_id=pk) for pk in renamed]
         KeyResultChange.objects.bulk_create(rows)
@@ -168,6 +191,7 @@ def _move(
 class Changes(NamedTuple):
     key_results: frozenset[int]  # whose latest values, linked work or words may have moved
     objectives: frozenset[int]  # whose words may have moved
+    reshaped: frozenset[int] = frozenset()  # whose rows were written whole: made, removed, moved, reordered
 
 
 NO_CHANGES = Changes(frozenset(), frozenset())
@@ -178,7 +202,8 @@ def changes_since(since: tuple[Any, ...], now: tuple[Any, ...]) -> Changes | Non
     (``stamp(plan=True)``), from the log — one query, none when nothing changed; None when not known: a change
     not yet committed in this process (its mark), one whose key results were not known, or one too long ago."""
     (was, was_mark), (number, mark) = since[4], now[4]
-    if since[:2] != now[:2] or was_mark or mark or not 0 <= number - was <= LOGGED_REVISIONS:
+    # revision 0: no row yet, and the change that makes it logs nothing
+    if since[:2] != now[:2] or was_mark or mark or not was or not 0 <= number - was <= LOGGED_REVISIONS:
         return None
     if number == was:
         return NO_CHANGES
@@ -186,16 +211,19 @@ def changes_since(since: tuple[Any, ...], now: tuple[Any, ...]) -> Changes | Non
 
     touched: set[int] = set()
     renamed: set[int] = set()
-    for key_result_id, objective_id, everything in KeyResultChange.objects.filter(
+    reshaped: set[int] = set()
+    for key_result_id, objective_id, everything, whole in KeyResultChange.objects.filter(
         workspace_id=now[0], number__gt=was, number__lte=number
-    ).values_list("key_result_id", "objective_id", "everything"):
+    ).values_list("key_result_id", "objective_id", "everything", "reshaped"):
         if everything:
             return None
         if objective_id is not None:
             renamed.add(objective_id)
         else:
             touched.add(key_result_id)
-    return Changes(frozenset(touched), frozenset(renamed))
+            if whole:
+                reshaped.add(key_result_id)
+    return Changes(frozenset(touched), frozenset(renamed), frozenset(reshaped))
 
 
 def current(workspace_id: int, *, plan: bool = False, okrs: bool = False) -> tuple[int, int]:

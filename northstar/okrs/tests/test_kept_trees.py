@@ -116,6 +116,94 @@ def _check_in_delete_or_edit(owner, rng, key_results, objectives, step):
         actions.do_check_in(owner, kr.pk, value=rng.uniform(0, 12), confidence=rng.choice([None, 0.3, 0.8]))
 
 
+@COMMITTED
+@pytest.mark.parametrize("aligned_count", [False, True])
+def test_the_kept_tree_is_the_tree_computed_afresh_through_key_results_made_removed_and_moved(
+    world, settings, monkeypatch, aligned_count, committed, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(queries, "OKR_PAGE_SIZE", 2)
+    world.workspace.rollup_includes_aligned = aligned_count
+    world.workspace.save()
+    owner, editor, viewer = world.actor(world.owner), world.actor(world.editor), world.actor(world.other_team)
+    key_results = [world.key_result, *_more_objectives(world, owner)]
+    # the IT objective: the editor of Growth may not check in on its key results, unless they own one
+    objectives = sorted({kr.objective_id for kr in key_results} | {world.it_objective.pk})
+    rng = random.Random(11)
+    with django_capture_on_commit_callbacks(execute=committed):
+        revisions.changed([world.workspace.pk])
+    brought_up_to_date = []
+    bring = queries._kept_tree_now
+
+    def counting(*args, **kwargs):
+        found = bring(*args, **kwargs)
+        brought_up_to_date.append(kwargs.get("across") and found is not None)
+        return found
+
+    monkeypatch.setattr(queries, "_kept_tree_now", counting)
+
+    def same_everywhere(step):
+        for actor in (owner, editor, viewer):
+            for page in (None, 1, 2, 3):
+                kept, afresh = _tree(actor, world, page=page), _afresh(actor, world, settings, page=page)
+                assert _answers(kept) == _answers(afresh), (step, actor.role, page)
+                assert (kept.objective_count, kept.key_result_count) == (
+                    afresh.objective_count, afresh.key_result_count)  # fmt: skip
+
+    same_everywhere("before")
+    for step in range(28):
+        for _change in range(1 + (step % 5 == 0)):  # now and then two changes between reads
+            with django_capture_on_commit_callbacks(execute=committed):
+                _make_remove_or_move(owner, editor, rng, key_results, objectives, step)
+        same_everywhere(step)
+    # committed, the log names the key results written: trees kept before are brought up to date, not made again
+    assert any(brought_up_to_date) == committed
+
+
+def _make_remove_or_move(owner, editor, rng, key_results, objectives, step):
+    """A key result made, removed, moved to another objective or put in another place, or a check-in."""
+    kr = rng.choice(key_results)
+    if step % 4 == 0 or len(key_results) < 3:
+        made = actions.create_key_result(owner, rng.choice(objectives), title=f"Made {step}", kind="increase",
+                                         start=0, target=rng.choice([5, 10]),
+                                         owner=rng.choice([None, editor.user.pk]))  # fmt: skip
+        key_results.append(made)
+    elif step % 4 == 1:
+        actions.delete_key_result(owner, kr.pk)
+        key_results.remove(kr)
+    elif step % 4 == 2:  # as an import or an admin's tool writes it: the whole row
+        row = KeyResult.objects.get(pk=kr.pk)
+        if rng.random() < 0.5:
+            row.objective_id = rng.choice(objectives)
+        row.position, row.version = rng.randint(0, 4), row.version + 1
+        row.save()
+    else:
+        actions.do_check_in(owner, kr.pk, value=rng.uniform(0, 12), confidence=rng.choice([None, 0.3, 0.8]))
+
+
+def test_after_a_committed_new_key_result_only_its_row_is_read(world, django_capture_on_commit_callbacks):
+    owner = world.actor(world.owner)
+    _more_objectives(world, owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        revisions.changed([world.workspace.pk])  # what making the world left pending is committed
+    _tree(owner, world)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = actions.create_key_result(owner, world.objective.pk, title="Made now", kind="increase", start=0,
+                                         target=8, owner=world.editor.pk)  # fmt: skip
+    with CaptureQueriesContext(connection) as captured:
+        tree = _tree(owner, world)
+    shown = {k.kr.pk: k for v in tree.all_objectives() for k in v.key_results}
+    assert made.pk in shown and shown[made.pk].kr.owner == world.editor
+    assert not _reads_of("okrs_objective", captured)  # the objectives and their frame stand
+    assert len(_reads_of("okrs_keyresult", captured)) <= 2  # the new row, and who may check in on it
+    assert len(_reads_of("okrs_checkin", captured)) <= 1  # its history alone
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.delete_key_result(owner, made.pk)
+    with CaptureQueriesContext(connection) as captured:
+        tree = _tree(owner, world)
+    assert made.pk not in {k.kr.pk for v in tree.all_objectives() for k in v.key_results}
+    assert not _reads_of("okrs_objective", captured)
+
+
 def _reads_of(table, captured):
     return [q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"]]
 
