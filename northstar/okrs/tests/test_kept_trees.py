@@ -64,6 +64,16 @@ def _more_objectives(world, owner, n=4):
     return made
 
 
+def _trees_in_pages(world, monkeypatch, aligned_count):
+    """The owner and the key results of a world with four more objectives, in pages of two objectives (pages of
+    a tree are kept too), aligned objectives counting in roll-ups or not."""
+    monkeypatch.setattr(queries, "OKR_PAGE_SIZE", 2)
+    world.workspace.rollup_includes_aligned = aligned_count
+    world.workspace.save()
+    owner = world.actor(world.owner)
+    return owner, [world.key_result, *_more_objectives(world, owner)]
+
+
 COMMITTED = pytest.mark.parametrize(
     "committed", [True, False], ids=["committed (the log of changes)", "not yet committed"]
 )
@@ -74,11 +84,7 @@ COMMITTED = pytest.mark.parametrize(
 def test_the_kept_tree_is_the_tree_computed_afresh_through_check_ins_deletions_and_edits(
     world, settings, monkeypatch, aligned_count, committed, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(queries, "OKR_PAGE_SIZE", 2)  # pages of a tree are kept too
-    world.workspace.rollup_includes_aligned = aligned_count
-    world.workspace.save()
-    owner = world.actor(world.owner)
-    key_results = [world.key_result, *_more_objectives(world, owner)]
+    owner, key_results = _trees_in_pages(world, monkeypatch, aligned_count)
     rng = random.Random(7)
     with django_capture_on_commit_callbacks(execute=committed):
         revisions.changed([world.workspace.pk])  # what making the world left pending is committed, or not
@@ -121,11 +127,8 @@ def _check_in_delete_or_edit(owner, rng, key_results, objectives, step):
 def test_the_kept_tree_is_the_tree_computed_afresh_through_key_results_made_removed_and_moved(
     world, settings, monkeypatch, aligned_count, committed, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(queries, "OKR_PAGE_SIZE", 2)
-    world.workspace.rollup_includes_aligned = aligned_count
-    world.workspace.save()
-    owner, editor, viewer = world.actor(world.owner), world.actor(world.editor), world.actor(world.other_team)
-    key_results = [world.key_result, *_more_objectives(world, owner)]
+    owner, key_results = _trees_in_pages(world, monkeypatch, aligned_count)
+    editor, viewer = world.actor(world.editor), world.actor(world.other_team)
     # the IT objective: the editor of Growth may not check in on its key results, unless they own one
     objectives = sorted({kr.objective_id for kr in key_results} | {world.it_objective.pk})
     rng = random.Random(11)
@@ -492,11 +495,7 @@ def _roadmap_edits(world, owner, key_results, rng):
 def test_the_kept_tree_is_the_tree_computed_afresh_through_changes_to_the_roadmap(
     world, settings, monkeypatch, aligned_count, committed, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(queries, "OKR_PAGE_SIZE", 2)
-    world.workspace.rollup_includes_aligned = aligned_count
-    world.workspace.save()
-    owner = world.actor(world.owner)
-    key_results = [world.key_result, *_more_objectives(world, owner)]
+    owner, key_results = _trees_in_pages(world, monkeypatch, aligned_count)
     rng = random.Random(11)
     edit, milestones_kr = _roadmap_edits(world, owner, key_results, rng)
     with django_capture_on_commit_callbacks(execute=committed):
