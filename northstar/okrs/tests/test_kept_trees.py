@@ -74,6 +74,17 @@ def _trees_in_pages(world, monkeypatch, aligned_count):
     return owner, [world.key_result, *_more_objectives(world, owner)]
 
 
+def _a_tree_kept(world, capture_on_commit):
+    """The owner, with the whole tree of a world with four more objectives kept, after what making it left pending
+    was committed."""
+    owner = world.actor(world.owner)
+    _more_objectives(world, owner)
+    with capture_on_commit(execute=True):
+        revisions.changed([world.workspace.pk])
+    _tree(owner, world)
+    return owner
+
+
 COMMITTED = pytest.mark.parametrize(
     "committed", [True, False], ids=["committed (the log of changes)", "not yet committed"]
 )
@@ -184,11 +195,7 @@ def _make_remove_or_move(owner, editor, rng, key_results, objectives, step):
 
 
 def test_after_a_committed_new_key_result_only_its_row_is_read(world, django_capture_on_commit_callbacks):
-    owner = world.actor(world.owner)
-    _more_objectives(world, owner)
-    with django_capture_on_commit_callbacks(execute=True):
-        revisions.changed([world.workspace.pk])  # what making the world left pending is committed
-    _tree(owner, world)
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         made = actions.create_key_result(owner, world.objective.pk, title="Made now", kind="increase", start=0,
                                          target=8, owner=world.editor.pk)  # fmt: skip
@@ -216,11 +223,7 @@ def test_after_a_committed_check_in_only_its_key_results_latest_values_are_read(
 ):
     from northstar.insights import actions as insights
 
-    owner = world.actor(world.owner)
-    _more_objectives(world, owner)
-    with django_capture_on_commit_callbacks(execute=True):
-        revisions.changed([world.workspace.pk])  # what making the world left pending is committed
-    _tree(owner, world)
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         actions.do_check_in(owner, world.key_result.pk, value=7)
     with CaptureQueriesContext(connection) as after:
@@ -254,11 +257,7 @@ def test_after_a_check_in_only_the_latest_values_and_the_moved_key_result_are_re
 def test_after_a_committed_rename_only_the_renamed_objectives_words_are_read(
     world, settings, django_capture_on_commit_callbacks
 ):
-    owner = world.actor(world.owner)
-    _more_objectives(world, owner)  # half of them aligned to world.objective
-    with django_capture_on_commit_callbacks(execute=True):
-        revisions.changed([world.workspace.pk])  # what making the world left pending is committed
-    _tree(owner, world)
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)  # half of the new objectives aligned
     okrs_before = revisions.okr_stamp(revisions.stamp(world.workspace, plan=True))
     with django_capture_on_commit_callbacks(execute=True):
         actions.update_objective(owner, world.objective.pk, title="Grow the zebra fleet")
