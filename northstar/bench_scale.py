@@ -4,8 +4,8 @@ three) beside a baseline measured in the same run.
 * the whole-company OKR tree with roll-ups and status (``okrs.queries.okr_tree``) against a raw SQL read of the
   same rows (goal: at most 2× the raw read) and against a naive per-object ORM walk kept only here (goal: at least
   20× faster than it) — as a process serves it: kept, after a check-in, after a change to the roadmap, after a
-  key result's new target, after an objective's new title (each committed, then taken back), after a change to
-  the OKRs (nothing kept for the new OKR revision), and in a new process (nothing kept at all); the same for its
+  key result's new target, after an objective's new title, after a new key result (each committed, then taken
+  back), after any other change to the OKRs (nothing kept for the new OKR revision), and in a new process (nothing kept at all); the same for its
   first page;
 * the roadmap (timeline data with schedule, critical path and conflicts) against reading its rows;
 * the coverage report, the forecasts of all key results, and the schedule of the whole dependency graph.
@@ -297,7 +297,8 @@ def _after_a_new_key_result(
     actor: Actor, period: Period | None, work: Callable[[], Any], objective_ids: list[int] | None = None
 ) -> Callable[[], float]:
     """``work`` just after a key result is added to an objective of the period (of these), last of its key
-    results as a person adds one — a change to the OKRs; it is removed again afterwards (another)."""
+    results as a person adds one — a change to the OKRs; it is removed again afterwards (a change the next run's
+    tree brings in too)."""
     candidates = Objective.objects.restrict(actor).filter(period=period).order_by("pk")
     if objective_ids is not None:
         candidates = candidates.filter(pk__in=objective_ids)
