@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.test import override_settings
+
 from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import KeyResult, Objective, Period
 from northstar.workspaces import actions as ws_actions
@@ -55,16 +57,11 @@ class World:
 
 
 @contextmanager
-def nothing_kept(settings: Any, *names: str) -> Iterator[None]:
-    """Within the block, these NORTHSTAR_*_KEPT settings are 0: what is computed is computed afresh."""
-    before = {name: getattr(settings, name) for name in names}
-    for name in names:
-        setattr(settings, name, 0)
-    try:
+def nothing_kept(*names: str) -> Iterator[None]:
+    """Within the block, these NORTHSTAR_*_KEPT settings are 0: what is computed is computed afresh. (An override
+    undone on leaving, unlike pytest-django's ``settings``, whose every change stays stacked until the test ends.)"""
+    with override_settings(**dict.fromkeys(names, 0)):
         yield
-    finally:
-        for name, value in before.items():
-            setattr(settings, name, value)
 
 
 PERSONAS = ["owner", "admin", "editor", "viewer", "other_team", "outsider", "anonymous"]

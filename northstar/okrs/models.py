@@ -57,8 +57,8 @@ class Visibility(models.TextChoices):
 
 class Objective(TenantModel):
     # written alone, with the version: words, which leave every OKR tree's shape (which objectives, in what order,
-    # whose, who may change them, what they align to, how they weigh) as it was; a kept tree reads the objective
-    # again (revisions.py)
+    # what they align to, how they weigh) as it was; a kept tree reads the objective again (revisions.py) — and,
+    # for an objective everyone sees, its owner (okr_ignored)
     okr_ignores = frozenset({"title", "description", "committed", "version", "updated_at"})
     key = models.SlugField(_("key"), max_length=80)
     title = models.CharField(_("title"), max_length=300)
@@ -119,6 +119,13 @@ class Objective(TenantModel):
 
     def objectives_touched(self) -> frozenset[int]:
         return frozenset({self.pk})
+
+    def okr_ignored(self) -> frozenset[str]:
+        # everyone sees an objective visible to the workspace, whoever owns it: a new owner (with the version)
+        # leaves the trees' shape, and a kept tree reads the objective again with the viewer's rights on it
+        if self.visibility == Visibility.WORKSPACE:
+            return self.okr_ignores | {"owner", "owner_id"}
+        return self.okr_ignores
 
 
 class Alignment(TenantModel):

@@ -827,6 +827,8 @@ def _kept_tree_now(
         return None
     moved = [pk for pk, values in latest.items() if _latest_of(kept.views[pk][0].kr) != values]
     frame, deliveries, again = _with_objectives(kept.frame, renamed), kept.deliveries, set(moved)
+    frame, flipped = _with_objective_rights(actor, frame, renamed, kept.frame)
+    again.update(flipped)
     frame, came, regrouped = _reshaped(actor, frame, kept.views, reshaped)
     again.update(came)
     if revisions.plan_only(plan) != revisions.plan_only(kept.plan):  # the roadmap changed
@@ -924,15 +926,16 @@ def _with_owners(
     return replace(frame, check_in_ok=(frame.check_in_ok - ids) | set(may))
 
 
-# What an edit of an objective's words may change (Objective.okr_ignores): read again, and compared by version.
-WORDS = ("version", *sorted(Objective.okr_ignores - {"version"}))
+# What an edit of an objective's words or owner may change (Objective.okr_ignored): read again, and compared by
+# version.
+WORDS = ("version", "owner_id", *sorted(Objective.okr_ignores - {"version"}))
 
 
 def _renamed(frame: _Frame, touched: Collection[int] | None) -> dict[int, Objective] | None:
-    """The objectives of a kept frame (shown, rolled up, or named as aligned) whose words changed, as new copies
-    with their words read again — of those the log names (``touched``; when it does not know, of those whose
-    version moved, read first in one more query): one query, none when no objective of the frame moved; None
-    when one is gone (a change to the OKRs since)."""
+    """The objectives of a kept frame (shown, rolled up, or named as aligned) whose words or owner changed, as new
+    copies with those read again — of those the log names (``touched``; when it does not know, of those whose
+    version moved, read first in one more query): one query, and one for new owners; none when no objective of the
+    frame moved; None when one is gone (a change to the OKRs since)."""
     if touched is not None and not touched:
         return {}  # the usual case after a check-in: spares gathering the frame's objectives
     kept = _objectives_in(frame)
@@ -953,9 +956,37 @@ def _renamed(frame: _Frame, touched: Collection[int] | None) -> dict[int, Object
         if kept[pk].version != values[0]:
             fresh = copy.copy(kept[pk])  # with its team, period and owner as attached
             for name, value in zip(WORDS, values, strict=True):
-                setattr(fresh, name, value)
+                setattr(fresh, name, value)  # a new owner_id forgets the copy's owner
             renamed[pk] = fresh
+    attach(renamed.values(), "owner")
     return renamed
+
+
+def _with_objective_rights(
+    actor: Actor, frame: _Frame, renamed: dict[int, Objective], before: _Frame
+) -> tuple[_Frame, set[int]]:
+    """The frame with the viewer's rights worked out again on the objectives of its own that have a new owner and
+    on their key results (two queries: an objective's owner may change it and check in on its key results), and
+    the key results whose right to check in changed."""
+    ids = {
+        pk
+        for pk, o in renamed.items()
+        if pk in before.objectives and o.owner_id != before.objectives[pk].owner_id
+    }
+    if not ids or not actor.can_edit:
+        return frame, set()
+    may_change = (
+        Objective.objects.restrict(actor, "change").filter(pk__in=list(ids)).values_list("pk", flat=True)
+    )
+    theirs = {kr.id for kr in frame.key_results if kr.objective_id in ids}
+    may_check_in = (
+        KeyResult.objects.restrict(actor, "check_in")
+        .filter(objective_id__in=list(ids))
+        .values_list("pk", flat=True)
+    )
+    check_in_ok = (frame.check_in_ok - theirs) | set(may_check_in)
+    changed = replace(frame, changeable=(frame.changeable - ids) | set(may_change), check_in_ok=check_in_ok)
+    return changed, theirs & (check_in_ok ^ frame.check_in_ok)
 
 
 def _objectives_in(frame: _Frame) -> dict[int, Objective]:

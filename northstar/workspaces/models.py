@@ -236,17 +236,20 @@ def _changed(
     key_results: frozenset[int] | None = None,
     objectives: frozenset[int] = frozenset(),
     reshaped: frozenset[int] | None = None,
+    okr_ignores: frozenset[str] | None = None,
 ) -> None:
     """``fields``: the fields written, when known (None: any of them); ``key_results``: the key results whose latest
     values, linked work or words the write may have moved, when known (None: any of them); ``objectives``: the
     objectives whose words it may have moved; ``reshaped``: the key results whose rows, written whole, are all it
-    changed of the OKRs (None: not known)."""
+    changed of the OKRs (None: not known); ``okr_ignores``: the row's own (``TenantModel.okr_ignored``), for a
+    write of one row."""
     if getattr(model, "trees_ignore", False):
         key_results = frozenset()
     if getattr(model, "shown_on_pages", True):
         ignored: frozenset[str] = getattr(model, "plan_ignores", frozenset())
         plan = not getattr(model, "outside_plan", False) and (fields is None or not set(fields) <= ignored)
-        okr_ignores: frozenset[str] = getattr(model, "okr_ignores", frozenset())
+        if okr_ignores is None:
+            okr_ignores = getattr(model, "okr_ignores", frozenset())
         okrs = plan and not (
             getattr(model, "outside_okrs", False)
             or (fields is not None and "version" in fields and set(fields) <= okr_ignores)
@@ -293,6 +296,7 @@ class TenantModel(models.Model):
             self.key_results_touched(),
             self.objectives_touched(),
             self.key_results_reshaped(),
+            self.okr_ignored(),
         )
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
@@ -316,6 +320,11 @@ class TenantModel(models.Model):
         """For a write (or deletion) of this row that changes the OKRs: the key results whose rows are all it
         changes of them, which a kept tree can read again whole; None when it changes more."""
         return None
+
+    def okr_ignored(self) -> frozenset[str]:
+        """The fields that, written alone with the version, leave the OKRs as they were — for this row as it is
+        now (``okr_ignores``, or more)."""
+        return self.okr_ignores
 
 
 class Membership(TenantModel):

@@ -21,7 +21,8 @@ and `TenantModel.plan_ignores`.
 Inside the plan, the *OKR* revision moves only with what OKR trees are built from (objectives, key results'
 definitions, periods, alignments, teams, people, rights), not with the roadmap's own rows (work items,
 dependencies, links to key results, baselines, scenarios: `TenantModel.outside_okrs`), nor with edits of the
-words on objectives and key results (their titles and descriptions) or with key results' owners
+words on objectives and key results (their titles and descriptions) or with key results' owners and the owners
+of objectives everyone in the workspace sees
 (`TenantModel.okr_ignores`), which leave every tree's shape as it was. A kept OKR tree is keyed on it, and reads again only the key results and objectives a
 change since may have moved. Which ones, every committed change that leaves the OKRs standing logs beside the
 workspace revision it makes (`KeyResultChange`, in the same transaction as the bump, so a reader that has seen a

@@ -2,6 +2,7 @@
 values are read, and the tree is always the one computed afresh."""
 
 import datetime as dt
+import itertools
 import random
 import re
 
@@ -37,7 +38,7 @@ def _answers(tree):
     return [
         (
             v.objective.pk, v.objective.title, v.objective.description, v.objective.committed,
-            v.objective.version, round(v.rollup.progress, 12), v.rollup.has_data, v.status.status,
+            v.objective.version, str(v.objective.owner), round(v.rollup.progress, 12), v.rollup.has_data, v.status.status,
             v.status.reason, v.can_change, [(o.pk, o.title) for o in v.parents],
             [(o.pk, o.title) for o in v.children],
             [(k.kr.pk, k.kr.title, k.kr.current_value, k.kr.current_confidence, k.kr.version,
@@ -49,7 +50,7 @@ def _answers(tree):
 
 
 def _afresh(actor, world, settings, **filters):
-    with nothing_kept(settings, "NORTHSTAR_OKR_TREES_KEPT"):
+    with nothing_kept("NORTHSTAR_OKR_TREES_KEPT"):
         return _tree(actor, world, **filters)
 
 
@@ -101,24 +102,30 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_check_ins_deletions_a
         revisions.changed([world.workspace.pk])  # what making the world left pending is committed, or not
     assert _answers(_tree(owner, world)) == _answers(_afresh(owner, world, settings))
     objectives = sorted({kr.objective_id for kr in key_results})
+    # an objective's owner may change it and check in on its key results: the IT editor, given one, may
+    people = [None, world.owner.pk, world.editor.pk, world.other_team.pk]
+    viewers = [owner, world.actor(world.editor), world.actor(world.other_team)]
     for step in range(24):
         with django_capture_on_commit_callbacks(execute=committed):
-            _check_in_delete_or_edit(owner, rng, key_results, objectives, step)
-        for page in (None, 1, 2, 3):
-            kept, afresh = _tree(owner, world, page=page), _afresh(owner, world, settings, page=page)
-            assert _answers(kept) == _answers(afresh), (step, page)
+            _check_in_delete_or_edit(owner, rng, key_results, objectives, step, people)
+        for viewer, page in itertools.product(viewers, (None, 1, 2, 3)):
+            kept, afresh = _tree(viewer, world, page=page), _afresh(viewer, world, settings, page=page)
+            assert _answers(kept) == _answers(afresh), (step, viewer.role, page)
         # what a search finds moves with the words, what a filter by owner finds with the owners
         for filters in ({"q": "Renamed"}, {"q": "Number 1"}, {"q": "e"}, {"owner_id": owner.user.pk}):
             kept, afresh = _tree(owner, world, **filters), _afresh(owner, world, settings, **filters)
             assert _answers(kept) == _answers(afresh), (step, filters)
 
 
-def _check_in_delete_or_edit(owner, rng, key_results, objectives, step):
+def _check_in_delete_or_edit(owner, rng, key_results, objectives, step, people):
     kr = rng.choice(key_results)
-    if step % 4 == 1:  # an objective's words, which leave the OKRs standing
+    if step % 4 == 1:  # an objective's words, and now and then its owner, which leave the OKRs standing
         pk = rng.choice(objectives)
+        owned = {"owner": rng.choice(people)} if rng.random() < 0.6 else {}
         actions.update_objective(owner, pk, title=f"Renamed {step}", description=f"Why {step}",
-                                 committed=rng.choice([True, False]))  # fmt: skip
+                                 committed=rng.choice([True, False]), **owned)  # fmt: skip
+    elif step % 8 == 6:  # seen by its team alone, or by everyone: a change to the OKRs (whose owner sees it)
+        actions.update_objective(owner, rng.choice(objectives), visibility=rng.choice(["team", "workspace"]))
     elif step % 7 == 3:  # a key result's title and owner
         actions.update_key_result(owner, kr.pk, title=rng.choice(["Renamed number", f"Number 1.{step}"]),
                                   owner=rng.choice([None, owner.user.pk]))  # fmt: skip
@@ -212,6 +219,28 @@ def test_after_a_committed_new_key_result_only_its_row_is_read(world, django_cap
         tree = _tree(owner, world)
     assert made.pk not in {k.kr.pk for v in tree.all_objectives() for k in v.key_results}
     assert not _reads_of("okrs_objective", captured)
+
+
+def test_an_objectives_new_owner_shows_and_may_change_it_and_check_in_at_once(
+    world, django_capture_on_commit_callbacks
+):
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)
+    it_editor = world.actor(world.other_team)  # an editor in IT: the objective is Growth's
+
+    def shown(tree):
+        return next(v for v in tree.all_objectives() if v.objective.pk == world.objective.pk)
+
+    before = shown(_tree(it_editor, world))
+    assert not before.can_change and not any(k.can_check_in for k in before.key_results)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_objective(owner, world.objective.pk, owner=world.other_team.pk)
+    with CaptureQueriesContext(connection) as captured:
+        after = shown(_tree(it_editor, world))
+    assert after.objective.owner == world.other_team and after.can_change
+    assert after.key_results and all(k.can_check_in for k in after.key_results)
+    # the objective's words and owner, the new owner, and the rights on it and on its key results: no frame read
+    assert len(_reads_of("okrs_objective", captured)) <= 2
+    assert len(_reads_of("okrs_keyresult", captured)) <= 1
 
 
 def _reads_of(table, captured):

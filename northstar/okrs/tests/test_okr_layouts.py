@@ -37,7 +37,7 @@ def _layout_reads(captured):
 
 
 def _fresh(world, user, settings, **filters):
-    with nothing_kept(settings, "NORTHSTAR_OKR_LAYOUTS_KEPT"):
+    with nothing_kept("NORTHSTAR_OKR_LAYOUTS_KEPT"):
         return _page(world, user, **filters)
 
 
