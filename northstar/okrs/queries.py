@@ -847,7 +847,7 @@ def _kept_tree_now(
     read = {kr.pk: kr for kr in KeyResult.objects.filter(pk__in=moved)} if moved else {}
     if read.keys() != set(moved):
         return None
-    standing = {pk: entry for pk, entry in kept.views.items() if pk not in reshaped}
+    standing = {pk: e for pk, e in kept.views.items() if pk not in reshaped} if reshaped else kept.views
     known = {pk: entry for pk, entry in standing.items() if pk not in again}
     frame = _with_owners(actor, frame, read, kept.views)
     now = [read.get(kr.id) or came.get(kr.id) or standing[kr.id][0].kr for kr in frame.key_results]
@@ -887,13 +887,9 @@ def _reshaped(
     for kr in came.values():
         bisect.insort(key_results, kr, key=_in_page_order)
     attach(list(came.values()), "owner")
-    check_in_ok = frame.check_in_ok - set(reshaped)
-    if came and actor.can_edit:
-        check_in_ok |= set(
-            KeyResult.objects.restrict(actor, "check_in")
-            .filter(pk__in=list(came))
-            .values_list("pk", flat=True)
-        )
+    check_in_ok = (frame.check_in_ok - set(reshaped)) | (
+        _may_check_in(actor, pk__in=list(came)) if came else set()
+    )
     milestones = {pk: m for pk, m in frame.milestones.items() if pk not in reshaped}
     milestones.update(linked_milestones(actor, list(came.values())) if came else {})
     return (
@@ -919,11 +915,15 @@ def _with_owners(
     if not new_owner:
         return frame
     attach(new_owner, "owner")
-    if not actor.can_edit:
-        return frame
     ids = {kr.pk for kr in new_owner}
-    may = KeyResult.objects.restrict(actor, "check_in").filter(pk__in=ids).values_list("pk", flat=True)
-    return replace(frame, check_in_ok=(frame.check_in_ok - ids) | set(may))
+    return replace(frame, check_in_ok=(frame.check_in_ok - ids) | _may_check_in(actor, pk__in=ids))
+
+
+def _may_check_in(actor: Actor, **which: Any) -> set[int]:
+    """Of these key results (``which``: a filter), those the actor may check in on — one query, none for a viewer."""
+    if not actor.can_edit:
+        return set()
+    return set(KeyResult.objects.restrict(actor, "check_in").filter(**which).values_list("pk", flat=True))
 
 
 # What an edit of an objective's words or owner may change (Objective.okr_ignored): read again, and compared by
@@ -979,12 +979,7 @@ def _with_objective_rights(
         Objective.objects.restrict(actor, "change").filter(pk__in=list(ids)).values_list("pk", flat=True)
     )
     theirs = {kr.id for kr in frame.key_results if kr.objective_id in ids}
-    may_check_in = (
-        KeyResult.objects.restrict(actor, "check_in")
-        .filter(objective_id__in=list(ids))
-        .values_list("pk", flat=True)
-    )
-    check_in_ok = (frame.check_in_ok - theirs) | set(may_check_in)
+    check_in_ok = (frame.check_in_ok - theirs) | _may_check_in(actor, objective_id__in=list(ids))
     changed = replace(frame, changeable=(frame.changeable - ids) | set(may_change), check_in_ok=check_in_ok)
     return changed, theirs & (check_in_ok ^ frame.check_in_ok)
 
@@ -1113,15 +1108,7 @@ def _frame(
     objectives_by_id = {o.pk: o for o in objectives}
     key_results = list(KeyResult.objects.filter(objective_id__in=ids).order_by("position", "id"))
     attach(key_results, "owner", known=people)
-    check_in_ok = (
-        set(
-            KeyResult.objects.restrict(actor, "check_in")
-            .filter(objective_id__in=ids)
-            .values_list("pk", flat=True)
-        )
-        if actor.can_edit
-        else set()
-    )
+    check_in_ok = _may_check_in(actor, objective_id__in=ids)
     changeable = (
         set(Objective.objects.restrict(actor, "change").filter(pk__in=ids).values_list("pk", flat=True))
         if actor.can_edit

@@ -46,9 +46,8 @@ from django.db.models import F, OuterRef, Subquery
 if TYPE_CHECKING:
     from northstar.workspaces.models import Workspace
 
-# plan, OKRs, key results touched (None: not known), objectives touched, key results whose rows explain the change
-# to the OKRs (None: a change to the OKRs they do not explain)
-_Pending = tuple[bool, bool, frozenset[int] | None, frozenset[int], frozenset[int] | None]
+# plan, OKRs, key results touched (None: not known), objectives touched, key results whose rows were written whole
+_Pending = tuple[bool, bool, frozenset[int] | None, frozenset[int], frozenset[int]]
 _marks: dict[int, int] = {}
 _plan_marks: dict[int, int] = {}
 _okr_marks: dict[int, int] = {}
@@ -89,14 +88,19 @@ def changed(
     if okrs and reshaped is not None and key_results is not None:
         touched, rows = key_results | reshaped, reshaped
     elif okrs:
-        touched, renamed, rows = frozenset(), frozenset(), None  # not known: kept trees read everything again
+        touched, renamed = None, frozenset()  # not known: kept trees read everything again
     for workspace_id in ids:
         was_plan, was_okrs, was_touched, was_renamed, was_rows = pending.get(
             workspace_id, (False, False, frozenset(), frozenset(), frozenset())
         )
         both = None if was_touched is None or touched is None else was_touched | touched
-        all_rows = None if was_rows is None or rows is None else was_rows | rows
-        pending[workspace_id] = (was_plan or plan, was_okrs or okrs, both, was_renamed | renamed, all_rows)
+        pending[workspace_id] = (
+            was_plan or plan,
+            was_okrs or okrs,
+            both,
+            was_renamed | renamed,
+            was_rows | rows,
+        )
     # One callback per change, each bumping whatever is pending: a callback of a rolled-back change is dropped
     # with it, and its workspaces are bumped by the next change's (once more than needed, never less). Robust: the
     # change has committed, so a failed bump (a locked database) is logged rather than turned into an error page;
@@ -109,14 +113,7 @@ def _bump_pending() -> None:
     bumps = sorted(pending.items())
     pending.clear()
     for workspace_id, (plan, okrs, touched, renamed, reshaped) in bumps:
-        _bump(
-            workspace_id,
-            plan,
-            okrs,
-            touched if reshaped is not None else None,
-            renamed,
-            reshaped or frozenset(),
-        )
+        _bump(workspace_id, plan, okrs, touched, renamed, reshaped)
         # the database's number now covers it: without this process's mark, every process computes the same keys
         # again and shares what one of them stores
         _marks.pop(workspace_id, None)
