@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from northstar.okrs import actions, queries
 from northstar.testing import nothing_kept
+from northstar.workspaces import actions as ws_actions
 from northstar.workspaces.permissions import Actor
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,48 @@ def test_filters_have_layouts_of_their_own(world):
     searched = _page(world, world.owner, q="uptime")
     assert growth.objective_count < everything.objective_count
     assert [pk for pk, _p, _s in _seen(searched)] == [world.it_objective.pk]
+
+
+@pytest.mark.parametrize("aligned", [False, True])
+def test_an_alignment_with_an_objective_the_viewer_cannot_see_is_left_out(world, aligned):
+    world.workspace.rollup_includes_aligned = aligned
+    world.workspace.save()
+    owner = world.actor(world.owner)
+    actions.update_objective(
+        owner, world.it_objective.pk, parents=[world.objective.pk, world.private_objective.pk]
+    )
+
+    def parents_of_it(user):
+        views = {v.objective.pk: v for v in _page(world, user).all_objectives()}
+        return {o.pk for o in views[world.it_objective.pk].parents}, views
+
+    owners, owner_views = parents_of_it(world.owner)
+    assert owners == {world.objective.pk, world.private_objective.pk}
+    assert world.it_objective.pk in {o.pk for o in owner_views[world.private_objective.pk].children}
+    others, other_views = parents_of_it(
+        world.other_team
+    )  # an IT editor: Growth's team-only objective is not theirs
+    assert others == {world.objective.pk}
+    assert world.private_objective.pk not in other_views
+
+
+def test_teams_as_they_were_are_taken_again_after_a_change_to_the_okrs_and_a_renamed_team_shows(
+    world, monkeypatch
+):
+    owner = world.actor(world.owner)
+    first = _page(world, owner)
+    built = []
+    tree_of = queries.team_tree
+    monkeypatch.setattr(queries, "team_tree", lambda teams: built.append(len(teams)) or tree_of(teams))
+    actions.create_objective(owner, title="New one", team=world.growth.pk, period=world.quarter.pk)
+    with CaptureQueriesContext(connection) as after_new_objective:
+        after = _page(world, owner)
+    assert not built  # the teams' rows were read and found as they were
+    assert [q for q in after_new_objective.captured_queries if 'FROM "workspaces_team"' in q["sql"]]
+    assert [(t.pk, t.name, d) for t, d in after.teams] == [(t.pk, t.name, d) for t, d in first.teams]
+    ws_actions.update_team(owner, world.it.pk, name="Infrastructure")
+    renamed = _page(world, owner)
+    assert built
+    assert [t.name for t, _d in renamed.teams] == ["Acme", "Growth", "Infrastructure"]
+    assert "Infrastructure" in [s.team.name for s in renamed.sections]
+    assert _seen(renamed) == _seen(_fresh(world, world.owner, None))
