@@ -9,5 +9,7 @@ class WorkspacesConfig(AppConfig):
 
     def ready(self) -> None:
         from northstar.runtime import tune_garbage_collector
+        from northstar.workspaces.lookups import register
 
         tune_garbage_collector()
+        register()

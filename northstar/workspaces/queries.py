@@ -56,8 +56,11 @@ def attach(rows: Iterable[Any], field: str, known: dict[Any, Any] | None = None)
     missing = {getattr(r, fk.attname) for r in rows} - {None} - set(found)
     if missing:
         found.update(fk.related_model._default_manager.in_bulk(missing))
+    # the row's own key already names the target: its cache is filled as a join fills it, without the checks of
+    # an assignment (140,000 of them for an enterprise tree's objectives and key results)
+    attname, fill = fk.attname, fk.set_cached_value
     for row in rows:
-        target = found.get(getattr(row, fk.attname))
+        target = found.get(getattr(row, attname))
         if target is not None:
-            setattr(row, field, target)
+            fill(row, target)
     return found
