@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from northstar.workspaces.models import Team, TenantModel, TenantQuerySet, User
+from northstar.workspaces.models import QuickRows, Team, TenantModel, TenantQuerySet, User
 
 
 class PeriodKind(models.TextChoices):
@@ -55,7 +55,7 @@ class Visibility(models.TextChoices):
     TEAM = "team", _("Only the team")
 
 
-class Objective(TenantModel):
+class Objective(QuickRows, TenantModel):
     # written alone, with the version: words, which leave every OKR tree's shape (which objectives, in what order,
     # what they align to, how they weigh) as it was; a kept tree reads the objective again (revisions.py) — and,
     # for an objective everyone sees, its owner (okr_ignored)
@@ -146,7 +146,7 @@ class KRKind(models.TextChoices):
     MILESTONE = "milestone", _("Share of milestones reached")
 
 
-class KeyResult(TenantModel):
+class KeyResult(QuickRows, TenantModel):
     # a check-in writes these; the roadmap reads key results only for what they are and whom they belong to
     plan_ignores = frozenset(
         {"current_value", "current_confidence", "last_check_in_at", "version", "updated_at"}
