@@ -810,10 +810,8 @@ def _unchanged_views(
         if entry is None:
             continue
         view, part = entry
-        row = _row_of(kr)
-        # the row a view was last found the same by is kept with it: 80,000 rows at enterprise scale, read once
         if (
-            _row_of(view.kr) == row
+            _row_of(view.kr) == _row_of(kr)
             and periods_before[kr.objective_id] == periods[kr.objective_id]
             and milestones_before.get(pk) == milestones.get(pk)
             and before.deliveries.get(pk) == deliveries.get(pk)
