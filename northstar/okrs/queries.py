@@ -620,9 +620,9 @@ class Placement:
 def _placement(objectives: QuerySet[Objective], teams: TeamOrder) -> Placement:
     # objectives come by position; each goes to its team's place (those of teams the viewer cannot see, last)
     at_place: dict[int, list[int]] = {}
-    place_of, last = teams.order.get, len(teams.order)
+    place = teams.place
     for pk, team_id in objectives.values_list("pk", "team_id"):
-        at_place.setdefault(place_of(team_id, last), []).append(pk)
+        at_place.setdefault(place(team_id), []).append(pk)
     count = KeyResult.objects.filter(objective_id__in=objectives.order_by().values("pk")).count()
     return Placement([pk for place in sorted(at_place) for pk in at_place[place]], count)
 
@@ -919,7 +919,7 @@ def _reshaped(
         bisect.insort(key_results, kr, key=_in_page_order)
     attach(list(came.values()), "owner")
     check_in_ok = (frame.check_in_ok - set(reshaped)) | (
-        _may_check_in(actor, pk__in=list(came)) if came else set()
+        _may_check_in(actor, among("pk", came)) if came else set()
     )
     milestones = {pk: m for pk, m in frame.milestones.items() if pk not in reshaped}
     milestones.update(linked_milestones(actor, list(came.values())) if came else {})
@@ -947,16 +947,23 @@ def _with_owners(
         return frame
     attach(new_owner, "owner")
     ids = {kr.pk for kr in new_owner}
-    return replace(frame, check_in_ok=(frame.check_in_ok - ids) | _may_check_in(actor, pk__in=ids))
+    return replace(frame, check_in_ok=(frame.check_in_ok - ids) | _may_check_in(actor, among("pk", ids)))
 
 
-def _may_check_in(actor: Actor, *conditions: Q, **which: Any) -> set[int]:
-    """Of these key results (``conditions`` and ``which``: a filter), those the actor may check in on — one query,
-    none for a viewer."""
+def _may_check_in(actor: Actor, which: Q) -> set[int]:
+    """Of these key results (``which``), those the actor may check in on — one query, none for a viewer."""
+    return _allowed(actor, KeyResult, "check_in", which)
+
+
+def _may_change(actor: Actor, which: Q) -> set[int]:
+    """Of these objectives (``which``), those the actor may change — one query, none for a viewer."""
+    return _allowed(actor, Objective, "change", which)
+
+
+def _allowed(actor: Actor, model: type[KeyResult] | type[Objective], action: str, which: Q) -> set[int]:
     if not actor.can_edit:
         return set()
-    allowed = KeyResult.objects.restrict(actor, "check_in").filter(*conditions, **which)
-    return set(allowed.values_list("pk", flat=True))
+    return set(model.objects.restrict(actor, action).filter(which).values_list("pk", flat=True))
 
 
 # What an edit of an objective's words or owner may change (Objective.okr_ignored): read again, and compared by
@@ -1010,12 +1017,10 @@ def _with_objective_rights(
     }
     if not ids or not actor.can_edit:
         return frame, set()
-    may_change = (
-        Objective.objects.restrict(actor, "change").filter(pk__in=list(ids)).values_list("pk", flat=True)
-    )
     theirs = {kr.id for kr in frame.key_results if kr.objective_id in ids}
-    check_in_ok = (frame.check_in_ok - theirs) | _may_check_in(actor, objective_id__in=list(ids))
-    changed = replace(frame, changeable=(frame.changeable - ids) | set(may_change), check_in_ok=check_in_ok)
+    check_in_ok = (frame.check_in_ok - theirs) | _may_check_in(actor, among("objective_id", ids))
+    changeable = (frame.changeable - ids) | _may_change(actor, among("pk", ids))
+    changed = replace(frame, changeable=changeable, check_in_ok=check_in_ok)
     return changed, theirs & (check_in_ok ^ frame.check_in_ok)
 
 
@@ -1149,11 +1154,7 @@ def _frame(
     key_results = list(KeyResult.objects.filter(among("objective_id", ids)).order_by("position", "id"))
     attach(key_results, "owner", known=people)
     check_in_ok = _may_check_in(actor, among("objective_id", ids))
-    changeable = (
-        set(Objective.objects.restrict(actor, "change").filter(among("pk", ids)).values_list("pk", flat=True))
-        if actor.can_edit
-        else set()
-    )
+    changeable = _may_change(actor, among("pk", ids))
     neighbours = {pk for edge in edges for pk in edge if edge[0] in shown_ids or edge[1] in shown_ids}
     # through the gate: an alignment with an objective the actor cannot see is left out
     related = {o.pk: o for o in Objective.objects.restrict(actor).filter(among("pk", neighbours - set(ids)))}

@@ -280,7 +280,7 @@ class QuickRows:
         attnames = _whole_row.get(cls)
         if attnames is None:
             attnames = _whole_row[cls] = tuple(field.attname for field in cls._meta.concrete_fields)
-        if len(values) != len(attnames) or pre_init.has_listeners(cls) or post_init.has_listeners(cls):
+        if len(values) != len(attnames) or _listened_to(cls):
             return super().from_db(db, field_names, values, fetch_mode=fetch_mode)  # type: ignore[misc]
         new = cls.__new__(cls)
         new.__dict__.update(zip(attnames, values, strict=True))
@@ -293,6 +293,13 @@ class QuickRows:
 
 
 _whole_row: dict[type, tuple[str, ...]] = {}
+
+
+def _listened_to(model: type) -> bool:
+    # asked for every row: the lists are looked at first (empty here), has_listeners only when they are not
+    return bool(pre_init.receivers or post_init.receivers) and (
+        pre_init.has_listeners(model) or post_init.has_listeners(model)
+    )
 
 
 class TenantModel(models.Model):
