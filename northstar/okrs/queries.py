@@ -17,7 +17,8 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db.models import CharField, DateField, Q, QuerySet
+from django.db.models import CharField, Count, DateField, IntegerField, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from northstar.core.attribution import Attribution, attribute
@@ -606,25 +607,72 @@ def team_order(actor: Actor, plan: tuple[Any, ...] | None = None) -> TeamOrder:
 
 @dataclass(frozen=True)
 class Placement:
-    """Every objective of a view in the tree's order (teams as in the team tree, then by position), and how many
-    key results they hold."""
+    """How many objectives of a view each team holds, in the tree's order (teams as in the team tree, then one
+    group of those in teams the viewer cannot see), and how many key results they hold."""
 
-    ids: list[int]
+    groups: list[tuple[int | None, int]]  # (team — None: those the viewer cannot see —, its objectives)
     key_results: int
 
     @property
+    def objectives(self) -> int:
+        return sum(count for _team, count in self.groups)
+
+    @property
     def rows(self) -> int:
-        return len(self.ids) + 1
+        return len(self.groups) + 1
 
 
-def _placement(objectives: QuerySet[Objective], teams: TeamOrder) -> Placement:
-    # objectives come by position; each goes to its team's place (those of teams the viewer cannot see, last)
+# okrs_objective.key_result_count: kept by the database's triggers, read by name (migration okrs 0006 says why)
+KEY_RESULT_COUNT = RawSQL('"okrs_objective"."key_result_count"', (), output_field=IntegerField())
+
+
+def _placement(objectives: QuerySet[Objective], teams: TeamOrder, *, joined: bool) -> Placement:
+    """Counted by team in one query: a team tree's worth of rows, whatever the number of objectives. ``joined``:
+    the objectives are filtered across their key results (and read distinct)."""
+    if joined:
+        objectives = Objective.objects.filter(pk__in=objectives.order_by().values("pk"))
+    counted = objectives.order_by().values_list("team_id").annotate(n=Count("pk"), krs=Sum(KEY_RESULT_COUNT))
+    by_team: dict[int, int] = {}
+    unseen = key_results = 0
+    for team_id, count, krs in counted:
+        key_results += krs or 0
+        if team_id in teams.order:
+            by_team[team_id] = count
+        else:
+            unseen += count
+    groups: list[tuple[int | None, int]] = [
+        (t.pk, by_team[t.pk]) for t, _depth in teams.placed if t.pk in by_team
+    ]
+    if unseen:
+        groups.append((None, unseen))
+    return Placement(groups, key_results)
+
+
+def _page_ids(
+    objectives: QuerySet[Objective], placement: Placement, teams: TeamOrder, number: int
+) -> list[int]:
+    """The objectives of a page, in the tree's order: the ids of the teams it spans alone are read (one query)."""
+    start = (number - 1) * OKR_PAGE_SIZE
+    spanned: list[int | None] = []
+    skipped, at = 0, 0
+    for team_id, count in placement.groups:
+        if at + count > start and at < start + OKR_PAGE_SIZE:
+            if not spanned:
+                skipped = start - at
+            spanned.append(team_id)
+        at += count
+    if not spanned:
+        return []
+    seen = [t for t in spanned if t is not None]
+    which = among("team_id", seen) if seen else Q(pk__in=[])
+    if None in spanned:
+        which |= ~among("team_id", list(teams.order))
     at_place: dict[int, list[int]] = {}
     place = teams.place
-    for pk, team_id in objectives.values_list("pk", "team_id"):
+    for pk, team_id in objectives.filter(which).values_list("pk", "team_id"):  # by position
         at_place.setdefault(place(team_id), []).append(pk)
-    count = KeyResult.objects.filter(objective_id__in=objectives.order_by().values("pk")).count()
-    return Placement([pk for place in sorted(at_place) for pk in at_place[place]], count)
+    in_order = [pk for place in sorted(at_place) for pk in at_place[place]]
+    return in_order[skipped : skipped + OKR_PAGE_SIZE]
 
 
 def okr_tree(
@@ -684,10 +732,18 @@ def okr_tree(
         if page:
             views = views[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]
     else:
-        placement = kept_by_plan(actor, plan, ("placement", *what), lambda: _placement(objectives_qs, teams))
-        total, key_results = len(placement.ids), placement.key_results
+        joined = bool(q) or owner_id is not None
+        placement = kept_by_plan(
+            actor, plan, ("placement", *what), lambda: _placement(objectives_qs, teams, joined=joined)
+        )
+        total, key_results = placement.objectives, placement.key_results
         number, pages = _page_of(page, total, OKR_PAGE_SIZE)
-        wanted = placement.ids[(number - 1) * OKR_PAGE_SIZE : number * OKR_PAGE_SIZE]
+        wanted = kept_by_plan(
+            actor,
+            plan,
+            ("page ids", *what, number, OKR_PAGE_SIZE),
+            lambda: _page_ids(objectives_qs, placement, teams, number),
+        )
 
         def on_the_page() -> list[Objective]:
             found = {o.pk: o for o in objectives_qs.filter(pk__in=wanted)}

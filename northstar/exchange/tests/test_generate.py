@@ -72,3 +72,25 @@ def test_the_generated_workspace_opens_and_the_cli_generates_one(client):
         cli.app, ["generate", "--scale", "tiny", "--slug", "t"]
     )
     assert again.exit_code == 1 and "already" in again.output
+
+
+def test_after_generating_the_planner_knows_the_tables_and_postgresql_vacuums_them(transactional_db):
+    from django.db import connection
+
+    from northstar.cli import update_planner_statistics
+
+    generate(SCALES["tiny"], name="Tiny", slug="tiny", today=dt.date(2026, 11, 25), seed=3)
+    update_planner_statistics()
+    table = KeyResult._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL FROM pg_stat_user_tables"
+                " WHERE relname = %s",
+                [table],
+            )
+            assert cursor.fetchone() == (True, True)
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
+            assert cursor.fetchone()[0] > 0
