@@ -314,6 +314,31 @@ def _after_a_new_key_result(
     return _after(list(candidates[:50]), add, work)
 
 
+def _after_a_new_objective(
+    actor: Actor, period: Period | None, work: Callable[[], Any]
+) -> Callable[[], float]:
+    """``work`` just after an objective is made in the period as a person makes one — aligned to another
+    objective, with a key result — a change to the OKRs; it is removed again afterwards (a change the next run's
+    tree brings in too)."""
+    candidates = Objective.objects.restrict(actor).filter(period=period).order_by("pk")
+    made = itertools.count(1)
+
+    def add(parent: Objective) -> Callable[[], None]:
+        n = next(made)
+        objective = Objective.objects.create(
+            workspace_id=parent.workspace_id, key=f"bench-made-{n}", title="Made by the bench", team_id=parent.team_id,
+            period=period, owner_id=parent.owner_id, position=1_000_000 + n,
+        )  # fmt: skip
+        Alignment.objects.create(workspace_id=parent.workspace_id, child=objective, parent=parent)
+        KeyResult.objects.create(
+            workspace_id=parent.workspace_id, objective=objective, key=f"bench-made-{n}", title="Made by the bench",
+            kind="increase", start=0, target=10, owner_id=parent.owner_id, position=1,
+        )  # fmt: skip
+        return objective.delete
+
+    return _after(list(candidates[:50]), add, work)
+
+
 def _forgetting_forecasts(work: Callable[[], Any]) -> Any:
     """Runs ``work`` as a new process would: no forecast remembered, in memory or in the cache."""
     remembered = okr_queries.cache
@@ -378,6 +403,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     retargeted = best_timed(_after_a_new_target(actor, period, whole_tree))
     renamed = best_timed(_after_a_new_title(actor, period, whole_tree))
     added = best_timed(_after_a_new_key_result(actor, period, whole_tree))
+    made = best_timed(_after_a_new_objective(actor, period, whole_tree))
     replanned = best_of(after_plan_change)
     raw = best_of(lambda: _raw_tree(actor.workspace.pk, family))
     statements = _after_a_change_to_the_okrs(actor, lambda: _statements_of(whole_tree))
@@ -396,6 +422,8 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                      renamed, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     rows.append(_row(_("%(what)s, after a new key result (a change to the OKRs: its row read)") % {"what": title},
                      added, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
+    rows.append(_row(_("%(what)s, after a new objective, aligned, with a key result (a change to the OKRs: their "
+                       "rows read)") % {"what": title}, made, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     replanned_title = _("%(what)s, after a change to the OKRs (everything read again)") % {"what": title}
     rows.append(_row(replanned_title, replanned, raw_read, raw, at_most_twice, at_most=2))
     rows.append(_row(replanned_title, replanned,

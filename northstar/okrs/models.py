@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -120,6 +123,12 @@ class Objective(QuickRows, TenantModel):
     def objectives_touched(self) -> frozenset[int]:
         return frozenset({self.pk})
 
+    def key_results_reshaped(self) -> frozenset[int] | None:
+        return frozenset()  # made, removed, moved: its key results come and go with it (objectives_reshaped)
+
+    def objectives_reshaped(self) -> frozenset[int]:
+        return frozenset({self.pk})  # the tree reads the row again whole, with its key results and alignments
+
     def okr_ignored(self) -> frozenset[str]:
         # everyone sees an objective visible to the workspace, whoever owns it: a new owner (with the version)
         # leaves the trees' shape, and a kept tree reads the objective again with the viewer's rights on it
@@ -136,6 +145,19 @@ class Alignment(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["child", "parent"], name="unique_alignment")]
+
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        return frozenset()
+
+    def key_results_reshaped(self) -> frozenset[int] | None:
+        return frozenset()
+
+    def objectives_reshaped(self) -> frozenset[int]:
+        return frozenset({self.child_id, self.parent_id})  # a kept tree reads both ends' alignments again
+
+    @classmethod
+    def objectives_reshaped_by(cls, rows: models.QuerySet[Any]) -> frozenset[int] | None:
+        return frozenset(itertools.chain.from_iterable(rows.values_list("child_id", "parent_id")))
 
 
 class KRKind(models.TextChoices):

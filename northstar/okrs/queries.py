@@ -724,7 +724,12 @@ def okr_tree(
         def in_tree_order() -> list[Objective]:
             return sorted(objectives_qs, key=lambda o: teams.place(o.team_id))
 
-        views = _kept_views(actor, ("tree", *what), in_tree_order, today=today, teams=teams, plan=plan)
+        def in_view(ids: Collection[int]) -> list[Objective]:
+            return list(objectives_qs.filter(among("pk", ids)))
+
+        views = _kept_views(
+            actor, ("tree", *what), in_tree_order, today=today, teams=teams, plan=plan, in_view=in_view
+        )
         if status:
             views = [v for v in views if v.status.status == status]
         total, key_results = len(views), sum(len(v.key_results) for v in views)
@@ -814,8 +819,11 @@ def _kept_views(
     today: dt.date,
     teams: TeamOrder,
     plan: tuple[Any, ...] | None,
+    in_view: Callable[[Collection[int]], list[Objective]] | None = None,
 ) -> list[ObjectiveView]:
-    """The views of a tree or a page (``what``) of ``objectives`` (read only when nothing is kept for it)."""
+    """The views of a tree or a page (``what``) of ``objectives`` (read only when nothing is kept for it).
+    ``in_view``: which of some objectives the view shows now, read whole — for a whole tree, which a tree kept
+    before changes that reshaped objectives (made, removed, moved, aligned) brings up to date by reading those."""
     if plan is None or settings.NORTHSTAR_OKR_TREES_KEPT <= 0:
         frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
         return _views_of(actor, frame, frame.key_results, today=today, plan=plan, known={}).views
@@ -828,7 +836,9 @@ def _kept_views(
         before = trees_kept.get(last_trees.get(last))
         if kept is None and before is not None:
             # kept under an OKR revision before changes that wrote key results alone: brought up to date
-            fresh = _kept_tree_now(actor, before, today=today, plan=plan, across=True)
+            fresh = _kept_tree_now(
+                actor, before, today=today, plan=plan, across=True, in_view=in_view, teams=teams
+            )
     if fresh is None:
         frame = _frame(actor, objectives(), teams=teams.by_id, plan=plan)
         # read before the forecasts are made from it: what a later change to the roadmap is compared with
@@ -884,7 +894,14 @@ def _dates(period: Period | None) -> tuple[Any, ...] | None:
 
 
 def _kept_tree_now(
-    actor: Actor, kept: _KeptTree, *, today: dt.date, plan: tuple[Any, ...] | None, across: bool = False
+    actor: Actor,
+    kept: _KeptTree,
+    *,
+    today: dt.date,
+    plan: tuple[Any, ...] | None,
+    across: bool = False,
+    in_view: Callable[[Collection[int]], list[Objective]] | None = None,
+    teams: TeamOrder | None = None,
 ) -> _KeptTree | None:
     """The kept tree brought up to date: itself when nothing it shows moved, a new one when some key results did
     (their rows read again, their views worked out again, the objectives they count in rolled up again), None when
@@ -892,13 +909,17 @@ def _kept_tree_now(
     results looked at again are those the log of changes names since the tree was kept (all of them, when it does
     not know): their latest values are compared and, after a change to the roadmap, their linked work (and the
     milestones of milestone key results). ``across``: the tree was kept under an OKR revision before this one,
-    and only the changes the log names since, each of key results' rows alone (made, removed, moved), are brought
-    in; None when the log does not know them."""
+    and only the changes the log names since, each of key results' rows alone (made, removed, moved) or, with
+    ``in_view`` (and ``teams``), of objectives' rows and alignments, are brought in; None when the log does not
+    know them."""
     assert plan is not None
     touched = revisions.changes_since(kept.plan, plan)
     if touched is None and across:
         return None
     reshaped = touched.reshaped if touched is not None else frozenset()
+    whole = touched.reshaped_objectives if touched is not None else frozenset()
+    if whole and (in_view is None or teams is None or actor.workspace.rollup_includes_aligned):
+        return None  # a page, or roll-ups across alignments: read again
     rows = KeyResult.objects.order_by()
     if touched is None:
         looked_at: Collection[int] = kept.views
@@ -909,19 +930,29 @@ def _kept_tree_now(
     latest = {row[0]: row[1:] for row in rows.values_list("id", *LATEST)} if looked_at else {}
     if len(latest) != len(looked_at) or not latest.keys() <= kept.views.keys():
         return None
-    renamed = _renamed(kept.frame, None if touched is None else touched.objectives)
+    renamed = _renamed(kept.frame, None if touched is None else touched.objectives - whole)
     if renamed is None:
         return None
     moved = [pk for pk, values in latest.items() if _latest_of(kept.views[pk][0].kr) != values]
     frame, deliveries, again = _with_objectives(kept.frame, renamed), kept.deliveries, set(moved)
     frame, flipped = _with_objective_rights(actor, frame, renamed, kept.frame)
     again.update(flipped)
-    frame, came, regrouped = _reshaped(actor, frame, kept.views, reshaped)
-    again.update(came)
+    dropped: set[int] = set()
+    came: dict[int, KeyResult] = {}
+    regrouped: set[int] = set()
+    if whole:
+        assert in_view is not None and teams is not None
+        frame, came, regrouped, dropped = _objectives_reshaped(actor, frame, whole, in_view, teams)
+        again.update(came)
+    frame, came_too, regrouped_too = _reshaped(actor, frame, kept.views, reshaped)
+    came.update(came_too)
+    regrouped.update(regrouped_too)
+    again.update(came_too)
+    gone = reshaped | dropped
     if revisions.plan_only(plan) != revisions.plan_only(kept.plan):  # the roadmap changed
         read_again = deliveries_of(actor, [*looked_at, *came]) if looked_at or came else {}
         deliveries = {
-            pk: d for pk, d in kept.deliveries.items() if pk not in latest and pk not in reshaped
+            pk: d for pk, d in kept.deliveries.items() if pk not in latest and pk not in gone
         } | read_again
         milestones = linked_milestones(actor, frame.key_results)
         again.update(pk for pk in looked_at if deliveries.get(pk) != kept.deliveries.get(pk))
@@ -929,12 +960,16 @@ def _kept_tree_now(
                      if milestones.get(pk) != frame.milestones.get(pk))  # fmt: skip
         if milestones != frame.milestones:
             frame = replace(frame, milestones=milestones)
+    elif came:
+        deliveries = {pk: d for pk, d in kept.deliveries.items() if pk not in gone} | deliveries_of(
+            actor, came
+        )
     if not again and not renamed and not regrouped:
         return kept if plan == kept.plan else replace(kept, plan=plan, deliveries=deliveries)
     read = {kr.pk: kr for kr in KeyResult.objects.filter(among("pk", moved))} if moved else {}
     if read.keys() != set(moved):
         return None
-    standing = {pk: e for pk, e in kept.views.items() if pk not in reshaped} if reshaped else kept.views
+    standing = {pk: e for pk, e in kept.views.items() if pk not in gone} if gone else kept.views
     known = {pk: entry for pk, entry in standing.items() if pk not in again}
     frame = _with_owners(actor, frame, read, kept.views)
     now = [read.get(kr.id) or came.get(kr.id) or standing[kr.id][0].kr for kr in frame.key_results]
@@ -984,6 +1019,112 @@ def _reshaped(
         came,
         regrouped,
     )
+
+
+def _objectives_reshaped(
+    actor: Actor,
+    frame: _Frame,
+    ids: Collection[int],
+    in_view: Callable[[Collection[int]], list[Objective]],
+    teams: TeamOrder,
+) -> tuple[_Frame, dict[int, KeyResult], set[int], set[int]]:
+    """The frame with these objectives read again whole — after changes that made, removed, moved or aligned
+    them: those the view shows now put in their place with their key results, owners, rights, milestones and
+    alignments, the others taken out, and the alignments of the objectives beside them read again (nine queries
+    at most). For a frame without objectives below its own (aligned objectives do not count in roll-ups).
+    Returns the frame, these objectives' key results it holds now (by id), the objectives whose views are to be
+    made again or dropped, and the key results it held of these objectives."""
+    ids = set(ids)
+    kept = frame.objectives
+    # the other end of a new alignment is read too: its row as it was, it keeps its key results and rights
+    read = in_view(ids)
+    same = {o.pk for o in read if o.pk in kept and _objective_row(o) == _objective_row(kept[o.pk])}
+    fresh = {o.pk: o for o in read if o.pk not in same}
+    rewritten = ids - same  # made, changed, removed or out of the view
+    made = list(fresh.values())
+    attach(made, "team", known=teams.by_id)
+    attach(made, "period")
+    attach(made, "owner")
+    shown = sorted(
+        [o for o in frame.shown if o.pk not in rewritten] + made,
+        key=lambda o: (teams.place(o.team_id), o.position, o.pk),
+    )
+    objectives = {o.pk: o for o in shown}
+    dropped = {kr.id for kr in frame.key_results if kr.objective_id in rewritten}
+    came = {kr.pk: kr for kr in KeyResult.objects.filter(among("objective_id", fresh))} if fresh else {}
+    attach(list(came.values()), "owner")
+    key_results = [kr for kr in frame.key_results if kr.id not in dropped]
+    for kr in came.values():
+        bisect.insort(key_results, kr, key=_in_page_order)
+    milestones = {pk: m for pk, m in frame.milestones.items() if pk not in dropped}
+    milestones.update(linked_milestones(actor, list(came.values())) if came else {})
+    check_in_ok = (frame.check_in_ok - dropped) | (
+        _may_check_in(actor, among("objective_id", fresh)) if fresh else set()
+    )
+    changeable = (frame.changeable - rewritten) | (_may_change(actor, among("pk", fresh)) if fresh else set())
+    edges = list(
+        Alignment.objects.filter(workspace=actor.workspace)
+        .filter(among("child_id", ids) | among("parent_id", ids))
+        .values_list("child_id", "parent_id")
+    )
+    unknown = {pk for edge in edges for pk in edge} - objectives.keys()
+    # through the gate: an alignment with an objective the actor cannot see is left out
+    related = (
+        {o.pk: o for o in Objective.objects.restrict(actor).filter(among("pk", unknown))} if unknown else {}
+    )
+    related.update(objectives)
+    parents = {
+        pk: [o for o in listed if o.pk not in ids] for pk, listed in frame.parents.items() if pk not in ids
+    }
+    children = {
+        pk: [o for o in listed if o.pk not in ids] for pk, listed in frame.children.items() if pk not in ids
+    }
+    regrouped = ids & (kept.keys() | objectives.keys())  # shown now, or no longer, or aligned anew
+    regrouped.update(
+        pk
+        for pk, listed in frame.parents.items()
+        if pk in objectives and len(listed) != len(parents.get(pk, listed))
+    )
+    regrouped.update(
+        pk
+        for pk, listed in frame.children.items()
+        if pk in objectives and len(listed) != len(children.get(pk, listed))
+    )
+    child_edges = {
+        parent: [(child, weight) for child, weight in listed if int(child) not in ids]
+        for parent, listed in frame.child_edges.items()
+        if int(parent) not in ids
+    }
+    for child, parent in edges:
+        if child not in related or parent not in related:
+            continue
+        if child in objectives:
+            parents.setdefault(child, []).append(related[parent])
+            regrouped.add(child)
+        if parent in objectives:
+            children.setdefault(parent, []).append(related[child])
+            regrouped.add(parent)
+        if child in objectives and parent in objectives:
+            child_edges.setdefault(str(parent), []).append((str(child), objectives[child].weight))
+    for listed in itertools.chain(parents.values(), children.values()):
+        listed.sort(key=_by_pk)
+    changed = replace(
+        frame,
+        shown=shown,
+        objectives=objectives,
+        key_results=key_results,
+        milestones=milestones,
+        check_in_ok=check_in_ok,
+        changeable=changeable,
+        parents={pk: listed for pk, listed in parents.items() if listed and pk in objectives},
+        children={pk: listed for pk, listed in children.items() if listed and pk in objectives},
+        child_edges={parent: listed for parent, listed in child_edges.items() if listed},
+    )
+    return changed, came, regrouped, dropped
+
+
+_by_pk = operator.attrgetter("pk")
+_objective_row = operator.attrgetter(*(f.attname for f in Objective._meta.concrete_fields))
 
 
 def _with_owners(
@@ -1227,6 +1368,8 @@ def _frame(
             children.setdefault(parent, []).append(related[child])
         if child in objectives_by_id and parent in objectives_by_id:
             child_edges.setdefault(str(parent), []).append((str(child), objectives_by_id[child].weight))
+    for listed in itertools.chain(parents.values(), children.values()):
+        listed.sort(key=_by_pk)  # as a kept frame brought up to date lists them
     return _Frame(
         shown=shown,
         objectives=objectives_by_id,
@@ -1317,10 +1460,10 @@ def _views_of(
     else:
         rollups = {pk: rollup(parts) for pk, parts in parts_by_objective.items()}  # as rollup_tree does
     result = []
-    for n, o in enumerate(frame.shown):
+    before = {view.objective.pk: view for view in previous} if previous is not None and not aligned else {}
+    for o in frame.shown:
         if o.pk not in again:
-            assert previous is not None
-            result.append(previous[n])
+            result.append(before[o.pk])
             continue
         krs = krs_by_objective[o.pk]
         r = rollups[o.pk]

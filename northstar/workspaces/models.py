@@ -169,15 +169,17 @@ class KeyResultChange(models.Model):
     their linked work, their words — and which objectives' words, by the workspace revision it made (see
     revisions.py): a kept OKR tree reads those alone again. A change to the OKRs that wrote key results' rows
     alone (one made, removed, moved to another objective) names them ``reshaped``: a tree kept before it reads
-    them whole. A row with ``everything`` stands for a change whose key results are not known (a bulk write, any
-    other change to the OKRs): all of them."""
+    them whole; one that wrote objectives' rows or alignments alone names the objectives, ``reshaped`` too. A
+    row with ``everything`` stands for a change whose key results are not known (a bulk write, any other change
+    to the OKRs): all of them."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     number = models.BigIntegerField()
     key_result_id = models.BigIntegerField(null=True)  # no foreign key: the log outlives what it names
-    objective_id = models.BigIntegerField(null=True)  # an objective whose words changed (then no key result)
+    # an objective whose words changed, or with ``reshaped`` whose row or alignments were written (no key result)
+    objective_id = models.BigIntegerField(null=True)
     everything = models.BooleanField(default=False)
-    # the key result's row was written whole: made, removed, moved
+    # the key result's (or objective's) row was written whole: made, removed, moved
     reshaped = models.BooleanField(default=False)
 
     class Meta:
@@ -209,14 +211,18 @@ class TenantQuerySet(models.QuerySet[Any]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         workspaces = self._workspaces_touched()
+        whole = self.model.objectives_reshaped_by(self) if workspaces else None
         deleted = super().delete()
         if deleted[0]:
-            _changed(self.model, workspaces)
+            _reshaping(self.model, workspaces, whole)
         return deleted
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         made = super().bulk_create(objs, *args, **kwargs)
-        _changed(self.model, {o.workspace_id for o in made})
+        whole = None
+        if made and self.model.objectives_reshaped_by(self.none()) is not None:
+            whole = frozenset().union(*(o.objectives_reshaped() for o in made))
+        _reshaping(self.model, {o.workspace_id for o in made}, whole)
         return made
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
@@ -231,6 +237,16 @@ class TenantQuerySet(models.QuerySet[Any]):
         return set(self.order_by().values_list("workspace_id", flat=True).distinct())
 
 
+def _reshaping(model: type[models.Model], workspace_ids: set[int], whole: frozenset[int] | None) -> None:
+    """A bulk write of rows that, each, reshape objectives alone (``whole``: those objectives), or of others."""
+    if whole is None:
+        _changed(model, workspace_ids)
+    else:
+        _changed(
+            model, workspace_ids, key_results=frozenset(), reshaped=frozenset(), reshaped_objectives=whole
+        )
+
+
 def _changed(
     model: type[models.Model],
     workspace_ids: set[int],
@@ -239,11 +255,13 @@ def _changed(
     objectives: frozenset[int] = frozenset(),
     reshaped: frozenset[int] | None = None,
     okr_ignores: frozenset[str] | None = None,
+    reshaped_objectives: frozenset[int] = frozenset(),
 ) -> None:
     """``fields``: the fields written, when known (None: any of them); ``key_results``: the key results whose latest
     values, linked work or words the write may have moved, when known (None: any of them); ``objectives``: the
     objectives whose words it may have moved; ``reshaped``: the key results whose rows, written whole, are all it
-    changed of the OKRs (None: not known); ``okr_ignores``: the row's own (``TenantModel.okr_ignored``), for a
+    changed of the OKRs (None: not known), with ``reshaped_objectives``, the objectives whose rows or alignments
+    it wrote; ``okr_ignores``: the row's own (``TenantModel.okr_ignored``), for a
     write of one row."""
     if getattr(model, "trees_ignore", False):
         key_results = frozenset()
@@ -263,6 +281,7 @@ def _changed(
             key_results=key_results,
             objectives=objectives,
             reshaped=reshaped,
+            reshaped_objectives=reshaped_objectives,
         )
 
 
@@ -335,14 +354,18 @@ class TenantModel(models.Model):
             self.objectives_touched(),
             self.key_results_reshaped(),
             self.okr_ignored(),
+            self.objectives_reshaped(),
         )
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         workspace_id = self.workspace_id
         touched = self.key_results_touched(deleting=True)  # before its links are gone
         reshaped = self.key_results_reshaped()  # before its id is
+        whole = self.objectives_reshaped()
         deleted = super().delete(*args, **kwargs)
-        _changed(type(self), {workspace_id}, key_results=touched, reshaped=reshaped)
+        _changed(
+            type(self), {workspace_id}, key_results=touched, reshaped=reshaped, reshaped_objectives=whole
+        )
         return deleted
 
     def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
@@ -357,6 +380,16 @@ class TenantModel(models.Model):
     def key_results_reshaped(self) -> frozenset[int] | None:
         """For a write (or deletion) of this row that changes the OKRs: the key results whose rows are all it
         changes of them, which a kept tree can read again whole; None when it changes more."""
+        return None
+
+    def objectives_reshaped(self) -> frozenset[int]:
+        """With ``key_results_reshaped``: the objectives whose rows or alignments writing this row changes."""
+        return frozenset()
+
+    @classmethod
+    def objectives_reshaped_by(cls, rows: models.QuerySet[Any]) -> frozenset[int] | None:
+        """For models whose rows, each, change the OKRs only by reshaping objectives (``objectives_reshaped``):
+        those these rows reshape, read before they are deleted; None for other models."""
         return None
 
     def okr_ignored(self) -> frozenset[str]:

@@ -30,7 +30,10 @@ revision sees its log): a check-in names its key result, a work item the key res
 objective itself, a review none; `changes_since` reads the log. A change to the OKRs that writes one key
 result's row alone — one made, removed, moved to another objective or put in another place — logs it as
 *reshaped*: a tree kept under the OKR revision before reads that row again whole rather than everything
-(`okrs.queries._kept_views`); every other change to the OKRs logs "everything".
+(`okrs.queries._kept_views`). So does a change that writes objectives' rows or alignments alone — an objective
+made, removed, moved to another team or period, seen by another audience, aligned anew — for the objectives it
+names (an alignment names both ends): a whole tree kept before reads those objectives, their key results and their
+alignments again. Every other change to the OKRs (teams, people, rights, periods, bulk writes) logs "everything".
 """
 
 from __future__ import annotations
@@ -46,8 +49,9 @@ from django.db.models import F, OuterRef, Subquery
 if TYPE_CHECKING:
     from northstar.workspaces.models import Workspace
 
-# plan, OKRs, key results touched (None: not known), objectives touched, key results whose rows were written whole
-_Pending = tuple[bool, bool, frozenset[int] | None, frozenset[int], frozenset[int]]
+# plan, OKRs, key results touched (None: not known), objectives touched, key results whose rows were written whole,
+# objectives whose rows (or alignments) were
+_Pending = tuple[bool, bool, frozenset[int] | None, frozenset[int], frozenset[int], frozenset[int]]
 _marks: dict[int, int] = {}
 _plan_marks: dict[int, int] = {}
 _okr_marks: dict[int, int] = {}
@@ -66,13 +70,16 @@ def changed(
     key_results: frozenset[int] | None = None,
     objectives: frozenset[int] = frozenset(),
     reshaped: frozenset[int] | None = None,
+    reshaped_objectives: frozenset[int] = frozenset(),
 ) -> None:
     """Record that something in these workspaces changed (call it inside the writing transaction); ``plan``:
     something the roadmap is built from; ``okrs`` (by default, as ``plan``): something OKR trees are built from;
     ``key_results``, for a change that leaves the OKRs standing: whose latest values, linked work or words it may
     have moved (None: not known); ``objectives``: whose words it may have moved; ``reshaped``, for a change to
     the OKRs: the key results whose rows alone it wrote — made, removed, moved or reordered — so that a tree kept
-    before it can read those again (None: not known)."""
+    before it can read those again (None: not known); ``reshaped_objectives``, with ``reshaped``: the objectives
+    whose rows, or alignments, it wrote — made, removed, moved to another team or period — which a kept tree reads
+    again whole."""
     ids = {i for i in workspace_ids if i is not None}
     if not ids:
         return
@@ -84,14 +91,14 @@ def changed(
         if okrs:
             _okr_marks[workspace_id] = next(_next_mark)
     pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
-    touched, renamed, rows = key_results, objectives, frozenset[int]()
+    touched, renamed, rows, whole = key_results, objectives, frozenset[int](), frozenset[int]()
     if okrs and reshaped is not None and key_results is not None:
-        touched, rows = key_results | reshaped, reshaped
+        touched, rows, whole = key_results | reshaped, reshaped, reshaped_objectives
     elif okrs:
         touched, renamed = None, frozenset()  # not known: kept trees read everything again
     for workspace_id in ids:
-        was_plan, was_okrs, was_touched, was_renamed, was_rows = pending.get(
-            workspace_id, (False, False, frozenset(), frozenset(), frozenset())
+        was_plan, was_okrs, was_touched, was_renamed, was_rows, was_whole = pending.get(
+            workspace_id, (False, False, frozenset(), frozenset(), frozenset(), frozenset())
         )
         both = None if was_touched is None or touched is None else was_touched | touched
         pending[workspace_id] = (
@@ -100,6 +107,7 @@ def changed(
             both,
             was_renamed | renamed,
             was_rows | rows,
+            was_whole | whole,
         )
     # One callback per change, each bumping whatever is pending: a callback of a rolled-back change is dropped
     # with it, and its workspaces are bumped by the next change's (once more than needed, never less). Robust: the
@@ -112,8 +120,8 @@ def _bump_pending() -> None:
     pending: dict[int, _Pending] = _pending.__dict__.setdefault("ids", {})
     bumps = sorted(pending.items())
     pending.clear()
-    for workspace_id, (plan, okrs, touched, renamed, reshaped) in bumps:
-        _bump(workspace_id, plan, okrs, touched, renamed, reshaped)
+    for workspace_id, (plan, okrs, touched, renamed, reshaped, whole) in bumps:
+        _bump(workspace_id, plan, okrs, touched, renamed, reshaped, whole)
         # the database's number now covers it: without this process's mark, every process computes the same keys
         # again and shares what one of them stores
         _marks.pop(workspace_id, None)
@@ -130,6 +138,7 @@ def _bump(
     touched: frozenset[int] | None,
     renamed: frozenset[int],
     reshaped: frozenset[int],
+    whole: frozenset[int],
 ) -> None:
     from northstar.workspaces.models import Workspace, WorkspaceRevision
 
@@ -138,7 +147,7 @@ def _bump(
         moves["plan_number"] = F("plan_number") + 1
     if okrs:
         moves["okr_number"] = F("okr_number") + 1
-    if _move(workspace_id, moves, touched, renamed, reshaped):
+    if _move(workspace_id, moves, touched, renamed, reshaped, whole):
         return
     if not Workspace.objects.filter(pk=workspace_id).exists():
         return  # made and removed again, or made in a transaction that rolled back
@@ -147,7 +156,7 @@ def _bump(
             WorkspaceRevision.objects.create(workspace_id=workspace_id, number=1, plan_number=1, okr_number=1)
     except IntegrityError:
         # made meanwhile by another process, or the workspace is gone meanwhile
-        _move(workspace_id, moves, touched, renamed, reshaped)
+        _move(workspace_id, moves, touched, renamed, reshaped, whole)
 
 
 def _move(
@@ -156,6 +165,7 @@ def _move(
     touched: frozenset[int] | None,
     renamed: frozenset[int],
     reshaped: frozenset[int],
+    whole: frozenset[int],
 ) -> bool:
     """Move the workspace's revision row and log the key results and objectives the change touched (those whose
     rows it wrote marked ``reshaped``) under the revision it made — everything, when it does not know them (the
@@ -178,6 +188,10 @@ def _move(
                 for pk in touched
             ]
         rows += [KeyResultChange(workspace_id=workspace_id, number=number, objective_id=pk) for pk in renamed]
+        rows += [
+            KeyResultChange(workspace_id=workspace_id, number=number, objective_id=pk, reshaped=True)
+            for pk in whole
+        ]
         KeyResultChange.objects.bulk_create(rows)
         if number % 64 == 0:
             KeyResultChange.objects.filter(
@@ -190,6 +204,7 @@ class Changes(NamedTuple):
     key_results: frozenset[int]  # whose latest values, linked work or words may have moved
     objectives: frozenset[int]  # whose words may have moved
     reshaped: frozenset[int] = frozenset()  # whose rows were written whole: made, removed, moved, reordered
+    reshaped_objectives: frozenset[int] = frozenset()  # objectives whose rows or alignments were written
 
 
 NO_CHANGES = Changes(frozenset(), frozenset())
@@ -210,18 +225,19 @@ def changes_since(since: tuple[Any, ...], now: tuple[Any, ...]) -> Changes | Non
     touched: set[int] = set()
     renamed: set[int] = set()
     reshaped: set[int] = set()
+    objectives_whole: set[int] = set()
     for key_result_id, objective_id, everything, whole in KeyResultChange.objects.filter(
         workspace_id=now[0], number__gt=was, number__lte=number
     ).values_list("key_result_id", "objective_id", "everything", "reshaped"):
         if everything:
             return None
         if objective_id is not None:
-            renamed.add(objective_id)
+            (objectives_whole if whole else renamed).add(objective_id)
         else:
             touched.add(key_result_id)
             if whole:
                 reshaped.add(key_result_id)
-    return Changes(frozenset(touched), frozenset(renamed), frozenset(reshaped))
+    return Changes(frozenset(touched), frozenset(renamed), frozenset(reshaped), frozenset(objectives_whole))
 
 
 def current(workspace_id: int, *, plan: bool = False, okrs: bool = False) -> tuple[int, int]:

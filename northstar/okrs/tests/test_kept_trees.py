@@ -1,6 +1,7 @@
 """Whole OKR trees kept per plan revision, viewer, view and day: after a check-in only the key results' latest
 values are read, and the tree is always the one computed afresh."""
 
+import contextlib
 import datetime as dt
 import itertools
 import random
@@ -14,6 +15,7 @@ from northstar.okrs import actions, queries
 from northstar.okrs.models import CheckIn, KeyResult
 from northstar.testing import nothing_kept
 from northstar.workspaces import revisions
+from northstar.workspaces.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -595,3 +597,114 @@ def test_a_committed_change_to_the_roadmap_reads_the_linked_work_of_the_key_resu
     assert len(links) == 1
     assert {int(n) for n in re.findall(r"\d+", links[0].split('"key_result_id" IN')[1])} == in_tree
     assert _answers(tree) == _answers(_afresh(owner, world, settings))
+
+
+@COMMITTED
+@pytest.mark.parametrize("aligned_count", [False, True])
+def test_the_kept_tree_is_the_tree_computed_afresh_through_objectives_made_removed_moved_and_aligned(
+    world, settings, monkeypatch, aligned_count, committed, django_capture_on_commit_callbacks
+):
+    owner, key_results = _trees_in_pages(world, monkeypatch, aligned_count)
+    editor, viewer = world.actor(world.editor), world.actor(world.other_team)
+    rng = random.Random(13)
+    with django_capture_on_commit_callbacks(execute=committed):
+        revisions.changed([world.workspace.pk])
+    brought_up_to_date = []
+    bring = queries._kept_tree_now
+
+    def counting(*args, **kwargs):
+        found = bring(*args, **kwargs)
+        brought_up_to_date.append(kwargs.get("across") and found is not None)
+        return found
+
+    monkeypatch.setattr(queries, "_kept_tree_now", counting)
+
+    def same_everywhere(step):
+        for actor in (owner, editor, viewer):
+            for page in (None, 1, 2, 4):
+                kept, afresh = _tree(actor, world, page=page), _afresh(actor, world, settings, page=page)
+                assert _answers(kept) == _answers(afresh), (step, actor.role, page)
+                assert (kept.objective_count, kept.key_result_count) == (
+                    afresh.objective_count, afresh.key_result_count)  # fmt: skip
+            for status in ("no_data", "on_track"):
+                kept, afresh = (
+                    _tree(actor, world, status=status),
+                    _afresh(actor, world, settings, status=status),
+                )
+                assert _answers(kept) == _answers(afresh), (step, actor.role, status)
+
+    same_everywhere("before")
+    made = []
+    for step in range(30):
+        for _change in range(1 + (step % 7 == 0)):  # now and then two changes between reads
+            with django_capture_on_commit_callbacks(execute=committed):
+                _objective_made_removed_moved_or_aligned(owner, rng, made, key_results, world, step)
+        same_everywhere(step)
+    # committed, the log names the objectives written: trees kept before are brought up to date, not made again
+    # (unless aligned objectives count in roll-ups, when every roll-up may move)
+    assert any(brought_up_to_date) == (committed and not aligned_count)
+
+
+def _objective_made_removed_moved_or_aligned(owner, rng, made, key_results, world, step):
+    """An objective made (with key results, aligned or not, seen by its team alone or by all), removed, moved to
+    another team or period, seen by another audience, reweighted, aligned anew — or a check-in."""
+    everything = [
+        world.objective.pk,
+        world.it_objective.pk,
+        world.private_objective.pk,
+        *(o.pk for o in made),
+    ]
+    kind = step % 6
+    if kind == 0 or not made:
+        objective = actions.create_objective(
+            owner, title=f"Made {step}", team=rng.choice([world.growth.pk, world.it.pk]),
+            period=rng.choice([world.period.pk, world.quarter.pk]), visibility=rng.choice(["team", "workspace"]),
+            parents=rng.sample(everything, k=rng.choice([0, 1, 2])),
+        )  # fmt: skip
+        made.append(objective)
+        for n in range(rng.choice([0, 1, 2])):
+            key_results.append(actions.create_key_result(owner, objective.pk, title=f"Made {step}.{n}",
+                                                         kind="increase", start=0, target=10))  # fmt: skip
+    elif kind == 1:
+        gone = made.pop(rng.randrange(len(made)))
+        actions.delete_objective(owner, gone.pk)
+        key_results[:] = [kr for kr in key_results if kr.objective_id != gone.pk]
+    elif kind == 2:
+        pk = rng.choice(made).pk
+        actions.update_objective(owner, pk, **rng.choice([{"team": world.it.pk}, {"team": world.growth.pk},
+                                                          {"period": world.quarter.pk}, {"period": world.period.pk},
+                                                          {"weight": rng.choice([0.5, 2.0])}]))  # fmt: skip
+    elif kind == 3:
+        pk = rng.choice(made).pk
+        actions.update_objective(owner, pk, visibility=rng.choice(["team", "workspace"]), status="active")
+    elif kind == 4:  # aligned anew: to others, or to none
+        pk = rng.choice(made).pk
+        parents = [o for o in everything if o != pk]
+        with contextlib.suppress(ValidationFailed):  # it would make a loop
+            actions.update_objective(owner, pk, parents=rng.sample(parents, k=rng.choice([0, 1, 2])))
+    else:
+        kr = rng.choice(key_results)
+        actions.do_check_in(owner, kr.pk, value=rng.uniform(0, 12), confidence=rng.choice([None, 0.3, 0.8]))
+
+
+def test_after_a_committed_new_objective_only_its_rows_are_read(world, django_capture_on_commit_callbacks):
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = actions.create_objective(owner, title="Made now", team=world.it.pk, period=world.period.pk,
+                                        parents=[world.objective.pk])  # fmt: skip
+    with CaptureQueriesContext(connection) as captured:
+        tree = _tree(owner, world)
+    views = {v.objective.pk: v for v in tree.all_objectives()}
+    assert made.pk in views and [o.pk for o in views[made.pk].parents] == [world.objective.pk]
+    assert made.pk in [o.pk for o in views[world.objective.pk].children]
+    full_reads = [sql for sql in _reads_of("okrs_objective", captured) if '"okrs_objective"."id" IN' not in sql
+                  and "ANY(" not in sql and "json_each" not in sql]  # fmt: skip
+    assert not [
+        sql for sql in full_reads if '"okrs_objective"."title"' in sql
+    ]  # no objective read but its own
+    assert not _reads_of("okrs_checkin", captured)  # no history read again: its objective has no key results
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.delete_objective(owner, made.pk)
+    tree = _tree(owner, world)
+    views = {v.objective.pk: v for v in tree.all_objectives()}
+    assert made.pk not in views and made.pk not in [o.pk for o in views[world.objective.pk].children]
