@@ -140,6 +140,8 @@ class Objective(QuickRows, TenantModel):
 class Alignment(TenantModel):
     """`child` contributes to `parent` (cross-team, any depth, no cycles)."""
 
+    reshapes_objectives_alone = True
+
     child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="alignments_up")
     parent = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="alignments_down")
 

@@ -211,7 +211,8 @@ class TenantQuerySet(models.QuerySet[Any]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         workspaces = self._workspaces_touched()
-        whole = self.model.objectives_reshaped_by(self) if workspaces else None
+        reshapes = workspaces and getattr(self.model, "reshapes_objectives_alone", False)
+        whole = self.model.objectives_reshaped_by(self) if reshapes else None
         deleted = super().delete()
         if deleted[0]:
             _reshaping(self.model, workspaces, whole)
@@ -220,7 +221,7 @@ class TenantQuerySet(models.QuerySet[Any]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         made = super().bulk_create(objs, *args, **kwargs)
         whole = None
-        if made and self.model.objectives_reshaped_by(self.none()) is not None:
+        if made and getattr(self.model, "reshapes_objectives_alone", False):
             whole = frozenset().union(*(o.objectives_reshaped() for o in made))
         _reshaping(self.model, {o.workspace_id for o in made}, whole)
         return made
@@ -340,6 +341,8 @@ class TenantModel(models.Model):
     okr_ignores: frozenset[str] = frozenset()
     # True for rows OKR trees never read (the audit log, reviews, webhooks): writes of any kind touch no key result.
     trees_ignore = False
+    # True for rows whose every write, in bulk too, changes the OKRs only by reshaping objectives (alignments)
+    reshapes_objectives_alone = False
 
     class Meta:
         abstract = True
@@ -388,8 +391,8 @@ class TenantModel(models.Model):
 
     @classmethod
     def objectives_reshaped_by(cls, rows: models.QuerySet[Any]) -> frozenset[int] | None:
-        """For models whose rows, each, change the OKRs only by reshaping objectives (``objectives_reshaped``):
-        those these rows reshape, read before they are deleted; None for other models."""
+        """For models whose rows, each, change the OKRs only by reshaping objectives (``reshapes_objectives_alone``,
+        ``objectives_reshaped``): those these rows reshape, read before they are deleted; None for other models."""
         return None
 
     def okr_ignored(self) -> frozenset[str]:
