@@ -88,6 +88,33 @@ def _a_tree_kept(world, capture_on_commit):
     return owner
 
 
+def _bringing_up_to_date(monkeypatch):
+    """A list that records, for every kept tree brought up to date from under an older OKR revision, whether it
+    was (True) or read again (False)."""
+    brought_up_to_date = []
+    bring = queries._kept_tree_now
+
+    def counting(*args, **kwargs):
+        found = bring(*args, **kwargs)
+        brought_up_to_date.append(kwargs.get("across") and found is not None)
+        return found
+
+    monkeypatch.setattr(queries, "_kept_tree_now", counting)
+    return brought_up_to_date
+
+
+def _same_kept_and_afresh(world, settings, actors, pages, step, statuses=()):
+    for actor in actors:
+        for page in pages:
+            kept, afresh = _tree(actor, world, page=page), _afresh(actor, world, settings, page=page)
+            assert _answers(kept) == _answers(afresh), (step, actor.role, page)
+            assert (kept.objective_count, kept.key_result_count) == (
+                afresh.objective_count, afresh.key_result_count)  # fmt: skip
+        for status in statuses:
+            kept, afresh = _tree(actor, world, status=status), _afresh(actor, world, settings, status=status)
+            assert _answers(kept) == _answers(afresh), (step, actor.role, status)
+
+
 COMMITTED = pytest.mark.parametrize(
     "committed", [True, False], ids=["committed (the log of changes)", "not yet committed"]
 )
@@ -154,23 +181,10 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_key_results_made_remo
     rng = random.Random(11)
     with django_capture_on_commit_callbacks(execute=committed):
         revisions.changed([world.workspace.pk])
-    brought_up_to_date = []
-    bring = queries._kept_tree_now
-
-    def counting(*args, **kwargs):
-        found = bring(*args, **kwargs)
-        brought_up_to_date.append(kwargs.get("across") and found is not None)
-        return found
-
-    monkeypatch.setattr(queries, "_kept_tree_now", counting)
+    brought_up_to_date = _bringing_up_to_date(monkeypatch)
 
     def same_everywhere(step):
-        for actor in (owner, editor, viewer):
-            for page in (None, 1, 2, 3):
-                kept, afresh = _tree(actor, world, page=page), _afresh(actor, world, settings, page=page)
-                assert _answers(kept) == _answers(afresh), (step, actor.role, page)
-                assert (kept.objective_count, kept.key_result_count) == (
-                    afresh.objective_count, afresh.key_result_count)  # fmt: skip
+        _same_kept_and_afresh(world, settings, (owner, editor, viewer), (None, 1, 2, 3), step)
 
     same_everywhere("before")
     for step in range(28):
@@ -609,29 +623,13 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_objectives_made_remov
     rng = random.Random(13)
     with django_capture_on_commit_callbacks(execute=committed):
         revisions.changed([world.workspace.pk])
-    brought_up_to_date = []
-    bring = queries._kept_tree_now
-
-    def counting(*args, **kwargs):
-        found = bring(*args, **kwargs)
-        brought_up_to_date.append(kwargs.get("across") and found is not None)
-        return found
-
-    monkeypatch.setattr(queries, "_kept_tree_now", counting)
+    brought_up_to_date = _bringing_up_to_date(monkeypatch)
 
     def same_everywhere(step):
-        for actor in (owner, editor, viewer):
-            for page in (None, 1, 2, 4):
-                kept, afresh = _tree(actor, world, page=page), _afresh(actor, world, settings, page=page)
-                assert _answers(kept) == _answers(afresh), (step, actor.role, page)
-                assert (kept.objective_count, kept.key_result_count) == (
-                    afresh.objective_count, afresh.key_result_count)  # fmt: skip
-            for status in ("no_data", "on_track"):
-                kept, afresh = (
-                    _tree(actor, world, status=status),
-                    _afresh(actor, world, settings, status=status),
-                )
-                assert _answers(kept) == _answers(afresh), (step, actor.role, status)
+        actors = (owner, editor, viewer)
+        _same_kept_and_afresh(
+            world, settings, actors, (None, 1, 2, 4), step, statuses=("no_data", "on_track")
+        )
 
     same_everywhere("before")
     made = []
