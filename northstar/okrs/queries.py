@@ -949,7 +949,8 @@ def _kept_tree_now(
     regrouped.update(regrouped_too)
     again.update(came_too)
     gone = reshaped | dropped
-    if revisions.plan_only(plan) != revisions.plan_only(kept.plan):  # the roadmap changed
+    # the roadmap changed (always, when key results came: a change to the OKRs is one to the plan)
+    if revisions.plan_only(plan) != revisions.plan_only(kept.plan):
         read_again = deliveries_of(actor, [*looked_at, *came]) if looked_at or came else {}
         deliveries = {
             pk: d for pk, d in kept.deliveries.items() if pk not in latest and pk not in gone
@@ -960,10 +961,6 @@ def _kept_tree_now(
                      if milestones.get(pk) != frame.milestones.get(pk))  # fmt: skip
         if milestones != frame.milestones:
             frame = replace(frame, milestones=milestones)
-    elif came:
-        deliveries = {pk: d for pk, d in kept.deliveries.items() if pk not in gone} | deliveries_of(
-            actor, came
-        )
     if not again and not renamed and not regrouped:
         return kept if plan == kept.plan else replace(kept, plan=plan, deliveries=deliveries)
     read = {kr.pk: kr for kr in KeyResult.objects.filter(among("pk", moved))} if moved else {}
@@ -1005,20 +1002,24 @@ def _reshaped(
     came = {kr.pk: kr for kr in visible if kr.objective_id in frame.objectives}
     regrouped = {kr.objective_id for kr in came.values()}
     regrouped.update(views[pk][0].kr.objective_id for pk in reshaped if pk in views)
-    key_results = [kr for kr in frame.key_results if kr.id not in reshaped]
+    return _with_key_results(actor, frame, reshaped, came), came, regrouped
+
+
+def _with_key_results(
+    actor: Actor, frame: _Frame, gone: Collection[int], came: dict[int, KeyResult]
+) -> _Frame:
+    """The frame without these key results (``gone``) and with those read now (``came``) in their place, with
+    their owners, the viewer's right to check in on them and their milestones (three queries at most, none when
+    none came)."""
+    gone = set(gone)
+    key_results = [kr for kr in frame.key_results if kr.id not in gone]
     for kr in came.values():
         bisect.insort(key_results, kr, key=_in_page_order)
     attach(list(came.values()), "owner")
-    check_in_ok = (frame.check_in_ok - set(reshaped)) | (
-        _may_check_in(actor, among("pk", came)) if came else set()
-    )
-    milestones = {pk: m for pk, m in frame.milestones.items() if pk not in reshaped}
+    check_in_ok = (frame.check_in_ok - gone) | (_may_check_in(actor, among("pk", came)) if came else set())
+    milestones = {pk: m for pk, m in frame.milestones.items() if pk not in gone}
     milestones.update(linked_milestones(actor, list(came.values())) if came else {})
-    return (
-        replace(frame, key_results=key_results, check_in_ok=check_in_ok, milestones=milestones),
-        came,
-        regrouped,
-    )
+    return replace(frame, key_results=key_results, check_in_ok=check_in_ok, milestones=milestones)
 
 
 def _objectives_reshaped(
@@ -1052,75 +1053,75 @@ def _objectives_reshaped(
     objectives = {o.pk: o for o in shown}
     dropped = {kr.id for kr in frame.key_results if kr.objective_id in rewritten}
     came = {kr.pk: kr for kr in KeyResult.objects.filter(among("objective_id", fresh))} if fresh else {}
-    attach(list(came.values()), "owner")
-    key_results = [kr for kr in frame.key_results if kr.id not in dropped]
-    for kr in came.values():
-        bisect.insort(key_results, kr, key=_in_page_order)
-    milestones = {pk: m for pk, m in frame.milestones.items() if pk not in dropped}
-    milestones.update(linked_milestones(actor, list(came.values())) if came else {})
-    check_in_ok = (frame.check_in_ok - dropped) | (
-        _may_check_in(actor, among("objective_id", fresh)) if fresh else set()
-    )
     changeable = (frame.changeable - rewritten) | (_may_change(actor, among("pk", fresh)) if fresh else set())
     edges = list(
         Alignment.objects.filter(workspace=actor.workspace)
         .filter(among("child_id", ids) | among("parent_id", ids))
         .values_list("child_id", "parent_id")
     )
-    unknown = {pk for edge in edges for pk in edge} - objectives.keys()
-    # through the gate: an alignment with an objective the actor cannot see is left out
-    related = (
-        {o.pk: o for o in Objective.objects.restrict(actor).filter(among("pk", unknown))} if unknown else {}
-    )
-    related.update(objectives)
+    # the alignments of these objectives are all read again: each list loses them, and gets those there are now
     parents = {
         pk: [o for o in listed if o.pk not in ids] for pk, listed in frame.parents.items() if pk not in ids
     }
     children = {
         pk: [o for o in listed if o.pk not in ids] for pk, listed in frame.children.items() if pk not in ids
     }
-    regrouped = ids & (kept.keys() | objectives.keys())  # shown now, or no longer, or aligned anew
-    regrouped.update(
-        pk
-        for pk, listed in frame.parents.items()
-        if pk in objectives and len(listed) != len(parents.get(pk, listed))
-    )
-    regrouped.update(
-        pk
-        for pk, listed in frame.children.items()
-        if pk in objectives and len(listed) != len(children.get(pk, listed))
-    )
     child_edges = {
         parent: [(child, weight) for child, weight in listed if int(child) not in ids]
         for parent, listed in frame.child_edges.items()
         if int(parent) not in ids
     }
-    for child, parent in edges:
-        if child not in related or parent not in related:
-            continue
-        if child in objectives:
-            parents.setdefault(child, []).append(related[parent])
-            regrouped.add(child)
-        if parent in objectives:
-            children.setdefault(parent, []).append(related[child])
-            regrouped.add(parent)
-        if child in objectives and parent in objectives:
-            child_edges.setdefault(str(parent), []).append((str(child), objectives[child].weight))
-    for listed in itertools.chain(parents.values(), children.values()):
-        listed.sort(key=_by_pk)
+    # shown now, or no longer, or listing one of them; and those given new alignments
+    regrouped = _naming(frame, ids) | (ids & objectives.keys())
+    regrouped |= _link(actor, edges, objectives, objectives.keys(), parents, children, child_edges)
     changed = replace(
-        frame,
+        _with_key_results(actor, frame, dropped, came),
         shown=shown,
         objectives=objectives,
-        key_results=key_results,
-        milestones=milestones,
-        check_in_ok=check_in_ok,
         changeable=changeable,
         parents={pk: listed for pk, listed in parents.items() if listed and pk in objectives},
         children={pk: listed for pk, listed in children.items() if listed and pk in objectives},
         child_edges={parent: listed for parent, listed in child_edges.items() if listed},
     )
     return changed, came, regrouped, dropped
+
+
+def _link(
+    actor: Actor,
+    edges: list[tuple[int, int]],
+    objectives: dict[int, Objective],
+    shown: Collection[int],
+    parents: dict[int, list[Objective]],
+    children: dict[int, list[Objective]],
+    child_edges: dict[str, list[tuple[str, float]]],
+) -> set[int]:
+    """Puts these alignments (child, parent) into a frame's lists: each shown objective's parents and children
+    — the objectives at their other ends, when not of the frame's ``objectives``, read through the gate (one
+    query at most: an alignment with an objective the actor cannot see is left out) — and the edges between two
+    of its objectives, which roll-ups across alignments follow. Returns the shown objectives whose lists grew
+    (sorted by id, so that a frame made afresh and one brought up to date list them alike)."""
+    others = {pk for edge in edges for pk in edge if edge[0] in shown or edge[1] in shown} - objectives.keys()
+    related = (
+        {o.pk: o for o in Objective.objects.restrict(actor).filter(among("pk", others))} if others else {}
+    )
+    related.update(objectives)
+    grown = set()
+    for child, parent in edges:
+        if child not in related or parent not in related:
+            continue
+        if child in shown:
+            parents.setdefault(child, []).append(related[parent])
+            grown.add(child)
+        if parent in shown:
+            children.setdefault(parent, []).append(related[child])
+            grown.add(parent)
+        if child in objectives and parent in objectives:
+            child_edges.setdefault(str(parent), []).append((str(child), objectives[child].weight))
+    for pk in grown:
+        for lists in (parents, children):
+            if pk in lists:
+                lists[pk].sort(key=_by_pk)
+    return grown
 
 
 _by_pk = operator.attrgetter("pk")
@@ -1352,24 +1353,10 @@ def _frame(
     attach(key_results, "owner", known=people)
     check_in_ok = _may_check_in(actor, among("objective_id", ids))
     changeable = _may_change(actor, among("pk", ids))
-    neighbours = {pk for edge in edges for pk in edge if edge[0] in shown_ids or edge[1] in shown_ids}
-    # through the gate: an alignment with an objective the actor cannot see is left out
-    related = {o.pk: o for o in Objective.objects.restrict(actor).filter(among("pk", neighbours - set(ids)))}
-    related.update(objectives_by_id)
     parents: dict[int, list[Objective]] = {}
     children: dict[int, list[Objective]] = {}
     child_edges: dict[str, list[tuple[str, float]]] = {}
-    for child, parent in edges:
-        if child not in related or parent not in related:
-            continue
-        if child in shown_ids:
-            parents.setdefault(child, []).append(related[parent])
-        if parent in shown_ids:
-            children.setdefault(parent, []).append(related[child])
-        if child in objectives_by_id and parent in objectives_by_id:
-            child_edges.setdefault(str(parent), []).append((str(child), objectives_by_id[child].weight))
-    for listed in itertools.chain(parents.values(), children.values()):
-        listed.sort(key=_by_pk)  # as a kept frame brought up to date lists them
+    _link(actor, edges, objectives_by_id, shown_ids, parents, children, child_edges)
     return _Frame(
         shown=shown,
         objectives=objectives_by_id,
