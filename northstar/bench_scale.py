@@ -4,9 +4,9 @@ three) beside a baseline measured in the same run.
 * the whole-company OKR tree with roll-ups and status (``okrs.queries.okr_tree``) against a raw SQL read of the
   same rows (goal: at most 2× the raw read) and against a naive per-object ORM walk kept only here (goal: at least
   20× faster than it) — as a process serves it: kept, after a check-in, after a change to the roadmap, after a
-  key result's new target, after an objective's new title, after a new key result (each committed, then taken
-  back), after any other change to the OKRs (nothing kept for the new OKR revision), and in a new process (nothing kept at all); the same for its
-  first page;
+  key result's new target, after an objective's new title, after a new key result, after a new objective, after
+  a change to people (each committed, then taken back), after any other change to the OKRs (nothing kept for the
+  new OKR revision), and in a new process (nothing kept at all); the same for its first page;
 * the roadmap (timeline data with schedule, critical path and conflicts) against reading its rows;
 * the coverage report, the forecasts of all key results, and the schedule of the whole dependency graph.
 """
@@ -48,6 +48,7 @@ from northstar.okrs.queries import (
 from northstar.roadmap.models import Contribution, Dependency, WorkItem
 from northstar.roadmap.queries import _core_dep, _core_item, build_roadmap, fetch_plan, load_roadmap
 from northstar.workspaces import revisions
+from northstar.workspaces.models import Membership, Role, Team, TeamMember
 from northstar.workspaces.permissions import Actor
 
 
@@ -339,6 +340,31 @@ def _after_a_new_objective(
     return _after(list(candidates[:50]), add, work)
 
 
+def _after_a_change_to_people(actor: Actor, work: Callable[[], Any]) -> Callable[[], float]:
+    """``work`` just after another member is given a new role and put in a team, as an admin does (the viewer's
+    own rights as they were); taken back afterwards."""
+    members = Membership.objects.restrict(actor).exclude(user_id=actor.user_id).exclude(role=Role.OWNER)
+    team = Team.objects.restrict(actor).order_by("pk").first()
+
+    def change(member: Membership) -> Callable[[], None]:
+        role = member.role
+        member.role = Role.VIEWER if role != Role.VIEWER else Role.EDITOR
+        member.save(update_fields=["role"])
+        joined, new = TeamMember.objects.get_or_create(
+            workspace_id=member.workspace_id, team=team, user_id=member.user_id
+        )
+
+        def take_back() -> None:
+            member.role = role
+            member.save(update_fields=["role"])
+            if new:
+                joined.delete()
+
+        return take_back
+
+    return _after(list(members.order_by("pk")[:50]) if team is not None else [], change, work)
+
+
 def _forgetting_forecasts(work: Callable[[], Any]) -> Any:
     """Runs ``work`` as a new process would: no forecast remembered, in memory or in the cache."""
     remembered = okr_queries.cache
@@ -404,6 +430,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     renamed = best_timed(_after_a_new_title(actor, period, whole_tree))
     added = best_timed(_after_a_new_key_result(actor, period, whole_tree))
     made = best_timed(_after_a_new_objective(actor, period, whole_tree))
+    people = best_timed(_after_a_change_to_people(actor, whole_tree))
     replanned = best_of(after_plan_change)
     raw = best_of(lambda: _raw_tree(actor.workspace.pk, family))
     statements = _after_a_change_to_the_okrs(actor, lambda: _statements_of(whole_tree))
@@ -424,6 +451,8 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                      added, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     rows.append(_row(_("%(what)s, after a new objective, aligned, with a key result (a change to the OKRs: their "
                        "rows read)") % {"what": title}, made, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
+    rows.append(_row(_("%(what)s, after a change to people (another member's new role and team)") % {"what": title},
+                     people, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     replanned_title = _("%(what)s, after a change to the OKRs (everything read again)") % {"what": title}
     rows.append(_row(replanned_title, replanned, raw_read, raw, at_most_twice, at_most=2))
     rows.append(_row(replanned_title, replanned,

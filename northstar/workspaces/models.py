@@ -67,9 +67,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        if set(kwargs.get("update_fields") or ()) != {"last_login"}:
-            # a name or language shows on the pages of every workspace the user belongs to
-            revisions.changed(Membership.objects.filter(user=self).values_list("workspace_id", flat=True))
+        fields = set(kwargs.get("update_fields") or ())
+        if fields != {"last_login"}:
+            # a name or language shows on the pages of every workspace the user belongs to; a language alone on
+            # no roadmap or OKR tree (they hold codes and numbers, put in words as a page is made)
+            language_alone = fields == {"language"}
+            revisions.changed(
+                Membership.objects.filter(user=self).values_list("workspace_id", flat=True),
+                plan=not language_alone,
+                key_results=frozenset() if language_alone else None,
+            )
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         # what they owned loses its owner in every workspace they belonged to
@@ -332,8 +339,10 @@ class TenantModel(models.Model):
     shown_on_pages = True
     # True for rows the roadmap is not built from (revisions.py): their changes leave computed roadmaps standing.
     outside_plan = False
-    # True for the roadmap's own rows, which OKR trees read only for linked work's dates and milestones: their
-    # changes leave kept OKR trees standing, to be brought up to date (revisions.py).
+    # True for rows OKR trees are not built from, whose changes leave kept OKR trees standing (revisions.py): the
+    # roadmap's own rows, read only for linked work's dates and milestones (brought up to date), and people's places
+    # in the workspace and its teams, which change a tree only through its viewer's own rights (``Actor.rights_key``,
+    # part of every kept tree's key).
     outside_okrs = False
     # Fields that, written alone, leave the plan as it was (a key result's latest value).
     plan_ignores: frozenset[str] = frozenset()
@@ -402,6 +411,8 @@ class TenantModel(models.Model):
 
 
 class Membership(TenantModel):
+    outside_okrs = True  # a role shows on no tree: the member's own trees are kept under their rights
+    trees_ignore = True
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
     )
@@ -442,6 +453,8 @@ class Team(TenantModel):
 
 
 class TeamMember(TenantModel):
+    outside_okrs = True  # as memberships: a place in a team shows on no tree but the member's own
+    trees_ignore = True
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="team_memberships")
 
@@ -453,6 +466,8 @@ class TeamMember(TenantModel):
 
 
 class Invitation(TenantModel):
+    outside_okrs = True
+    trees_ignore = True
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
     token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)

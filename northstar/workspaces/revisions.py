@@ -19,10 +19,12 @@ write, does not make every viewer's roadmap be computed again. Models say what t
 and `TenantModel.plan_ignores`.
 
 Inside the plan, the *OKR* revision moves only with what OKR trees are built from (objectives, key results'
-definitions, periods, alignments, teams, people, rights), not with the roadmap's own rows (work items,
-dependencies, links to key results, baselines, scenarios: `TenantModel.outside_okrs`), nor with edits of the
-words on objectives and key results (their titles and descriptions) or with key results' owners and the owners
-of objectives everyone in the workspace sees
+definitions, periods, alignments, teams, people's names), not with the roadmap's own rows (work items,
+dependencies, links to key results, baselines, scenarios), nor with people's places in the workspace and its teams
+(memberships, roles, team memberships, invitations: they change a tree only through its viewer's own rights, part
+of every kept tree's key — `TenantModel.outside_okrs`), nor with a person's language (trees hold codes, put in
+words as a page is made), nor with edits of the words on objectives and key results (their titles and
+descriptions) or with key results' owners and the owners of objectives everyone in the workspace sees
 (`TenantModel.okr_ignores`), which leave every tree's shape as it was. A kept OKR tree is keyed on it, and reads again only the key results and objectives a
 change since may have moved. Which ones, every committed change that leaves the OKRs standing logs beside the
 workspace revision it makes (`KeyResultChange`, in the same transaction as the bump, so a reader that has seen a
@@ -33,7 +35,7 @@ result's row alone — one made, removed, moved to another objective or put in a
 (`okrs.queries._kept_views`). So does a change that writes objectives' rows or alignments alone — an objective
 made, removed, moved to another team or period, seen by another audience, aligned anew — for the objectives it
 names (an alignment names both ends): a whole tree kept before reads those objectives, their key results and their
-alignments again. Every other change to the OKRs (teams, people, rights, periods, bulk writes) logs "everything".
+alignments again. Every other change to the OKRs (teams, people's names, periods, bulk writes) logs "everything".
 """
 
 from __future__ import annotations

@@ -13,9 +13,11 @@ from django.test.utils import CaptureQueriesContext
 
 from northstar.okrs import actions, queries
 from northstar.okrs.models import CheckIn, KeyResult
-from northstar.testing import nothing_kept
+from northstar.testing import make_user, nothing_kept
+from northstar.workspaces import actions as ws_actions
 from northstar.workspaces import revisions
 from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -706,3 +708,66 @@ def test_after_a_committed_new_objective_only_its_rows_are_read(world, django_ca
     tree = _tree(owner, world)
     views = {v.objective.pk: v for v in tree.all_objectives()}
     assert made.pk not in views and made.pk not in [o.pk for o in views[world.objective.pk].children]
+
+
+def _okrs_and_plan(world):
+    plan = revisions.stamp(world.workspace, plan=True)
+    return revisions.okr_stamp(plan), revisions.plan_only(plan)
+
+
+def test_people_joining_leaving_and_changing_place_leave_other_viewers_kept_trees_standing(
+    world, settings, django_capture_on_commit_callbacks
+):
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)
+    okrs_before, plan_before = _okrs_and_plan(world)
+    newcomer = make_user("nina@acme.example", "Nina Newcomer")
+    with django_capture_on_commit_callbacks(execute=True):
+        joined = ws_actions.add_member(owner, world.workspace, newcomer, "editor", [world.growth])
+        ws_actions.set_team_members(owner, world.it.pk, [world.other_team.pk, world.viewer.pk, newcomer.pk])
+        ws_actions.change_role(owner, Membership.objects.get(user=world.viewer).pk, "editor")
+        ws_actions.invite_member(owner, email="paul@acme.example", role="viewer")
+        ws_actions.set_language(world.editor, "sv")
+        ws_actions.remove_member(owner, joined.pk)
+    okrs_now, plan_now = _okrs_and_plan(world)
+    assert okrs_now == okrs_before
+    assert plan_now != plan_before  # what the roadmap is built from may name people
+    with CaptureQueriesContext(connection) as after:
+        tree = _tree(owner, world)
+    assert not _reads_of("okrs_objective", after) and not _reads_of("okrs_keyresult", after)
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))
+    # a person's new name shows on trees: the OKRs move
+    with django_capture_on_commit_callbacks(execute=True):
+        world.editor.name = "Edith Renamed"
+        world.editor.save()
+    assert _okrs_and_plan(world)[0] != okrs_before
+    owners = {str(v.objective.owner) for v in _tree(owner, world).all_objectives()}
+    assert "Edith Renamed" in owners and "Edith Editor" not in owners
+
+
+def test_a_persons_new_place_shows_in_their_own_tree_at_once(
+    world, settings, django_capture_on_commit_callbacks
+):
+    private = world.private_objective.pk
+
+    def seen_by_ivan():
+        ivan = world.actor(world.other_team)
+        tree = _tree(ivan, world)
+        assert _answers(tree) == _answers(_afresh(ivan, world, settings))
+        views = {v.objective.pk: v for v in tree.all_objectives()}
+        growth_krs = [
+            k for v in views.values() if v.objective.team_id == world.growth.pk for k in v.key_results
+        ]
+        return private in views, {k.can_check_in for k in growth_krs}
+
+    assert seen_by_ivan() == (False, {False})
+    with django_capture_on_commit_callbacks(execute=True):
+        ws_actions.set_team_members(world.actor(world.owner), world.growth.pk,
+                                    [world.editor.pk, world.viewer.pk, world.other_team.pk])  # fmt: skip
+    assert seen_by_ivan() == (True, {True})
+    ivans = Membership.objects.get(user=world.other_team, workspace=world.workspace)
+    with django_capture_on_commit_callbacks(execute=True):
+        ws_actions.change_role(world.actor(world.owner), ivans.pk, "viewer")
+    assert seen_by_ivan() == (True, {False})
+    with django_capture_on_commit_callbacks(execute=True):
+        ws_actions.set_team_members(world.actor(world.owner), world.growth.pk, [world.editor.pk])
+    assert seen_by_ivan() == (False, {False})

@@ -248,7 +248,13 @@ PLAN_WRITES = {
         False,
     ),
     "a check-in removed": (lambda w: CheckIn.objects.filter(key_result=w.key_result).delete(), False),
+    "a member's role": (lambda w: _new_role(w), True),
+    "a member's language": (lambda w: ws_actions.set_language(User.objects.get(pk=w.viewer.pk), "sv"), False),
 }
+
+
+def _new_role(w):
+    return ws_actions.change_role(w.actor(w.owner), Membership.objects.get(user=w.viewer).pk, "editor")
 
 
 @pytest.mark.parametrize("write", PLAN_WRITES)
@@ -337,6 +343,17 @@ OKR_WRITES = {  # (the write, whether it moves the OKR revision)
     "a team": (lambda w: Team.objects.filter(pk=w.growth.pk).update(name="Growth 2"), True),
     "a member's name": (lambda w: User.objects.get(pk=w.viewer.pk).save(), True),
     "a check-in": (lambda w: okr_actions.do_check_in(w.actor(w.owner), w.key_result.pk, value=4), False),
+    # people's places change a tree only through its viewer's own rights, part of its key
+    "a member's role": (lambda w: _new_role(w), False),
+    "a member's language": (lambda w: ws_actions.set_language(User.objects.get(pk=w.viewer.pk), "sv"), False),
+    "a team's members": (
+        lambda w: ws_actions.set_team_members(w.actor(w.owner), w.it.pk, [w.other_team.pk, w.viewer.pk]),
+        False,
+    ),
+    "a new member, invited": (
+        lambda w: ws_actions.invite_member(w.actor(w.owner), email="nina@acme.example", role="viewer"),
+        False,
+    ),
 }
 
 
