@@ -918,8 +918,8 @@ def _kept_tree_now(
         return None
     reshaped = touched.reshaped if touched is not None else frozenset()
     whole = touched.reshaped_objectives if touched is not None else frozenset()
-    if whole and (in_view is None or teams is None or actor.workspace.rollup_includes_aligned):
-        return None  # a page, or roll-ups across alignments: read again
+    if whole and (in_view is None or teams is None):
+        return None  # a page: read again
     rows = KeyResult.objects.order_by()
     if touched is None:
         looked_at: Collection[int] = kept.views
@@ -942,7 +942,7 @@ def _kept_tree_now(
     regrouped: set[int] = set()
     if whole:
         assert in_view is not None and teams is not None
-        frame, came, regrouped, dropped = _objectives_reshaped(actor, frame, whole, in_view, teams)
+        frame, came, regrouped, dropped = _objectives_reshaped(actor, frame, whole, in_view, teams, plan)
         again.update(came)
     frame, came_too, regrouped_too = _reshaped(actor, frame, kept.views, reshaped)
     came.update(came_too)
@@ -1028,11 +1028,14 @@ def _objectives_reshaped(
     ids: Collection[int],
     in_view: Callable[[Collection[int]], list[Objective]],
     teams: TeamOrder,
+    plan: tuple[Any, ...] | None,
 ) -> tuple[_Frame, dict[int, KeyResult], set[int], set[int]]:
     """The frame with these objectives read again whole — after changes that made, removed, moved or aligned
     them: those the view shows now put in their place with their key results, owners, rights, milestones and
     alignments, the others taken out, and the alignments of the objectives beside them read again (nine queries
-    at most). For a frame without objectives below its own (aligned objectives do not count in roll-ups).
+    at most). Where aligned objectives count in roll-ups, the objectives below the shown ones are found again
+    from every alignment (one query, kept per OKR revision), those now below read with their key results, those
+    no longer below taken out, and every list of alignments made again (``_frame_below``).
     Returns the frame, these objectives' key results it holds now (by id), the objectives whose views are to be
     made again or dropped, and the key results it held of these objectives."""
     ids = set(ids)
@@ -1042,23 +1045,49 @@ def _objectives_reshaped(
     same = {o.pk for o in read if o.pk in kept and _objective_row(o) == _objective_row(kept[o.pk])}
     fresh = {o.pk: o for o in read if o.pk not in same}
     rewritten = ids - same  # made, changed, removed or out of the view
+    shown = sorted(
+        [o for o in frame.shown if o.pk not in rewritten] + list(fresh.values()),
+        key=lambda o: (teams.place(o.team_id), o.position, o.pk),
+    )
+    objectives = {o.pk: o for o in shown}
+    aligned = actor.workspace.rollup_includes_aligned
+    if aligned:
+        edges, beneath = _frame_below(actor, frame, objectives, ids, plan)
+        fresh.update(beneath)
+    else:
+        edges = list(
+            Alignment.objects.filter(workspace=actor.workspace)
+            .filter(among("child_id", ids) | among("parent_id", ids))
+            .values_list("child_id", "parent_id")
+        )
     made = list(fresh.values())
     attach(made, "team", known=teams.by_id)
     attach(made, "period")
     attach(made, "owner")
-    shown = sorted(
-        [o for o in frame.shown if o.pk not in rewritten] + made,
-        key=lambda o: (teams.place(o.team_id), o.position, o.pk),
-    )
-    objectives = {o.pk: o for o in shown}
-    dropped = {kr.id for kr in frame.key_results if kr.objective_id in rewritten}
+    # of these objectives, of those read again below the shown ones, and of those no longer in the frame
+    dropped = {
+        kr.id for kr in frame.key_results if kr.objective_id in rewritten or kr.objective_id not in objectives
+    }
     came = {kr.pk: kr for kr in KeyResult.objects.filter(among("objective_id", fresh))} if fresh else {}
-    changeable = (frame.changeable - rewritten) | (_may_change(actor, among("pk", fresh)) if fresh else set())
-    edges = list(
-        Alignment.objects.filter(workspace=actor.workspace)
-        .filter(among("child_id", ids) | among("parent_id", ids))
-        .values_list("child_id", "parent_id")
+    changeable = ((frame.changeable & objectives.keys()) - fresh.keys() - rewritten) | (
+        _may_change(actor, among("pk", fresh)) if fresh else set()
     )
+    if aligned:  # every roll-up may move: every view is made again, with its lists
+        parents: dict[int, list[Objective]] = {}
+        children: dict[int, list[Objective]] = {}
+        child_edges: dict[str, list[tuple[str, float]]] = {}
+        shown_ids = {o.pk for o in shown}
+        _link(actor, edges, objectives, shown_ids, parents, children, child_edges)
+        changed = replace(
+            _with_key_results(actor, frame, dropped, came),
+            shown=shown,
+            objectives=objectives,
+            changeable=changeable,
+            parents=parents,
+            children=children,
+            child_edges=child_edges,
+        )
+        return changed, came, shown_ids, dropped
     # the alignments of these objectives are all read again: each list loses them, and gets those there are now
     parents = {
         pk: [o for o in listed if o.pk not in ids] for pk, listed in frame.parents.items() if pk not in ids
@@ -1084,6 +1113,24 @@ def _objectives_reshaped(
         child_edges={parent: listed for parent, listed in child_edges.items() if listed},
     )
     return changed, came, regrouped, dropped
+
+
+def _frame_below(
+    actor: Actor, frame: _Frame, objectives: dict[int, Objective], ids: set[int], plan: tuple[Any, ...] | None
+) -> tuple[list[tuple[int, int]], dict[int, Objective]]:
+    """Where aligned objectives count in roll-ups: every alignment between objectives the viewer sees, and the
+    objectives below the shown ones (``objectives``) that are not shown, put into ``objectives`` — those of the
+    kept frame as they were, unless among these changed ones (``ids``), the others read (one query). Returns the
+    alignments and the objectives read."""
+    edges, below = _aligned_below(actor, list(objectives), plan)
+    below -= objectives.keys()
+    standing = {pk: frame.objectives[pk] for pk in below if pk in frame.objectives and pk not in ids}
+    wanted = below - standing.keys()
+    read = Objective.objects.filter(among("pk", wanted), workspace=actor.workspace) if wanted else []
+    beneath = {o.pk: o for o in read}
+    objectives.update(standing)
+    objectives.update(beneath)
+    return edges, beneath
 
 
 def _link(
