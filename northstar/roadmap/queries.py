@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -179,7 +180,14 @@ def load_roadmap(actor: Actor, *, today: dt.date, lane_by: str = "objective") ->
     say what they are, not their latest values: read those afresh."""
     if not settings.NORTHSTAR_ROADMAPS_KEPT:
         return build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
-    key = (revisions.plan_only(revisions.stamp(actor.workspace, plan=True)), actor.rights_key, today, lane_by)
+    # its lanes' names and its conflicts are put in words as it is computed: in the language of the request
+    key = (
+        revisions.plan_only(revisions.stamp(actor.workspace, plan=True)),
+        actor.rights_key,
+        today,
+        lane_by,
+        translation.get_language(),
+    )
     roadmap: Roadmap = _COMPUTED.get_or_make(
         key, lambda: build_roadmap(fetch_plan(actor), today=today, lane_by=lane_by)
     )

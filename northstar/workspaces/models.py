@@ -69,8 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().save(*args, **kwargs)
         fields = set(kwargs.get("update_fields") or ())
         if fields != {"last_login"}:
-            # a name or language shows on the pages of every workspace the user belongs to; a language alone on
-            # no roadmap or OKR tree (they hold codes and numbers, put in words as a page is made)
+            # a name or language shows on the pages of every workspace the user belongs to; a language on pages
+            # alone (OKR trees hold codes and numbers; roadmaps, put in words as they are computed, are kept per
+            # language)
             language_alone = fields == {"language"}
             revisions.changed(
                 Membership.objects.filter(user=self).values_list("workspace_id", flat=True),

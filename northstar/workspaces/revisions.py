@@ -22,8 +22,9 @@ Inside the plan, the *OKR* revision moves only with what OKR trees are built fro
 definitions, periods, alignments, teams, people's names), not with the roadmap's own rows (work items,
 dependencies, links to key results, baselines, scenarios), nor with people's places in the workspace and its teams
 (memberships, roles, team memberships, invitations: they change a tree only through its viewer's own rights, part
-of every kept tree's key — `TenantModel.outside_okrs`), nor with a person's language (trees hold codes, put in
-words as a page is made), nor with edits of the words on objectives and key results (their titles and
+of every kept tree's key — `TenantModel.outside_okrs`), nor with a person's language (trees hold codes and
+numbers, put in words as a page is made; a language alone moves the plan neither, as roadmaps are kept per
+language), nor with edits of the words on objectives and key results (their titles and
 descriptions) or with key results' owners and the owners of objectives everyone in the workspace sees
 (`TenantModel.okr_ignores`), which leave every tree's shape as it was. A kept OKR tree is keyed on it, and reads again only the key results and objectives a
 change since may have moved. Which ones, every committed change that leaves the OKRs standing logs beside the

@@ -100,3 +100,25 @@ def test_a_check_in_leaves_the_roadmap_kept_and_its_pages_show_the_new_value(wor
     assert shown() != before
     for path in pages:
         assert shown() in client.get(path).content.decode(), path
+
+
+def test_a_roadmap_kept_in_one_language_is_not_shown_in_another(world):
+    from django.utils import translation
+
+    from northstar.workspaces import actions as ws_actions
+
+    boss = world.actor(world.owner)
+    actions.create_work_item(boss, title="Unplanned", team=world.growth.pk, start=TODAY, end=TODAY)
+
+    def unlinked_lane():
+        return next(lane.label for lane in load_roadmap(boss, today=TODAY).lanes if lane.unlinked)
+
+    with translation.override("en"):
+        english = unlinked_lane()
+    with translation.override("sv"):
+        swedish = unlinked_lane()
+    with translation.override("en"):
+        # a saved language alone leaves the plan's revision standing
+        ws_actions.set_language(world.owner, "sv")
+        assert unlinked_lane() == english
+    assert english == "Not linked to any OKR" and swedish != english
