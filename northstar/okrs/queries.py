@@ -1072,12 +1072,23 @@ def _objectives_reshaped(
     changeable = ((frame.changeable & objectives.keys()) - fresh.keys() - rewritten) | (
         _may_change(actor, among("pk", fresh)) if fresh else set()
     )
-    if aligned:  # every roll-up may move: every view is made again, with its lists
+    if aligned:  # every list made again; the views of objectives whose parts or lists moved, and above them
         parents: dict[int, list[Objective]] = {}
         children: dict[int, list[Objective]] = {}
         child_edges: dict[str, list[tuple[str, float]]] = {}
-        shown_ids = {o.pk for o in shown}
-        _link(actor, edges, objectives, shown_ids, parents, children, child_edges)
+        _link(actor, edges, objectives, {o.pk for o in shown}, parents, children, child_edges)
+        # as below: of the frame before, those that are or name one of these (a tree without them is a new one)
+        regrouped = _naming(frame, ids) | ((ids | fresh.keys()) & objectives.keys())
+        regrouped.update(
+            pk
+            for pk in objectives
+            if parents.get(pk) != frame.parents.get(pk) or children.get(pk) != frame.children.get(pk)
+        )
+        regrouped.update(
+            int(pk)
+            for pk in child_edges.keys() | frame.child_edges.keys()
+            if child_edges.get(pk) != frame.child_edges.get(pk)
+        )
         changed = replace(
             _with_key_results(actor, frame, dropped, came),
             shown=shown,
@@ -1087,7 +1098,7 @@ def _objectives_reshaped(
             children=children,
             child_edges=child_edges,
         )
-        return changed, came, shown_ids, dropped
+        return changed, came, regrouped, dropped
     # the alignments of these objectives are all read again: each list loses them, and gets those there are now
     parents = {
         pk: [o for o in listed if o.pk not in ids] for pk, listed in frame.parents.items() if pk not in ids
@@ -1438,8 +1449,8 @@ def _views_of(
 ) -> _Views:
     """The frame's objective views from its key results as they are now (``key_results``, in the frame's order);
     the views of key results in ``known`` (whose values have not changed since) are not worked out again. With
-    ``previous`` (the views made when those were worked out) and aligned objectives not counting in roll-ups, each
-    objective rolls up its own key results alone, so only those with a key result worked out again change.
+    ``previous`` (the views made when those were worked out), only the views of objectives with a key result
+    worked out again change — and, where aligned objectives count in roll-ups, of those they roll up into.
     ``deliveries``: the work linked to the key results, when the caller has read it (forecasts are then found by
     it, not by the plan revision); ``renamed``: objectives whose words changed since ``previous`` (their views, and
     those of the objectives aligned with them, are made again); ``regrouped``: objectives whose key results came,
@@ -1468,21 +1479,28 @@ def _views_of(
         view.can_check_in = kr.pk in frame.check_in_ok
         made[kr.pk] = (view, kr_part(view))
     aligned = actor.workspace.rollup_includes_aligned
-    if previous is not None and not aligned:
+    if previous is not None:
         again = (
             {kr.objective_id for kr in unknown}
             | _naming(frame, renamed)
             | (set(regrouped) & objectives.keys())
         )
+        if aligned:
+            again = _and_above(frame, again)
     else:
         again = set(objectives)
+    # rolled up across alignments, every objective's parts are needed; its view is made again only when one of
+    # the objectives it rolls up moved
+    rolled = set(objectives) if aligned else again
     krs_by_objective: dict[int, list[KeyResultView]] = {pk: [] for pk in again}
-    parts_by_objective: dict[int, list[Part]] = {pk: [] for pk in again}
+    parts_by_objective: dict[int, list[Part]] = {pk: [] for pk in rolled}
     for kr in key_results:
-        if kr.objective_id in again:
+        pk = kr.objective_id
+        if pk in rolled:
             view, part = known.get(kr.id) or made[kr.id]  # id, not pk: 8,000 times in a whole tree
-            krs_by_objective[kr.objective_id].append(view)
-            parts_by_objective[kr.objective_id].append(part)
+            parts_by_objective[pk].append(part)
+            if pk in again:
+                krs_by_objective[pk].append(view)
     if aligned:
         by_id = rollup_tree(
             {str(pk): parts for pk, parts in parts_by_objective.items()},
@@ -1494,7 +1512,7 @@ def _views_of(
     else:
         rollups = {pk: rollup(parts) for pk, parts in parts_by_objective.items()}  # as rollup_tree does
     result = []
-    before = {view.objective.pk: view for view in previous} if previous is not None and not aligned else {}
+    before = {view.objective.pk: view for view in previous} if previous is not None else {}
     for o in frame.shown:
         if o.pk not in again:
             result.append(before[o.pk])
@@ -1519,6 +1537,21 @@ def _views_of(
             )
         )
     return _Views(result, made)
+
+
+def _and_above(frame: _Frame, ids: set[int]) -> set[int]:
+    """These objectives and every objective of the frame they roll up into, along its roll-up edges."""
+    above: dict[int, list[int]] = {}
+    for parent, listed in frame.child_edges.items():
+        for child, _weight in listed:
+            above.setdefault(int(child), []).append(int(parent))
+    found, pending = set(ids), list(ids)
+    while pending:
+        for parent in above.get(pending.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                pending.append(parent)
+    return found
 
 
 def _naming(frame: _Frame, renamed: Collection[int]) -> set[int]:

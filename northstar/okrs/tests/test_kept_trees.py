@@ -775,3 +775,32 @@ def test_a_persons_new_place_shows_in_their_own_tree_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         ws_actions.set_team_members(world.actor(world.owner), world.growth.pk, [world.editor.pk])
     assert seen_by_ivan() == (False, {False})
+
+
+def test_where_roll_ups_count_aligned_objectives_a_check_in_rolls_up_again_only_what_it_moves(
+    world, settings, django_capture_on_commit_callbacks
+):
+    world.workspace.rollup_includes_aligned = True
+    world.workspace.save()
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)
+    before = {v.objective.pk: v for v in _tree(owner, world).all_objectives()}
+    uptime = KeyResult.objects.get(objective=world.it_objective)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_check_in(owner, uptime.pk, value=99.7)
+    tree = _tree(owner, world)
+    after = {v.objective.pk: v for v in tree.all_objectives()}
+    assert after.keys() == before.keys() and len(after) >= 6
+    rolled_up_again = {pk for pk, view in after.items() if view.rollup is not before[pk].rollup}
+    # the IT objective, and the objective it is aligned to, whose roll-up counts it
+    assert rolled_up_again == {world.it_objective.pk, world.objective.pk}
+    assert after[world.objective.pk].rollup.progress > before[world.objective.pk].rollup.progress
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))
+    # a new objective aligned below it: itself, and the objectives it rolls up into
+    with django_capture_on_commit_callbacks(execute=True):
+        made = actions.create_objective(owner, title="Made now", team=world.it.pk, period=world.quarter.pk,
+                                        parents=[world.it_objective.pk])  # fmt: skip
+    tree = _tree(owner, world)
+    later = {v.objective.pk: v for v in tree.all_objectives()}
+    assert {pk for pk, view in later.items() if pk not in after or view.rollup is not after[pk].rollup} == {
+        made.pk, world.it_objective.pk, world.objective.pk}  # fmt: skip
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))
