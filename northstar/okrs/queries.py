@@ -784,8 +784,8 @@ OKR_PAGE_SIZE = 50
 # the linked work its forecast was made from, and the objective views last made. Check-ins and values fed in
 # change only key results' latest values (KeyResult.plan_ignores; every check-in, added or deleted, moves the
 # version too), so the next read of a kept tree reads those alone — one narrow query — and works out again only
-# the key results whose values moved and the objectives they roll up into (every objective, when aligned
-# objectives count in roll-ups): after a check-in, the whole-company tree costs a read of its key results' latest
+# the key results whose values moved and the objectives they roll up into (when aligned objectives count in
+# roll-ups, every roll-up, and the views of those objectives and the ones above them): after a check-in, the whole-company tree costs a read of its key results' latest
 # values, not of everything. A change to the roadmap's own rows (a work item's dates, a link) adds a read of the
 # linked work and the milestones, and works out again the key results whose linked work moved. Counted in key
 # results past NORTHSTAR_OKR_TREES_KEPT.
