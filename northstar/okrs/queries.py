@@ -48,7 +48,7 @@ from northstar.workspaces import revisions
 from northstar.workspaces.kept import Kept
 from northstar.workspaces.lookups import among
 from northstar.workspaces.models import Membership, Team, User
-from northstar.workspaces.permissions import VIEW, Actor, access
+from northstar.workspaces.permissions import VIEW, Actor, access, descendants
 from northstar.workspaces.queries import attach, build_tree
 
 
@@ -1541,17 +1541,11 @@ def _views_of(
 
 def _and_above(frame: _Frame, ids: set[int]) -> set[int]:
     """These objectives and every objective of the frame they roll up into, along its roll-up edges."""
-    above: dict[int, list[int]] = {}
+    above: dict[int | None, list[int]] = {}
     for parent, listed in frame.child_edges.items():
         for child, _weight in listed:
             above.setdefault(int(child), []).append(int(parent))
-    found, pending = set(ids), list(ids)
-    while pending:
-        for parent in above.get(pending.pop(), ()):
-            if parent not in found:
-                found.add(parent)
-                pending.append(parent)
-    return found
+    return set(descendants(above, frozenset(ids)))  # the tree turned upside down
 
 
 def _naming(frame: _Frame, renamed: Collection[int]) -> set[int]:
