@@ -785,8 +785,8 @@ OKR_PAGE_SIZE = 50
 # change only key results' latest values (KeyResult.plan_ignores; every check-in, added or deleted, moves the
 # version too), so the next read of a kept tree reads those alone — one narrow query — and works out again only
 # the key results whose values moved and the objectives they roll up into (when aligned objectives count in
-# roll-ups, every roll-up, and the views of those objectives and the ones above them): after a check-in, the whole-company tree costs a read of its key results' latest
-# values, not of everything. A change to the roadmap's own rows (a work item's dates, a link) adds a read of the
+# roll-ups, every roll-up, and the views of those objectives and the ones above them): after a check-in, the
+# whole-company tree costs a read of its key results' latest values, not of everything. A change to the roadmap's own rows (a work item's dates, a link) adds a read of the
 # linked work and the milestones, and works out again the key results whose linked work moved. Counted in key
 # results past NORTHSTAR_OKR_TREES_KEPT.
 trees_kept = Kept(lambda: settings.NORTHSTAR_OKR_TREES_KEPT, size=lambda tree: len(tree.views) + 1)
