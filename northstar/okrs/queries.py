@@ -1072,12 +1072,14 @@ def _objectives_reshaped(
     changeable = ((frame.changeable & objectives.keys()) - fresh.keys() - rewritten) | (
         _may_change(actor, among("pk", fresh)) if fresh else set()
     )
+    parents: dict[int, list[Objective]]
+    children: dict[int, list[Objective]]
+    child_edges: dict[str, list[tuple[str, float]]]
     if aligned:  # every list made again; the views of objectives whose parts or lists moved, and above them
-        parents: dict[int, list[Objective]] = {}
-        children: dict[int, list[Objective]] = {}
-        child_edges: dict[str, list[tuple[str, float]]] = {}
+        parents, children, child_edges = {}, {}, {}
         _link(actor, edges, objectives, {o.pk for o in shown}, parents, children, child_edges)
-        # as below: of the frame before, those that are or name one of these (a tree without them is a new one)
+        # as in the other branch: of the frame before, those that are or name one of these (a tree without them
+        # is a new one)
         regrouped = _naming(frame, ids) | ((ids | fresh.keys()) & objectives.keys())
         regrouped.update(
             pk
@@ -1089,31 +1091,27 @@ def _objectives_reshaped(
             for pk in child_edges.keys() | frame.child_edges.keys()
             if child_edges.get(pk) != frame.child_edges.get(pk)
         )
-        changed = replace(
-            _with_key_results(actor, frame, dropped, came),
-            shown=shown,
-            objectives=objectives,
-            changeable=changeable,
-            parents=parents,
-            children=children,
-            child_edges=child_edges,
-        )
-        return changed, came, regrouped, dropped
-    # the alignments of these objectives are all read again: each list loses them, and gets those there are now
-    parents = {
-        pk: [o for o in listed if o.pk not in ids] for pk, listed in frame.parents.items() if pk not in ids
-    }
-    children = {
-        pk: [o for o in listed if o.pk not in ids] for pk, listed in frame.children.items() if pk not in ids
-    }
-    child_edges = {
-        parent: [(child, weight) for child, weight in listed if int(child) not in ids]
-        for parent, listed in frame.child_edges.items()
-        if int(parent) not in ids
-    }
-    # shown now, or no longer, or listing one of them; and those given new alignments
-    regrouped = _naming(frame, ids) | (ids & objectives.keys())
-    regrouped |= _link(actor, edges, objectives, objectives.keys(), parents, children, child_edges)
+    else:
+        # the alignments of these objectives are all read again: each list loses them, and gets those there are
+        # now
+        parents = {
+            pk: [o for o in listed if o.pk not in ids]
+            for pk, listed in frame.parents.items()
+            if pk not in ids
+        }
+        children = {
+            pk: [o for o in listed if o.pk not in ids]
+            for pk, listed in frame.children.items()
+            if pk not in ids
+        }
+        child_edges = {
+            parent: [(child, weight) for child, weight in listed if int(child) not in ids]
+            for parent, listed in frame.child_edges.items()
+            if int(parent) not in ids
+        }
+        # shown now, or no longer, or listing one of them; and those given new alignments
+        regrouped = _naming(frame, ids) | (ids & objectives.keys())
+        regrouped |= _link(actor, edges, objectives, objectives.keys(), parents, children, child_edges)
     changed = replace(
         _with_key_results(actor, frame, dropped, came),
         shown=shown,
