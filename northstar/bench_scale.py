@@ -365,6 +365,27 @@ def _after_a_change_to_people(actor: Actor, work: Callable[[], Any]) -> Callable
     return _after(list(members.order_by("pk")[:50]) if team is not None else [], change, work)
 
 
+def _after_a_team_renamed(
+    actor: Actor, period: Period | None, work: Callable[[], Any]
+) -> Callable[[], float]:
+    """``work`` just after a team with objectives in the period is given a new name (which may move it among the
+    teams), saved as an admin's edit is; the old name is put back afterwards."""
+    candidates = Team.objects.restrict(actor).filter(
+        pk__in=Objective.objects.filter(period=period).values("team")
+    )
+
+    def edit(team: Team, name: str) -> None:
+        team.name, team.version = name, team.version + 1
+        team.save()
+
+    def rename(team: Team) -> Callable[[], None]:
+        name = team.name
+        edit(team, f"{name} (renamed)")
+        return lambda: edit(team, name)
+
+    return _after(list(candidates.order_by("pk")[:50]), rename, work)
+
+
 def _forgetting_forecasts(work: Callable[[], Any]) -> Any:
     """Runs ``work`` as a new process would: no forecast remembered, in memory or in the cache."""
     remembered = okr_queries.cache
@@ -431,6 +452,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     added = best_timed(_after_a_new_key_result(actor, period, whole_tree))
     made = best_timed(_after_a_new_objective(actor, period, whole_tree))
     people = best_timed(_after_a_change_to_people(actor, whole_tree))
+    team_renamed = best_timed(_after_a_team_renamed(actor, period, whole_tree))
     replanned = best_of(after_plan_change)
     raw = best_of(lambda: _raw_tree(actor.workspace.pk, family))
     statements = _after_a_change_to_the_okrs(actor, lambda: _statements_of(whole_tree))
@@ -453,6 +475,8 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                        "rows read)") % {"what": title}, made, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     rows.append(_row(_("%(what)s, after a change to people (another member's new role and team)") % {"what": title},
                      people, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
+    rows.append(_row(_("%(what)s, after a team's new name (its objectives read again)") % {"what": title},
+                     team_renamed, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     replanned_title = _("%(what)s, after a change to the OKRs (everything read again)") % {"what": title}
     rows.append(_row(replanned_title, replanned, raw_read, raw, at_most_twice, at_most=2))
     rows.append(_row(replanned_title, replanned,

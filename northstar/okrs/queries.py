@@ -731,7 +731,12 @@ def okr_tree(
             actor, ("tree", *what), in_tree_order, today=today, teams=teams, plan=plan, in_view=in_view
         )
         if status:
-            views = [v for v in views if v.status.status == status]
+            # paged across teams: in the teams' order now (a tree kept before a team was renamed or moved under
+            # another keeps its views, each team's in their order)
+            views = sorted(
+                (v for v in views if v.status.status == status),
+                key=lambda v: teams.place(v.objective.team_id),
+            )
         total, key_results = len(views), sum(len(v.key_results) for v in views)
         number, pages = _page_of(page or 1, total, OKR_PAGE_SIZE if page else max(total, 1))
         if page:
@@ -1031,7 +1036,7 @@ def _objectives_reshaped(
     plan: tuple[Any, ...] | None,
 ) -> tuple[_Frame, dict[int, KeyResult], set[int], set[int]]:
     """The frame with these objectives read again whole — after changes that made, removed, moved or aligned
-    them: those the view shows now put in their place with their key results, owners, rights, milestones and
+    them, or renamed their team or moved it under another: those the view shows now put in their place with their key results, owners, rights, milestones and
     alignments, the others taken out, and the alignments of the objectives beside them read again (nine queries
     at most). Where aligned objectives count in roll-ups, the objectives below the shown ones are found again
     from every alignment (one query, kept per OKR revision), those now below read with their key results, those
@@ -1040,9 +1045,14 @@ def _objectives_reshaped(
     made again or dropped, and the key results it held of these objectives."""
     ids = set(ids)
     kept = frame.objectives
-    # the other end of a new alignment is read too: its row as it was, it keeps its key results and rights
+    # the other end of a new alignment is read too: its row and team as they were, it keeps its key results and
+    # rights
     read = in_view(ids)
-    same = {o.pk for o in read if o.pk in kept and _objective_row(o) == _objective_row(kept[o.pk])}
+    same = {
+        o.pk
+        for o in read
+        if o.pk in kept and _objective_row(o) == _objective_row(kept[o.pk]) and _same_team(kept[o.pk], teams)
+    }
     fresh = {o.pk: o for o in read if o.pk not in same}
     rewritten = ids - same  # made, changed, removed or out of the view
     shown = sorted(
@@ -1182,6 +1192,14 @@ def _link(
 
 _by_pk = operator.attrgetter("pk")
 _objective_row = operator.attrgetter(*(f.attname for f in Objective._meta.concrete_fields))
+_team_row = operator.attrgetter(*TEAM_FIELDS)
+
+
+def _same_team(objective: Objective, teams: TeamOrder) -> bool:
+    """Whether the team a kept objective was shown with is the viewer's team as it is now (not renamed, not
+    moved under another)."""
+    was, now = objective._state.fields_cache.get("team"), teams.by_id.get(objective.team_id)
+    return was is now or (was is not None and now is not None and _team_row(was) == _team_row(now))
 
 
 def _with_owners(

@@ -452,6 +452,21 @@ class Team(TenantModel):
     def __str__(self) -> str:
         return self.name
 
+    # A team's row (its name, key, parent) shows on OKR trees only as its objectives' team and in the order of the
+    # tree's teams, which every tree reads again: a kept tree reads this team's objectives again whole
+    # (revisions.py), and those of teams below it keep their views, in their new place. A new or removed team has
+    # no objectives. Bulk writes of teams are not known row by row: kept trees read everything again.
+    def key_results_touched(self, *, deleting: bool = False) -> frozenset[int] | None:
+        return frozenset()
+
+    def key_results_reshaped(self) -> frozenset[int] | None:
+        return frozenset()
+
+    def objectives_reshaped(self) -> frozenset[int]:
+        if self.pk is None:
+            return frozenset()
+        return frozenset(self.objectives.values_list("pk", flat=True))  # type: ignore[attr-defined]
+
 
 class TeamMember(TenantModel):
     outside_okrs = True  # as memberships: a place in a team shows on no tree but the member's own

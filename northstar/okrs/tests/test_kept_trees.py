@@ -37,12 +37,12 @@ def _tree(actor, world, **filters):
 
 
 def _answers(tree):
-    """Everything a page reads off a tree: per objective its words, roll-up, status, rights and the objectives it
-    aligns with, per key result its title, value, progress, status, forecast and staleness."""
+    """Everything a page reads off a tree: per objective its words, team, roll-up, status, rights and the
+    objectives it aligns with, per key result its title, value, progress, status, forecast and staleness."""
     return [
         (
             v.objective.pk, v.objective.title, v.objective.description, v.objective.committed,
-            v.objective.version, str(v.objective.owner), round(v.rollup.progress, 12), v.rollup.has_data, v.status.status,
+            v.objective.version, str(v.objective.owner), v.objective.team.name, round(v.rollup.progress, 12), v.rollup.has_data, v.status.status,
             v.status.reason, v.can_change, [(o.pk, o.title) for o in v.parents],
             [(o.pk, o.title) for o in v.children],
             [(k.kr.pk, k.kr.title, k.kr.current_value, k.kr.current_confidence, k.kr.version,
@@ -105,16 +105,23 @@ def _bringing_up_to_date(monkeypatch):
     return brought_up_to_date
 
 
+def _sections(tree):
+    return [(s.team.pk, s.team.name, s.depth, [v.objective.pk for v in s.objectives]) for s in tree.sections]
+
+
 def _same_kept_and_afresh(world, settings, actors, pages, step, statuses=()):
     for actor in actors:
         for page in pages:
             kept, afresh = _tree(actor, world, page=page), _afresh(actor, world, settings, page=page)
             assert _answers(kept) == _answers(afresh), (step, actor.role, page)
+            assert _sections(kept) == _sections(afresh), (step, actor.role, page)
             assert (kept.objective_count, kept.key_result_count) == (
                 afresh.objective_count, afresh.key_result_count)  # fmt: skip
-        for status in statuses:
-            kept, afresh = _tree(actor, world, status=status), _afresh(actor, world, settings, status=status)
-            assert _answers(kept) == _answers(afresh), (step, actor.role, status)
+        for status, page in itertools.product(statuses, (None, 2)):  # a page of them: across teams, in order
+            kept = _tree(actor, world, status=status, page=page)
+            afresh = _afresh(actor, world, settings, status=status, page=page)
+            assert _answers(kept) == _answers(afresh), (step, actor.role, status, page)
+            assert _sections(kept) == _sections(afresh), (step, actor.role, status, page)
 
 
 COMMITTED = pytest.mark.parametrize(
@@ -638,30 +645,34 @@ def test_the_kept_tree_is_the_tree_computed_afresh_through_objectives_made_remov
         )
 
     same_everywhere("before")
-    made = []
-    for step in range(30):
-        for _change in range(1 + (step % 7 == 0)):  # now and then two changes between reads
+    made, teams = [], [world.growth.pk, world.it.pk]
+    for step in range(35):
+        for _change in range(1 + (step % 8 == 0)):  # now and then two changes between reads
             with django_capture_on_commit_callbacks(execute=committed):
-                _objective_made_removed_moved_or_aligned(owner, rng, made, key_results, world, periods, step)
+                _objective_made_removed_moved_or_aligned(
+                    owner, rng, made, key_results, world, periods, teams, step
+                )
         same_everywhere(step)
     # committed, the log names the objectives written: trees kept before are brought up to date, not made again
     assert any(brought_up_to_date) == committed
 
 
-def _objective_made_removed_moved_or_aligned(owner, rng, made, key_results, world, periods, step):
+def _objective_made_removed_moved_or_aligned(owner, rng, made, key_results, world, periods, teams, step):
     """An objective made (with key results, aligned or not, seen by its team alone or by all, in one of these
-    periods), removed, moved to another team or period, seen by another audience, reweighted, aligned anew — or a
-    check-in."""
+    periods, in one of these teams), removed, moved to another team or period, seen by another audience,
+    reweighted, aligned anew; a team renamed, moved under another or made — or a check-in."""
     everything = [
         world.objective.pk,
         world.it_objective.pk,
         world.private_objective.pk,
         *(o.pk for o in made),
     ]
-    kind = step % 6
-    if kind == 0 or not made:
+    kind = step % 7
+    if kind == 6:
+        _team_renamed_moved_or_made(owner, rng, world, teams, step)
+    elif kind == 0 or not made:
         objective = actions.create_objective(
-            owner, title=f"Made {step}", team=rng.choice([world.growth.pk, world.it.pk]),
+            owner, title=f"Made {step}", team=rng.choice(teams),
             period=rng.choice(periods), visibility=rng.choice(["team", "workspace"]),
             parents=rng.sample(everything, k=rng.choice([0, 1, 2])),
         )  # fmt: skip
@@ -675,7 +686,7 @@ def _objective_made_removed_moved_or_aligned(owner, rng, made, key_results, worl
         key_results[:] = [kr for kr in key_results if kr.objective_id != gone.pk]
     elif kind == 2:
         pk = rng.choice(made).pk
-        actions.update_objective(owner, pk, **rng.choice([{"team": world.it.pk}, {"team": world.growth.pk},
+        actions.update_objective(owner, pk, **rng.choice([{"team": rng.choice(teams)},
                                                           *({"period": period} for period in periods),
                                                           {"weight": rng.choice([0.5, 2.0])}]))  # fmt: skip
     elif kind == 3:
@@ -689,6 +700,20 @@ def _objective_made_removed_moved_or_aligned(owner, rng, made, key_results, worl
     else:
         kr = rng.choice(key_results)
         actions.do_check_in(owner, kr.pk, value=rng.uniform(0, 12), confidence=rng.choice([None, 0.3, 0.8]))
+
+
+def _team_renamed_moved_or_made(owner, rng, world, teams, step):
+    """A team (one with objectives, or the company's) renamed — before or after the others, by name —, moved
+    under another (or to the top), or made under one."""
+    which = rng.choice([*teams, world.company.pk])
+    change = rng.choice(["renamed", "moved", "made"])
+    if change == "renamed":
+        ws_actions.update_team(owner, which, name=rng.choice(["Aardvarks", "Zebras", f"Team {step}"]))
+    elif change == "moved":
+        with contextlib.suppress(ValidationFailed):  # under itself or below it
+            ws_actions.update_team(owner, which, parent=rng.choice([None, world.company.pk, *teams]))
+    else:
+        teams.append(ws_actions.create_team(owner, name=f"New {step}", parent=which).pk)
 
 
 def test_after_a_committed_new_objective_only_its_rows_are_read(world, django_capture_on_commit_callbacks):
@@ -712,6 +737,48 @@ def test_after_a_committed_new_objective_only_its_rows_are_read(world, django_ca
     tree = _tree(owner, world)
     views = {v.objective.pk: v for v in tree.all_objectives()}
     assert made.pk not in views and made.pk not in [o.pk for o in views[world.objective.pk].children]
+
+
+def test_a_team_renamed_or_moved_shows_at_once_and_only_its_objectives_are_read_again(
+    world, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(queries, "OKR_PAGE_SIZE", 1)
+    owner = world.actor(world.owner)
+    # a team without objectives of its own, above one with: renamed, it takes its sub-team's objective along
+    holding = ws_actions.create_team(owner, name="Holding", parent=world.company.pk)
+    deep = ws_actions.create_team(owner, name="Deep", parent=holding.pk)
+    for team in (deep, world.growth, world.it):
+        actions.create_objective(owner, title=f"In {team.name}", team=team.pk, period=world.period.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        revisions.changed([world.workspace.pk])
+    pages = range(1, _tree(owner, world).objective_count + 1)
+
+    def same_as_afresh():
+        for page in (None, *pages):
+            kept = _tree(owner, world, status="no_data", page=page)
+            afresh = _afresh(owner, world, settings, status="no_data", page=page)
+            assert (_answers(kept), _sections(kept)) == (_answers(afresh), _sections(afresh)), page
+
+    same_as_afresh()  # kept
+    growths = set(world.growth.objectives.values_list("pk", flat=True))
+    for change in (
+        lambda: ws_actions.update_team(owner, holding.pk, name="Zulu holding"),  # after IT now
+        lambda: ws_actions.update_team(owner, world.growth.pk, name="Zebra growth"),
+        lambda: ws_actions.update_team(owner, world.growth.pk, parent=holding.pk),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        with CaptureQueriesContext(connection) as after:
+            tree = _tree(owner, world)
+        # the team's own objectives are read again (by id), none other
+        whole_reads = [sql for sql in _reads_of("okrs_objective", after) if '"okrs_objective"."title"' in sql]
+        by_id = [re.search(r'"okrs_objective"\."id" IN \(([\d, ]+)\)', sql) for sql in whole_reads]
+        assert all(by_id), whole_reads
+        assert {int(pk) for found in by_id for pk in found[1].split(",")} <= growths
+        assert _answers(tree) == _answers(_afresh(owner, world, settings))
+        same_as_afresh()
+    names = {v.objective.pk: v.objective.team.name for v in _tree(owner, world).all_objectives()}
+    assert {names[pk] for pk in growths} == {"Zebra growth"}
 
 
 def _okrs_and_plan(world):
