@@ -48,7 +48,7 @@ from northstar.okrs.queries import (
 from northstar.roadmap.models import Contribution, Dependency, WorkItem
 from northstar.roadmap.queries import _core_dep, _core_item, build_roadmap, fetch_plan, load_roadmap
 from northstar.workspaces import revisions
-from northstar.workspaces.models import Membership, Role, Team, TeamMember
+from northstar.workspaces.models import Membership, Role, Team, TeamMember, User
 from northstar.workspaces.permissions import Actor
 
 
@@ -386,6 +386,26 @@ def _after_a_team_renamed(
     return _after(list(candidates.order_by("pk")[:50]), rename, work)
 
 
+def _after_a_person_renamed(
+    actor: Actor, period: Period | None, work: Callable[[], Any]
+) -> Callable[[], float]:
+    """``work`` just after a person owning objectives in the period is given a new name (saved whole, as a
+    password change saves them too); the old name is put back afterwards."""
+    owners = Objective.objects.restrict(actor).filter(period=period).values("owner")
+    candidates = User.objects.filter(pk__in=owners, memberships__workspace=actor.workspace)
+
+    def edit(person: User, name: str) -> None:
+        person.name = name
+        person.save()
+
+    def rename(person: User) -> Callable[[], None]:
+        name = person.name
+        edit(person, f"{name} (renamed)")
+        return lambda: edit(person, name)
+
+    return _after(list(candidates.order_by("pk")[:50]), rename, work)
+
+
 def _forgetting_forecasts(work: Callable[[], Any]) -> Any:
     """Runs ``work`` as a new process would: no forecast remembered, in memory or in the cache."""
     remembered = okr_queries.cache
@@ -453,6 +473,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     made = best_timed(_after_a_new_objective(actor, period, whole_tree))
     people = best_timed(_after_a_change_to_people(actor, whole_tree))
     team_renamed = best_timed(_after_a_team_renamed(actor, period, whole_tree))
+    person_renamed = best_timed(_after_a_person_renamed(actor, period, whole_tree))
     replanned = best_of(after_plan_change)
     raw = best_of(lambda: _raw_tree(actor.workspace.pk, family))
     statements = _after_a_change_to_the_okrs(actor, lambda: _statements_of(whole_tree))
@@ -477,6 +498,8 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                      people, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     rows.append(_row(_("%(what)s, after a team's new name (its objectives read again)") % {"what": title},
                      team_renamed, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
+    rows.append(_row(_("%(what)s, after a person's new name (what they own read again)") % {"what": title},
+                     person_renamed, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
     replanned_title = _("%(what)s, after a change to the OKRs (everything read again)") % {"what": title}
     rows.append(_row(replanned_title, replanned, raw_read, raw, at_most_twice, at_most=2))
     rows.append(_row(replanned_title, replanned,

@@ -1053,6 +1053,8 @@ def _objectives_reshaped(
         for o in read
         if o.pk in kept and _objective_row(o) == _objective_row(kept[o.pk]) and _same_team(kept[o.pk], teams)
     }
+    people, renamed = _people_now(frame, read, same)
+    same -= renamed
     fresh = {o.pk: o for o in read if o.pk not in same}
     rewritten = ids - same  # made, changed, removed or out of the view
     shown = sorted(
@@ -1073,7 +1075,7 @@ def _objectives_reshaped(
     made = list(fresh.values())
     attach(made, "team", known=teams.by_id)
     attach(made, "period")
-    attach(made, "owner")
+    attach(made, "owner", known=people)
     # of these objectives, of those read again below the shown ones, and of those no longer in the frame
     dropped = {
         kr.id for kr in frame.key_results if kr.objective_id in rewritten or kr.objective_id not in objectives
@@ -1132,6 +1134,30 @@ def _objectives_reshaped(
         child_edges={parent: listed for parent, listed in child_edges.items() if listed},
     )
     return changed, came, regrouped, dropped
+
+
+_person_row = operator.attrgetter("name", "email")  # what a tree shows of an owner (User.__str__)
+
+
+def _people_now(frame: _Frame, read: list[Objective], same: set[int]) -> tuple[dict[int, User], set[int]]:
+    """The owners of these objectives read again, and those of the key results a kept frame holds of those whose
+    rows are as they were (``same``) — one query, none without owners — and of these, the objectives whose owner,
+    or an owner of one of whose key results, shows under another name now."""
+    kept = frame.objectives
+    theirs = [kr for kr in frame.key_results if kr.objective_id in same] if same else []
+    wanted = {o.owner_id for o in read} | {kr.owner_id for kr in theirs}
+    wanted.discard(None)
+    people = User.objects.in_bulk(wanted) if wanted else {}
+
+    def anew(row: Objective | KeyResult) -> bool:
+        if row.owner_id is None:
+            return False
+        was, now = row._state.fields_cache.get("owner"), people.get(row.owner_id)
+        return was is None or now is None or _person_row(was) != _person_row(now)
+
+    renamed = {pk for pk in same if anew(kept[pk])}
+    renamed.update(kr.objective_id for kr in theirs if anew(kr))
+    return people, renamed
 
 
 def _frame_below(

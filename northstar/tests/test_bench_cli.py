@@ -61,7 +61,7 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
 
     from northstar.okrs.models import Alignment, CheckIn, KeyResult, Objective
     from northstar.roadmap.models import WorkItem
-    from northstar.workspaces.models import Membership, Team, TeamMember
+    from northstar.workspaces.models import Membership, Team, TeamMember, User
 
     generate(SCALES["tiny"], name="Tiny", slug="tiny", today=today(), seed=3)
     ends = dict(WorkItem.objects.values_list("pk", "end"))
@@ -70,13 +70,13 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
     alignments = sorted(Alignment.objects.values_list("child_id", "parent_id"))
     check_ins = CheckIn.objects.count()
     places = (sorted(Membership.objects.values_list("pk", "role")), TeamMember.objects.count())
-    team_names = dict(Team.objects.values_list("pk", "name"))
+    names = dict(Team.objects.values_list("pk", "name")), dict(User.objects.values_list("pk", "name"))
     result = CliRunner(env={**ENGLISH, "COLUMNS": "250"}).invoke(
         app, ["bench", "scale", "--workspace", "tiny"]
     )
     assert result.exit_code == 0, result.output
     # what it changed to measure, taken back: work items' dates, key results' targets and values, objectives'
-    # titles, check-ins, key results and objectives added, people's roles and teams, teams' names
+    # titles, check-ins, key results and objectives added, people's roles and teams, teams' and people's names
     assert dict(WorkItem.objects.values_list("pk", "end")) == ends
     assert dict(Objective.objects.values_list("pk", "title")) == titles  # objectives made, removed again
     assert sorted(Alignment.objects.values_list("child_id", "parent_id")) == alignments
@@ -86,18 +86,22 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
     )
     assert CheckIn.objects.count() == check_ins
     assert (sorted(Membership.objects.values_list("pk", "role")), TeamMember.objects.count()) == places
-    assert dict(Team.objects.values_list("pk", "name")) == team_names
+    assert (
+        dict(Team.objects.values_list("pk", "name")),
+        dict(User.objects.values_list("pk", "name")),
+    ) == names
     lines = result.output.splitlines()
     tree = [line for line in lines if "OKR tree with roll-ups and status" in line]
-    assert len(tree) == 12
+    assert len(tree) == 13
     assert ("kept (nothing changed)" if room else "not kept: more key results than") in tree[0]
-    assert all("raw SQL read of the same rows" in line for line in tree[:10])
+    assert all("raw SQL read of the same rows" in line for line in tree[:11])
     assert "after a check-in" in tree[1] and "after a change to the roadmap" in tree[2]
     assert "after a key result's new target" in tree[3] and "after an objective's new title" in tree[4]
     assert "after a new key result" in tree[5] and "after a new objective, aligned" in tree[6]
     assert "after a change to people" in tree[7] and "after a team's new name" in tree[8]
-    assert all("after a change to the OKRs (everything" in line for line in tree[9:])
-    assert "queries, replayed raw" in tree[10] and "naive per-object ORM" in tree[11]
+    assert "after a person's new name" in tree[9]
+    assert all("after a change to the OKRs (everything" in line for line in tree[10:])
+    assert "queries, replayed raw" in tree[11] and "naive per-object ORM" in tree[12]
     page = [line for line in lines if "OKR page: its first" in line]
     assert len(page) == 7 and all("raw SQL read of the same rows" in line for line in page[:6])
     assert "kept (nothing changed)" in page[0] and "after a check-in" in page[1]

@@ -72,12 +72,37 @@ class User(AbstractBaseUser, PermissionsMixin):
             # a name or language shows on the pages of every workspace the user belongs to; a language on pages
             # alone (OKR trees hold codes and numbers; roadmaps, put in words as they are computed, are kept per
             # language)
-            language_alone = fields == {"language"}
-            revisions.changed(
-                Membership.objects.filter(user=self).values_list("workspace_id", flat=True),
-                plan=not language_alone,
-                key_results=frozenset() if language_alone else None,
+            workspaces = list(Membership.objects.filter(user=self).values_list("workspace_id", flat=True))
+            if not workspaces:
+                return
+            if fields == {"language"}:
+                revisions.changed(workspaces, plan=False, key_results=frozenset())
+                return
+            # a name shows on OKR trees as the owner of objectives and key results alone: a kept tree reads the
+            # objectives they own, or own key results of, again whole
+            named = self.objectives_named()
+            for workspace_id in workspaces:
+                revisions.changed(
+                    [workspace_id],
+                    key_results=frozenset(),
+                    reshaped=frozenset(),
+                    reshaped_objectives=named.get(workspace_id, frozenset()),
+                )
+
+    def objectives_named(self) -> dict[int, frozenset[int]]:
+        """The objectives this person owns, or owns a key result of, by workspace (two queries)."""
+        from django.apps import apps  # the OKRs build on this app
+
+        found: dict[int, set[int]] = {}
+        for model, objective in (("Objective", "pk"), ("KeyResult", "objective_id")):
+            rows = (
+                apps.get_model("okrs", model)
+                .objects.filter(owner=self)
+                .values_list("workspace_id", objective)
             )
+            for workspace_id, pk in rows:
+                found.setdefault(workspace_id, set()).add(pk)
+        return {workspace_id: frozenset(pks) for workspace_id, pks in found.items()}
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         # what they owned loses its owner in every workspace they belonged to

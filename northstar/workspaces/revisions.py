@@ -37,8 +37,9 @@ result's row alone — one made, removed, moved to another objective or put in a
 made, removed, moved to another team or period, seen by another audience, aligned anew — for the objectives it
 names (an alignment names both ends): a whole tree kept before reads those objectives, their key results and their
 alignments again. A team's row written alone (renamed, moved under another, made, removed) logs its own
-objectives the same way: they show its name, and every tree reads the teams' order again. Every other change to
-the OKRs (people's names, periods, bulk writes) logs "everything".
+objectives the same way: they show its name, and every tree reads the teams' order again; so does a person's row
+(`User.save`: a name, a password) for the objectives they own or own a key result of, which show their name.
+Every other change to the OKRs (periods, workspace settings, bulk writes) logs "everything".
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from northstar.testing import make_user, nothing_kept
 from northstar.workspaces import actions as ws_actions
 from northstar.workspaces import revisions
 from northstar.workspaces.errors import ValidationFailed
-from northstar.workspaces.models import Membership
+from northstar.workspaces.models import Membership, User
 
 pytestmark = pytest.mark.django_db
 
@@ -369,10 +369,13 @@ def test_after_a_change_to_the_okrs_only_the_key_results_whose_inputs_moved_are_
         return worked_out
 
     after(lambda: revisions.changed([world.workspace.pk]))  # everything kept from here on
-    # a person renamed: the OKRs move on, no key result's view is worked out again, and it names them anew
+    # a person renamed: the OKRs move on; of the key results' views, only those of the objectives they own or own
+    # a key result of are worked out again (those objectives are read again whole), and they name them anew
     editor = User.objects.get(pk=world.editor.pk)
     editor.name = "Edna Editor-Berg"
-    assert after(editor.save) == []
+    theirs = KeyResult.objects.filter(objective_id__in=[world.objective.pk, key_results[1].objective_id])
+    assert after(editor.save) == sorted(theirs.values_list("pk", flat=True))
+    assert len(theirs) < len(key_results)
     named = {k.kr.pk: str(k.kr.owner) for v in _tree(owner, world).all_objectives() for k in v.key_results}
     assert named[key_results[1].pk] == "Edna Editor-Berg"
     # a new key result: its view alone
@@ -704,10 +707,16 @@ def _objective_made_removed_moved_or_aligned(owner, rng, made, key_results, worl
 
 def _team_renamed_moved_or_made(owner, rng, world, teams, step):
     """A team (one with objectives, or the company's) renamed — before or after the others, by name —, moved
-    under another (or to the top), or made under one."""
+    under another (or to the top), or made under one; or a person renamed."""
     which = rng.choice([*teams, world.company.pk])
-    change = rng.choice(["renamed", "moved", "made"])
-    if change == "renamed":
+    change = rng.choice(["renamed", "moved", "made", "person"])
+    if change == "person":  # owner of objectives and key results, or not
+        person = User.objects.get(
+            pk=rng.choice([world.owner, world.editor, world.other_team, world.viewer]).pk
+        )
+        person.name = f"{person.name.split(' #')[0]} #{step}"
+        person.save()
+    elif change == "renamed":
         ws_actions.update_team(owner, which, name=rng.choice(["Aardvarks", "Zebras", f"Team {step}"]))
     elif change == "moved":
         with contextlib.suppress(ValidationFailed):  # under itself or below it
@@ -813,6 +822,33 @@ def test_people_joining_leaving_and_changing_place_leave_other_viewers_kept_tree
     assert _okrs_and_plan(world)[0] != okrs_before
     owners = {str(v.objective.owner) for v in _tree(owner, world).all_objectives()}
     assert "Edith Renamed" in owners and "Edith Editor" not in owners
+
+
+@pytest.mark.parametrize("aligned_count", [False, True])
+def test_a_persons_new_name_shows_at_once_and_only_what_they_own_is_read_again(
+    world, settings, aligned_count, django_capture_on_commit_callbacks
+):
+    world.workspace.rollup_includes_aligned = aligned_count
+    world.workspace.save()
+    owner = world.actor(world.owner)
+    # the viewer owns a key result of an objective Ivan owns; the editor owns an objective and its key result
+    actions.create_key_result(owner, world.it_objective.pk, title="Cut pages from 40 to 10", kind="decrease",
+                              start=40, target=10, owner=world.viewer.pk)  # fmt: skip
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)
+    for person, theirs in ((world.viewer, {world.it_objective.pk}), (world.editor, {world.objective.pk})):
+        with django_capture_on_commit_callbacks(execute=True):
+            person.name = f"{person.name} Renamed"
+            person.save()
+        with CaptureQueriesContext(connection) as after:
+            tree = _tree(owner, world)
+        whole_reads = [sql for sql in _reads_of("okrs_objective", after) if '"okrs_objective"."title"' in sql]
+        by_id = [re.search(r'"okrs_objective"\."id" IN \(([\d, ]+)\)', sql) for sql in whole_reads]
+        assert all(by_id), whole_reads
+        assert {int(pk) for found in by_id for pk in found[1].split(",")} <= theirs
+        assert _answers(tree) == _answers(_afresh(owner, world, settings))
+        shown = {str(v.objective.owner) for v in tree.all_objectives()}
+        shown |= {str(k.kr.owner) for v in tree.all_objectives() for k in v.key_results}
+        assert person.name in shown and person.name.removesuffix(" Renamed") not in shown
 
 
 def test_a_persons_new_place_shows_in_their_own_tree_at_once(
