@@ -93,7 +93,7 @@ def update_workspace(actor: Actor, **changes: Any) -> Workspace:
     for field in fields:
         if field in changes:
             setattr(workspace, field, changes[field])
-    workspace.save()
+    workspace.save(update_fields=[field for field in fields if field in changes])
     audit.record(actor, "update", workspace, before=before, after=audit.snapshot(workspace))
     return workspace
 

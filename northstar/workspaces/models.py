@@ -180,9 +180,27 @@ class Workspace(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Settings OKR trees are not built from (trees read the cadence and whether roll-ups count aligned
+    # objectives): written alone, they leave the OKR revision and kept trees standing (revisions.py).
+    okr_ignores = frozenset(
+        {
+            "name",
+            "language",
+            "orphan_threshold",
+            "classic_score",
+            "grade_aspirational",
+            "grade_committed",
+            "coach_disabled_rules",
+        }
+    )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
-        revisions.changed([self.pk])
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(fields) <= self.okr_ignores:
+            revisions.changed([self.pk], okrs=False, key_results=frozenset())
+        else:
+            revisions.changed([self.pk])
 
 
 class WorkspaceRevision(models.Model):

@@ -39,7 +39,9 @@ names (an alignment names both ends): a whole tree kept before reads those objec
 alignments again. A team's row written alone (renamed, moved under another, made, removed) logs its own
 objectives the same way: they show its name, and every tree reads the teams' order again; so does a person's row
 (`User.save`: a name, a password) for the objectives they own or own a key result of, which show their name.
-Every other change to the OKRs (periods, workspace settings, bulk writes) logs "everything".
+The workspace's settings that no tree is built from (its name, language, grades, coach rules, the roadmap's
+scores: `Workspace.okr_ignores`), saved alone, move the plan only. Every other change to the OKRs (periods, the
+check-in cadence and roll-ups across alignments, bulk writes) logs "everything".
 """
 
 from __future__ import annotations

@@ -9,13 +9,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 
+from northstar.coach import actions as coach_actions
 from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import CheckIn, KeyResult, Objective
 from northstar.roadmap.models import WorkItem
 from northstar.testing import API, freeze_today, make_user
 from northstar.workspaces import actions as ws_actions
 from northstar.workspaces import revisions
-from northstar.workspaces.models import Membership, Team, TeamMember, User, WorkspaceRevision
+from northstar.workspaces.models import Membership, Team, TeamMember, User, Workspace, WorkspaceRevision
 from northstar.workspaces.remembered import REMEMBERED, page_key
 
 pytestmark = pytest.mark.django_db
@@ -354,6 +355,24 @@ OKR_WRITES = {  # (the write, whether it moves the OKR revision)
         lambda w: ws_actions.invite_member(w.actor(w.owner), email="nina@acme.example", role="viewer"),
         False,
     ),
+    # workspace settings: the cadence and roll-ups across alignments make trees; its name and grades do not
+    "the workspace's name and grades": (
+        lambda w: ws_actions.update_workspace(w.actor(w.owner), name="Acme 2", grade_committed=0.9),
+        False,
+    ),
+    "the workspace's coach rules": (
+        lambda w: coach_actions.set_disabled_rules(w.actor(w.owner), ["no-baseline"]),
+        False,
+    ),
+    "the workspace's check-in cadence": (
+        lambda w: ws_actions.update_workspace(w.actor(w.owner), check_in_cadence_days=3),
+        True,
+    ),
+    "the workspace's roll-ups": (
+        lambda w: ws_actions.update_workspace(w.actor(w.owner), rollup_includes_aligned=True),
+        True,
+    ),
+    "the workspace, saved whole": (lambda w: Workspace.objects.get(pk=w.workspace.pk).save(), True),
 }
 
 
