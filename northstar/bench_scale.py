@@ -286,12 +286,21 @@ def _after_a_new_title(
         objective.title, objective.version = title, objective.version + 1
         objective.save(update_fields=["title", "version", "updated_at"])
 
-    def rename(objective: Objective) -> Callable[[], None]:
-        title = objective.title
-        edit(objective, f"{title} (renamed)")
-        return lambda: edit(objective, title)
+    return _after_renaming(list(candidates[:50]), "title", edit, work)
 
-    return _after(list(candidates[:50]), rename, work)
+
+def _after_renaming[T](
+    candidates: list[T], field: str, edit: Callable[[T, str], None], work: Callable[[], Any]
+) -> Callable[[], float]:
+    """``work`` just after the next of ``candidates`` is given a new ``field`` (a title, a name) by ``edit``; the
+    old one is put back afterwards."""
+
+    def rename(row: T) -> Callable[[], None]:
+        was = getattr(row, field)
+        edit(row, f"{was} (renamed)")
+        return lambda: edit(row, was)
+
+    return _after(candidates, rename, work)
 
 
 def _after_a_new_key_result(
@@ -378,12 +387,7 @@ def _after_a_team_renamed(
         team.name, team.version = name, team.version + 1
         team.save()
 
-    def rename(team: Team) -> Callable[[], None]:
-        name = team.name
-        edit(team, f"{name} (renamed)")
-        return lambda: edit(team, name)
-
-    return _after(list(candidates.order_by("pk")[:50]), rename, work)
+    return _after_renaming(list(candidates.order_by("pk")[:50]), "name", edit, work)
 
 
 def _after_a_person_renamed(
@@ -398,12 +402,7 @@ def _after_a_person_renamed(
         person.name = name
         person.save()
 
-    def rename(person: User) -> Callable[[], None]:
-        name = person.name
-        edit(person, f"{name} (renamed)")
-        return lambda: edit(person, name)
-
-    return _after(list(candidates.order_by("pk")[:50]), rename, work)
+    return _after_renaming(list(candidates.order_by("pk")[:50]), "name", edit, work)
 
 
 def _forgetting_forecasts(work: Callable[[], Any]) -> Any:

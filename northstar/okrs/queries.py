@@ -1036,7 +1036,8 @@ def _objectives_reshaped(
     plan: tuple[Any, ...] | None,
 ) -> tuple[_Frame, dict[int, KeyResult], set[int], set[int]]:
     """The frame with these objectives read again whole — after changes that made, removed, moved or aligned
-    them, or renamed their team or moved it under another: those the view shows now put in their place with their key results, owners, rights, milestones and
+    them, renamed their team or moved it under another, or renamed their owners or their key results' owners:
+    those the view shows now put in their place with their key results, owners, rights, milestones and
     alignments, the others taken out, and the alignments of the objectives beside them read again (nine queries
     at most). Where aligned objectives count in roll-ups, the objectives below the shown ones are found again
     from every alignment (one query, kept per OKR revision), those now below read with their key results, those

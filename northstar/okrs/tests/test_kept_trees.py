@@ -272,6 +272,14 @@ def _reads_of(table, captured):
     return [q["sql"] for q in captured.captured_queries if f'FROM "{table}"' in q["sql"]]
 
 
+def _objectives_read_again(captured):
+    """The objectives read whole, each read naming them by id (a read of the view's objectives fails)."""
+    whole = [sql for sql in _reads_of("okrs_objective", captured) if '"okrs_objective"."title"' in sql]
+    by_id = [re.search(r'"okrs_objective"\."id" IN \(([\d, ]+)\)', sql) for sql in whole]
+    assert all(by_id), whole
+    return {int(pk) for found in by_id for pk in found[1].split(",")}
+
+
 def test_after_a_committed_check_in_only_its_key_results_latest_values_are_read(
     world, settings, django_capture_on_commit_callbacks
 ):
@@ -779,11 +787,7 @@ def test_a_team_renamed_or_moved_shows_at_once_and_only_its_objectives_are_read_
             change()
         with CaptureQueriesContext(connection) as after:
             tree = _tree(owner, world)
-        # the team's own objectives are read again (by id), none other
-        whole_reads = [sql for sql in _reads_of("okrs_objective", after) if '"okrs_objective"."title"' in sql]
-        by_id = [re.search(r'"okrs_objective"\."id" IN \(([\d, ]+)\)', sql) for sql in whole_reads]
-        assert all(by_id), whole_reads
-        assert {int(pk) for found in by_id for pk in found[1].split(",")} <= growths
+        assert _objectives_read_again(after) <= growths  # the team's own objectives, none other
         assert _answers(tree) == _answers(_afresh(owner, world, settings))
         same_as_afresh()
     names = {v.objective.pk: v.objective.team.name for v in _tree(owner, world).all_objectives()}
@@ -841,14 +845,39 @@ def test_a_persons_new_name_shows_at_once_and_only_what_they_own_is_read_again(
             person.save()
         with CaptureQueriesContext(connection) as after:
             tree = _tree(owner, world)
-        whole_reads = [sql for sql in _reads_of("okrs_objective", after) if '"okrs_objective"."title"' in sql]
-        by_id = [re.search(r'"okrs_objective"\."id" IN \(([\d, ]+)\)', sql) for sql in whole_reads]
-        assert all(by_id), whole_reads
-        assert {int(pk) for found in by_id for pk in found[1].split(",")} <= theirs
+        assert _objectives_read_again(after) <= theirs
         assert _answers(tree) == _answers(_afresh(owner, world, settings))
         shown = {str(v.objective.owner) for v in tree.all_objectives()}
         shown |= {str(k.kr.owner) for v in tree.all_objectives() for k in v.key_results}
         assert person.name in shown and person.name.removesuffix(" Renamed") not in shown
+
+
+def test_workspace_settings_no_tree_is_built_from_leave_kept_trees_standing(
+    world, settings, django_capture_on_commit_callbacks
+):
+    owner = _a_tree_kept(world, django_capture_on_commit_callbacks)
+    okrs_before, plan_before = _okrs_and_plan(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        ws_actions.update_workspace(owner, name="Acme Inc", grade_committed=0.9, orphan_threshold=0.3,
+                                    classic_score="wsjf", language="sv")  # fmt: skip
+    okrs_now, plan_now = _okrs_and_plan(world)
+    assert okrs_now == okrs_before and plan_now != plan_before  # the roadmap ranks by the classic score
+    world.workspace.refresh_from_db()
+    owner = world.actor(world.owner)
+    with CaptureQueriesContext(connection) as after:
+        tree = _tree(owner, world)
+    assert not _reads_of("okrs_objective", after) and not _reads_of("okrs_keyresult", after)
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))
+    # the check-in cadence decides every key result's staleness: read again
+    with django_capture_on_commit_callbacks(execute=True):
+        ws_actions.update_workspace(owner, check_in_cadence_days=1)
+    assert _okrs_and_plan(world)[0] != okrs_before
+    world.workspace.refresh_from_db()
+    owner = world.actor(world.owner)
+    with CaptureQueriesContext(connection) as after:
+        tree = _tree(owner, world)
+    assert _reads_of("okrs_keyresult", after)
+    assert _answers(tree) == _answers(_afresh(owner, world, settings))
 
 
 def test_a_persons_new_place_shows_in_their_own_tree_at_once(
