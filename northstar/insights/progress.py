@@ -98,33 +98,33 @@ def _work_side(rm: Roadmap, today: dt.date) -> _WorkSide:
         for link in v.links:
             if link.target[0] == "kr":
                 by_key_result[link.target[1]].append(v.item)
-                serves[v.item.pk].append(link.target[1])
+                serves[v.item.id].append(link.target[1])
             objective_id = objective_of(link, rm.key_results)
             if objective_id is not None and objective_id not in served:
                 served.add(objective_id)
                 by_objective[objective_id].append(v.item)
     outputs = {}
     for objective_id, items in by_objective.items():
-        work = [i for i in items if i.pk not in has_children]
+        work = [i for i in items if i.id not in has_children]
         if work:
             outputs[objective_id] = output_progress([_leaf_task(i, False) for i in work], today)
     finish = rm.schedule.earliest_finish
     scheduled = [
-        ScheduledItem(v.item.pk, v.item.end, v.item.status, finish.get(v.item.pk))
+        ScheduledItem(v.item.id, v.item.end, v.item.status, finish.get(v.item.id))
         for v in rm.items
-        if v.item.pk not in has_children
+        if v.item.id not in has_children
     ]
     return _WorkSide(
         by_objective=dict(by_objective),
         outputs=outputs,
         conflicts={
-            pk: [c for i in items for c in rm.by_id[i.pk].conflicts] for pk, items in by_objective.items()
+            pk: [c for i in items for c in rm.by_id[i.id].conflicts] for pk, items in by_objective.items()
         },
         leaves={
             pk: tuple(
-                LinkedItem(i.pk, i.status, i.start, i.estimate_days)
+                LinkedItem(i.id, i.status, i.start, i.estimate_days)
                 for i in items
-                if i.pk not in has_children
+                if i.id not in has_children
             )
             for pk, items in by_key_result.items()
         },

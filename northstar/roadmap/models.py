@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from northstar.okrs.models import KeyResult, Objective, Period
-from northstar.workspaces.models import Team, TenantModel, TenantQuerySet, User
+from northstar.workspaces.models import QuickRows, Team, TenantModel, TenantQuerySet, User
 
 
 class RoadmapModel(TenantModel):
@@ -38,7 +38,7 @@ class WorkItemStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class WorkItem(RoadmapModel):
+class WorkItem(QuickRows, RoadmapModel):
     trees_ignore = False  # their end dates and milestones
     key = models.SlugField(_("key"), max_length=80)
     kind = models.CharField(_("kind"), max_length=12, choices=WorkItemKind.choices, default=WorkItemKind.TASK)
@@ -115,7 +115,7 @@ class DependencyKind(models.TextChoices):
     FINISH_TO_FINISH = "ff", _("Finish to finish")
 
 
-class Dependency(RoadmapModel):
+class Dependency(QuickRows, RoadmapModel):
     predecessor = models.ForeignKey(
         WorkItem, on_delete=models.CASCADE, related_name="successor_links", verbose_name=_("predecessor")
     )

@@ -99,12 +99,15 @@ class Roadmap:
 
 
 def _core_item(w: WorkItem) -> Item:
-    return Item(id=w.pk, start=w.start, end=w.end, milestone=w.kind == WorkItemKind.MILESTONE)
+    return Item(id=w.id, start=w.start, end=w.end, milestone=w.kind == WorkItemKind.MILESTONE)
+
+
+_DEP_KINDS = {kind.value: kind for kind in DepKind}
 
 
 def _core_dep(d: Dependency) -> Dep:
     return Dep(
-        predecessor=d.predecessor_id, successor=d.successor_id, kind=DepKind(d.kind), lag_days=d.lag_days
+        predecessor=d.predecessor_id, successor=d.successor_id, kind=_DEP_KINDS[d.kind], lag_days=d.lag_days
     )
 
 
@@ -203,7 +206,7 @@ def build_roadmap(rows: PlanRows, *, today: dt.date, lane_by: str = "objective")
     for item_id, kr_id, objective_id, weight in links:
         target = ("kr", kr_id) if kr_id else ("objective", objective_id)
         own[item_id].append(Link(target=target, weight=weight))
-    parents = {w.pk: w.parent_id for w in work}
+    parents = {w.id: w.parent_id for w in work}
     effective = effective_links(parents, own)
 
     children: dict[int, list[WorkItem]] = defaultdict(list)
@@ -211,29 +214,31 @@ def build_roadmap(rows: PlanRows, *, today: dt.date, lane_by: str = "objective")
         if w.parent_id:
             children[w.parent_id].append(w)
 
-    sched = schedule([_core_item(w) for w in work], [_core_dep(d) for d in deps])
+    items = [_core_item(w) for w in work]
+    sched = schedule(items, [_core_dep(d) for d in deps])
+    # ids, not pks, in the loops over every item and dependency: a tenth of a second at 10,000 items
     views = [
         ItemView(
             item=w,
-            links=effective.get(w.pk, ()),
-            inherited=bool(effective.get(w.pk)) and not own.get(w.pk),
-            critical=w.pk in sched.critical,
-            can_change=w.pk in changeable,
+            links=effective.get(w.id, ()),
+            inherited=bool(effective.get(w.id)) and not own.get(w.id),
+            critical=w.id in sched.critical,
+            can_change=w.id in changeable,
         )
         for w in work
     ]
-    by_id = {v.item.pk: v for v in views}
+    by_id = {v.item.id: v for v in views}
     for v in views:
-        if children.get(v.item.pk):
+        if children.get(v.item.id):
             v.output = output_progress(
                 [
-                    Task(d.pk, d.kind, d.status, d.estimate_days, d.effort_done_days, d.end)
-                    for d in _descendants(v.item.pk, children)
+                    Task(d.id, d.kind, d.status, d.estimate_days, d.effort_done_days, d.end)
+                    for d in _descendants(v.item.id, children)
                 ],
                 today,
             )
 
-    conflicts = _conflicts(views, by_id, sched, key_results, objectives)
+    conflicts = _conflicts(views, items, by_id, sched, key_results, objectives)
     lanes = _assign_lanes(views, lane_by, objectives, key_results, teams)
     return Roadmap(
         items=views,
@@ -248,13 +253,19 @@ def build_roadmap(rows: PlanRows, *, today: dt.date, lane_by: str = "objective")
     )
 
 
+def timeline_rows(rm: Roadmap) -> list[ItemView]:
+    """The roadmap's items in the timeline's table order: by lane, then start (undated last), then id."""
+    lane_order = {lane.id: place for place, lane in enumerate(rm.lanes)}
+    return sorted(rm.items, key=lambda v: (lane_order[v.lane], v.item.start or dt.date.max, v.item.id))
+
+
 def _descendants(root: int, children: dict[int, list[WorkItem]]) -> list[WorkItem]:
     out: list[WorkItem] = []
     stack = list(children.get(root, []))
     while stack:
         node = stack.pop()
         out.append(node)
-        stack.extend(children.get(node.pk, []))
+        stack.extend(children.get(node.id, []))
     return out
 
 
@@ -268,25 +279,39 @@ def objective_of(link: Link, key_results: dict[int, KeyResult]) -> int | None:
 
 def _conflicts(
     views: list[ItemView],
+    items: list[Item],
     by_id: dict[int, ItemView],
     sched: Schedule,
     key_results: dict[int, KeyResult],
     objectives: dict[int, Objective],
 ) -> list[Conflict]:
+    """``items``: the views' items as the schedule maths sees them, in the same order."""
     found: list[Conflict] = []
-    kind_words = {"fs": _("finish to start"), "ss": _("start to start"), "ff": _("finish to finish")}
-    for v in sched.violations:
-        pred, succ = by_id[v.dep.predecessor].item, by_id[v.dep.successor].item
-        message = ngettext(
+    # translations looked up once, and once for each number of days: a plan of 10,000 items may hold 10,000
+    # conflicts, and a translation looked up costs more than the words filled in
+    kind_words = {
+        kind: str(words)
+        for kind, words in (
+            ("fs", _("finish to start")),
+            ("ss", _("start to start")),
+            ("ff", _("finish to finish")),
+        )
+    }
+    too_early = _once_a_day(
+        lambda days: ngettext(
             "%(days)d day too early for its dependency on “%(other)s” (%(kind)s).",
             "%(days)d days too early for its dependency on “%(other)s” (%(kind)s).",
-            v.days_late,
-        ) % {
+            days,
+        )
+    )
+    for v in sched.violations:
+        pred, succ = by_id[v.dep.predecessor].item, by_id[v.dep.successor].item
+        message = too_early(v.days_late) % {
             "days": v.days_late,
             "other": pred.title,
             "kind": kind_words[str(v.dep.kind)],
         }
-        found.append(Conflict("dependency", succ.pk, str(message), other_id=pred.pk))
+        found.append(Conflict("dependency", succ.id, message, other_id=pred.id))
     serves: list[tuple[int, int, dt.date]] = []
     for view in views:
         for link in view.links:
@@ -295,20 +320,32 @@ def _conflicts(
             kr = key_results.get(link.target[1])
             objective = objectives.get(kr.objective_id) if kr else None
             if kr is not None and objective is not None and objective.period is not None:
-                serves.append((view.item.pk, kr.pk, objective.period.end))
-    for c in period_conflicts([_core_item(v.item) for v in views], serves):
-        message = ngettext(
+                serves.append((view.item.id, kr.id, objective.period.end))
+    too_late = _once_a_day(
+        lambda days: ngettext(
             "Ends %(days)d day after the period of the key result it serves, “%(kr)s”.",
             "Ends %(days)d days after the period of the key result it serves, “%(kr)s”.",
-            c.days_over,
-        ) % {
-            "days": c.days_over,
-            "kr": key_results[c.key_result].title,
-        }
-        found.append(Conflict("period", c.item, str(message)))
+            days,
+        )
+    )
+    for c in period_conflicts(items, serves):
+        message = too_late(c.days_over) % {"days": c.days_over, "kr": key_results[c.key_result].title}
+        found.append(Conflict("period", c.item, message))
     for conflict in found:
         by_id[conflict.item_id].conflicts.append(conflict)
     return found
+
+
+def _once_a_day(words: Callable[[int], str]) -> Callable[[int], str]:
+    """``words``, worked out once for each number of days."""
+    found: dict[int, str] = {}
+
+    def once(days: int) -> str:
+        if days not in found:
+            found[days] = words(days)
+        return found[days]
+
+    return once
 
 
 def _assign_lanes(

@@ -49,6 +49,7 @@ from northstar.roadmap.queries import (
     milestone_counts,
     output_summary,
     slip,
+    timeline_rows,
 )
 from northstar.workspaces import audit
 from northstar.workspaces.errors import ValidationFailed
@@ -248,10 +249,7 @@ def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
     mode = _lane_mode(request)
     rm = load_roadmap(actor, today=now, lane_by=mode)
     labels = _lane_labels(rm)
-    rows = sorted(
-        rm.items,
-        key=lambda v: ([lane.id for lane in rm.lanes].index(v.lane), v.item.start or dt.date.max, v.item.pk),
-    )
+    rows = rm.derived(("timeline rows",), lambda: timeline_rows(rm))
     context = {
         **_nav(request, actor, "timeline"),
         "rm": rm,

@@ -112,6 +112,8 @@ def test_bench_scale_prints_the_tree_and_the_page_beside_their_baselines(setting
     assert "critical path" in result.output
     assert "coverage report again, on the kept roadmap" in result.output
     assert "dashboard board after a check-in" in result.output
+    assert "dashboard board after a change to the roadmap" in result.output
+    assert "roadmap page: its table in timeline order" in result.output
 
 
 @pytest.mark.django_db

@@ -6,10 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from northstar.roadmap import actions
 from northstar.roadmap.models import Contribution, Dependency, WorkItem
+from northstar.roadmap.queries import load_roadmap, timeline_rows
 from northstar.testing import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +153,29 @@ def test_timeline_json_has_objective_lanes_with_the_unlinked_lane_last(world, pl
     (conflict,) = by_title["Checkout option"]["conflicts"]
     assert conflict["kind"] == "dependency" and conflict["other"] == plan.billing.pk
     assert "Billing engine" in conflict["message"]
+
+
+def test_the_timeline_table_lists_items_by_lane_then_start_undated_last(world, plan):
+    boss = world.actor(world.owner)
+    someday = actions.create_work_item(boss, title="Someday", kind="task", team=world.growth.pk)
+    early = actions.create_work_item(
+        boss, title="Early spike", kind="task", team=world.growth.pk,
+        start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 9),
+    )  # fmt: skip
+    rm = load_roadmap(world.actor(world.editor), today=dt.date(2026, 11, 25))
+    # the objective's lane (its items by start), the IT objective's, then work linked to no OKR (undated last)
+    assert [v.item.pk for v in timeline_rows(rm)] == [
+        plan.offer.pk, plan.checkout.pk, plan.launch.pk,
+        plan.billing.pk,
+        early.pk, plan.dark.pk, someday.pk,
+    ]  # fmt: skip
+    html = Client()
+    html.force_login(world.editor)
+    body = html.get("/roadmap/").content.decode()
+    shown = [
+        body.index(f'href="/roadmap/items/{pk}/"') for pk in (plan.offer.pk, plan.billing.pk, someday.pk)
+    ]
+    assert shown == sorted(shown)
 
 
 @pytest.mark.parametrize("mode", ["team", "key_result", "owner", "none"])

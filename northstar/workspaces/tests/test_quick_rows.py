@@ -6,10 +6,12 @@ import pytest
 from django.db.models.signals import post_init
 
 from northstar.okrs.models import KeyResult, Objective
+from northstar.roadmap.models import Dependency, WorkItem
+from northstar.roadmap.testing import make_roadmap
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Objective, KeyResult)
+MODELS = (Objective, KeyResult, WorkItem, Dependency)
 
 
 def _fields(instance):
@@ -26,6 +28,7 @@ def _made_by_init(model, pk):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_a_row_read_whole_is_the_instance_init_makes(world, model):
+    make_roadmap(world)
     rows = list(model.objects.filter(workspace=world.workspace))
     assert rows
     for quick in rows:
@@ -46,6 +49,15 @@ def test_it_behaves_as_any_row_read(world):
     assert KeyResult.objects.get(pk=kr.pk).title == "Raise annual plans from 0% to 25%"
     again = KeyResult.objects.select_related("objective").get(pk=kr.pk)
     assert again.objective.title == world.objective.title  # a join fills the cache as before
+
+
+def test_a_dependency_read_quickly_follows_its_items(world):
+    rm = make_roadmap(world)
+    quick = Dependency.objects.get(pk=rm.dependency.pk)
+    assert (quick.predecessor.title, quick.successor.title) == (rm.design.title, rm.build.title)
+    item = WorkItem.objects.get(pk=rm.build.pk)
+    assert item.parent.pk == rm.initiative.pk
+    assert [d.pk for d in item.predecessor_links.all()] == [rm.dependency.pk]
 
 
 def test_rows_read_in_part_and_models_listened_to_are_made_the_usual_way(world):
