@@ -297,7 +297,7 @@ def _conflicts(
             ("ff", _("finish to finish")),
         )
     }
-    too_early = _once_a_day(
+    too_early = _once_for_each(
         lambda days: ngettext(
             "%(days)d day too early for its dependency on “%(other)s” (%(kind)s).",
             "%(days)d days too early for its dependency on “%(other)s” (%(kind)s).",
@@ -321,7 +321,7 @@ def _conflicts(
             objective = objectives.get(kr.objective_id) if kr else None
             if kr is not None and objective is not None and objective.period is not None:
                 serves.append((view.item.id, kr.id, objective.period.end))
-    too_late = _once_a_day(
+    too_late = _once_for_each(
         lambda days: ngettext(
             "Ends %(days)d day after the period of the key result it serves, “%(kr)s”.",
             "Ends %(days)d days after the period of the key result it serves, “%(kr)s”.",
@@ -336,7 +336,7 @@ def _conflicts(
     return found
 
 
-def _once_a_day(words: Callable[[int], str]) -> Callable[[int], str]:
+def _once_for_each(words: Callable[[int], str]) -> Callable[[int], str]:
     """``words``, worked out once for each number of days."""
     found: dict[int, str] = {}
 
