@@ -83,7 +83,7 @@ class LoadResult:
 
 def database_url(database: dict[str, Any]) -> str:
     """The address of the database this process uses (under tests: the test database), for the server's process."""
-    if database["ENGINE"] in ("django.db.backends.sqlite3", "northstar.sqlite"):
+    if "sqlite" in database["ENGINE"]:
         return f"sqlite:///{database['NAME']}"
     user = quote(database.get("USER") or "", safe="")
     password = quote(database.get("PASSWORD") or "", safe="")

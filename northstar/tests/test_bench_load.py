@@ -4,7 +4,7 @@ The server is another process, so it needs a database it can open: this runs in 
 import pytest
 from django.db import connection
 
-from northstar.bench_load import CHECK_IN, run
+from northstar.bench_load import CHECK_IN, database_url, run
 from northstar.okrs.models import CheckIn
 
 
@@ -28,3 +28,18 @@ def test_the_load_test_answers_every_read_and_records_every_check_in(shared_data
     assert writes.summary.requests == 6
     assert CheckIn.objects.count() == before + 6
     assert loaded.total.requests == 60 and loaded.clients == 4
+
+
+@pytest.mark.parametrize("engine", ["django.db.backends.sqlite3", "northstar.sqlite"])
+def test_the_server_is_given_the_sqlite_file_this_process_uses_whichever_sqlite_backend(engine):
+    assert (
+        database_url({"ENGINE": engine, "NAME": "/var/northstar/db.sqlite3"})
+        == "sqlite:////var/northstar/db.sqlite3"
+    )
+
+
+def test_the_server_is_given_the_postgresql_login_this_process_uses():
+    database = {"ENGINE": "django.db.backends.postgresql", "NAME": "bench", "USER": "north star",
+                "PASSWORD": "p@ss", "HOST": "db.internal", "PORT": 6432}  # fmt: skip
+    assert database_url(database) == "postgres://north%20star:p%40ss@db.internal:6432/bench"
+    assert database_url({**database, "PASSWORD": ""}) == "postgres://north%20star@db.internal:6432/bench"
