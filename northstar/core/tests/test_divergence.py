@@ -142,23 +142,31 @@ def _every_pair(
     return out
 
 
-@given(
-    st.lists(
-        st.tuples(st.integers(-30, 30), st.sampled_from(["planned", "done", "in_progress"])),
-        min_size=1,
-        max_size=12,
-    ),
-    st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=30),
-    st.dictionaries(st.integers(0, 11), st.lists(st.integers(100, 104), max_size=2), max_size=8),
-)
-def test_each_risk_names_the_worst_late_item_of_all_that_reach_its_key_result(
-    raw_items: list[tuple[int, str]], raw_deps: list[tuple[int, int]], serves: dict[int, list[int]]
-) -> None:
+STATUSES = ["planned", "done", "in_progress"]
+
+
+@st.composite
+def plans(
+    draw: st.DrawFn, forward_only: bool
+) -> tuple[list[ScheduledItem], list[tuple[int, int]], dict[int, list[int]]]:
+    """Up to 16 items, each late, on time or done, with dependencies and key results among them only — so that
+    chains of late items feeding each other, which decide the worst, come up often."""
+    n = draw(st.integers(1, 16))
+    ids = st.integers(0, n - 1)
     items = [
-        ScheduledItem(n, TODAY + timedelta(days=offset), status)
-        for n, (offset, status) in enumerate(raw_items)
+        ScheduledItem(pk, TODAY + timedelta(days=draw(st.integers(-30, 30))), draw(st.sampled_from(STATUSES)))
+        for pk in range(n)
     ]
-    deps = [(a, b) for a, b in raw_deps if a < b < len(items)]  # forward edges only: a plan has no cycles
+    deps = draw(st.lists(st.tuples(ids, ids), min_size=n, max_size=3 * n))
+    if forward_only:  # a plan has no cycles
+        deps = [(min(a, b), max(a, b)) for a, b in deps if a != b]
+    serves = draw(st.dictionaries(ids, st.lists(st.integers(100, 104), min_size=1, max_size=2), max_size=n))
+    return items, deps, serves
+
+
+def _assert_risks_name_the_worst(
+    items: list[ScheduledItem], deps: list[tuple[int, int]], serves: dict[int, list[int]]
+) -> None:
     expected = _every_pair(items, deps, serves)
     risks = dependency_risks(items, deps, serves, TODAY)
     assert {r.key_result for r in risks} == set(expected)
@@ -174,6 +182,44 @@ def test_each_risk_names_the_worst_late_item_of_all_that_reach_its_key_result(
     assert [(-r.days_late, len(r.chain), r.key_result) for r in risks] == sorted(
         (-r.days_late, len(r.chain), r.key_result) for r in risks
     )
+
+
+@given(plans(forward_only=True))
+def test_each_risk_names_the_worst_late_item_of_all_that_reach_its_key_result(
+    plan: tuple[list[ScheduledItem], list[tuple[int, int]], dict[int, list[int]]],
+) -> None:
+    _assert_risks_name_the_worst(*plan)
+
+
+@given(plans(forward_only=False))
+def test_a_plan_with_a_cycle_still_gets_every_risk_right(
+    plan: tuple[list[ScheduledItem], list[tuple[int, int]], dict[int, list[int]]],
+) -> None:
+    # any edges, cycles and an item depending on itself among them: the search from each late item
+    _assert_risks_name_the_worst(*plan)
+
+
+def test_a_late_item_upstream_of_a_less_late_one_is_the_worst_for_what_both_reach() -> None:
+    items = [
+        ScheduledItem(1, D(2026, 11, 5), "planned"),  # 20 days late
+        ScheduledItem(2, D(2026, 11, 20), "planned"),  # 5 days late
+        ScheduledItem(3, D(2027, 1, 1), "planned"),
+    ]
+    risks = dependency_risks(items, [(1, 2), (2, 3)], {2: [8], 3: [9]}, TODAY)
+    assert [(r.key_result, r.late_item, r.days_late, r.chain, r.late_items) for r in risks] == [
+        (8, 1, 20, (1, 2), 1),
+        (9, 1, 20, (1, 2, 3), 2),
+    ]
+
+
+def test_a_late_item_inside_a_cycle_reaches_the_work_around_it() -> None:
+    items = [
+        ScheduledItem(1, D(2026, 11, 15), "planned"),  # 10 days late
+        ScheduledItem(2, D(2026, 12, 15), "planned"),
+        ScheduledItem(3, D(2027, 1, 15), "planned"),
+    ]
+    risks = dependency_risks(items, [(1, 2), (2, 3), (3, 1)], {1: [70], 3: [71]}, TODAY)
+    assert [(r.late_item, r.chain, r.key_result) for r in risks] == [(1, (1, 2, 3), 71)]
 
 
 def test_work_pushed_by_its_dependencies_counts_as_slipping() -> None:
