@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from northstar.roadmap import actions, queries
@@ -36,6 +37,8 @@ from northstar.roadmap.schemas import (
     WorkItemPatch,
 )
 from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, paginate
+from northstar.workspaces.errors import ValidationFailed
+from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
 from northstar.workspaces.schemas import PageQuery
 from northstar.workspaces.web import today
@@ -344,5 +347,10 @@ def timeline(request: HttpRequest, options: Query[TimelineQuery]) -> dict[str, A
 
     actor = actor_of(request)
     when = today()
+    teams = list(Team.objects.restrict(actor))
+    team = next((t for t in teams if t.pk == options.team), None)
+    if options.team is not None and team is None:
+        raise ValidationFailed.one("team", _("No such team in this workspace."))
     roadmap = queries.load_roadmap(actor, today=when, lane_by=options.lanes)
-    return timeline_data(roadmap, when, queries.capacity_loads(actor, roadmap))
+    shown = queries.team_timeline(roadmap, teams, team)
+    return timeline_data(roadmap, when, queries.capacity_loads(actor, roadmap), shown)

@@ -35,7 +35,7 @@ from northstar.roadmap.models import (
 from northstar.workspaces import revisions
 from northstar.workspaces.kept import Kept
 from northstar.workspaces.models import Team
-from northstar.workspaces.permissions import Actor
+from northstar.workspaces.permissions import Actor, descendants
 from northstar.workspaces.queries import attach
 
 UNLINKED = "unlinked"
@@ -258,6 +258,36 @@ def timeline_rows(rm: Roadmap) -> list[ItemView]:
     """The roadmap's items in the timeline's table order: by lane, then start (undated last), then id."""
     lane_order = {lane.id: place for place, lane in enumerate(rm.lanes)}
     return sorted(rm.items, key=lambda v: (lane_order[v.lane], v.item.start or dt.date.max, v.item.id))
+
+
+# The timeline draws at most this many items (the bench measures its first render at 10,000): an enterprise roadmap
+# holds 100,000, 58 MB of data in one page. Past it, the page draws the first in table order and asks for a team.
+TIMELINE_ITEMS = 10_000
+
+
+@dataclass(frozen=True)
+class TeamTimeline:
+    """The items one timeline shows: a team's and those of the teams below it (every item, without a team), in
+    the timeline's table order."""
+
+    team: Team | None
+    rows: list[ItemView]
+
+    def drawn(self, limit: int | None) -> list[ItemView]:
+        return self.rows if limit is None else self.rows[:limit]
+
+
+def team_timeline(rm: Roadmap, teams: list[Team], team: Team | None) -> TeamTimeline:
+    """The roadmap's items in table order, of ``team`` and the teams below it among ``teams`` (every item,
+    without a team)."""
+    rows = rm.derived(("timeline rows",), lambda: timeline_rows(rm))
+    if team is None:
+        return TeamTimeline(None, rows)
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for t in teams:
+        children[t.parent_id].append(t.pk)
+    below = descendants(children, frozenset({team.pk}))
+    return TeamTimeline(team, [v for v in rows if v.item.team_id in below])
 
 
 def _descendants(root: int, children: dict[int, list[WorkItem]]) -> list[WorkItem]:

@@ -264,6 +264,11 @@ class BaselineDetailOut(Schema):
 
 class TimelineQuery(Schema):
     lanes: LaneModeName = Field("objective", description="What the swimlanes are.")
+    team: int | None = Field(
+        None,
+        description="Only the work of this team and the teams below it, with the lanes it sits in, the "
+        "dependencies between its items and its teams' capacities.",
+    )
 
 
 class TimelineLaneOut(Schema):

@@ -38,9 +38,11 @@ from northstar.roadmap.models import (
 )
 from northstar.roadmap.queries import (
     LANE_MODES,
+    TIMELINE_ITEMS,
     ItemView,
     Roadmap,
     TeamPeriodLoad,
+    TeamTimeline,
     baseline_dates,
     capacity_loads,
     core_plan,
@@ -49,7 +51,7 @@ from northstar.roadmap.queries import (
     milestone_counts,
     output_summary,
     slip,
-    timeline_rows,
+    team_timeline,
 )
 from northstar.workspaces import audit
 from northstar.workspaces.errors import ValidationFailed
@@ -74,9 +76,10 @@ def _lane_mode(request: HttpRequest) -> str:
     return value if value in LANE_MODES else "objective"
 
 
-def _lane_switch(request: HttpRequest, mode: str) -> list[dict[str, Any]]:
+def _lane_switch(request: HttpRequest, mode: str, team: Team | None = None) -> list[dict[str, Any]]:
     return [
-        {"mode": m, "label": LANE_LABELS[m], "current": m == mode, "query": f"?lanes={m}"} for m in LANE_MODES
+        {"mode": m, "label": LANE_LABELS[m], "current": m == mode, "query": _timeline_query(m, team)}
+        for m in LANE_MODES
     ]
 
 
@@ -163,10 +166,25 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def timeline_data(rm: Roadmap, now: dt.date, loads: list[TeamPeriodLoad]) -> dict[str, Any]:
-    """The timeline as JSON, in the shape of the API's `GET /api/v1/timeline`."""
+def timeline_data(
+    rm: Roadmap, now: dt.date, loads: list[TeamPeriodLoad], shown: TeamTimeline | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """The timeline as JSON, in the shape of the API's `GET /api/v1/timeline`: every item, or those ``shown``
+    (a team's), at most ``limit`` of them, with the lanes they sit in, the dependencies between them and the
+    capacities of the teams shown."""
+    items = rm.items if shown is None else shown.drawn(limit)
+    lanes, dependencies = rm.lanes, rm.dependencies
+    if shown is not None and (shown.team is not None or len(items) < len(rm.items)):
+        ids = {v.item.id for v in items}
+        used = {v.lane for v in items}
+        lanes = [lane for lane in lanes if lane.id in used]
+        dependencies = [d for d in dependencies if d.predecessor_id in ids and d.successor_id in ids]
+        if shown.team is not None:
+            teams = {v.item.team_id for v in shown.rows}
+            loads = [line for line in loads if line.team.pk in teams]
     return {
-        "lanes": [{"id": lane.id, "label": lane.label, "unlinked": lane.unlinked} for lane in rm.lanes],
+        "lanes": [{"id": lane.id, "label": lane.label, "unlinked": lane.unlinked} for lane in lanes],
         "items": [
             {
                 "id": v.item.pk,
@@ -184,7 +202,7 @@ def timeline_data(rm: Roadmap, now: dt.date, loads: list[TeamPeriodLoad]) -> dic
                 ],
                 "also_serves": v.also_serves,
             }
-            for v in rm.items
+            for v in items
         ],
         "dependencies": [
             {
@@ -194,7 +212,7 @@ def timeline_data(rm: Roadmap, now: dt.date, loads: list[TeamPeriodLoad]) -> dic
                 "kind": d.kind,
                 "lag_days": d.lag_days,
             }
-            for d in rm.dependencies
+            for d in dependencies
         ],
         "periods": [
             {"id": p.pk, "name": p.name, "start": _iso(p.start), "end": _iso(p.end)} for p in rm.periods
@@ -242,25 +260,51 @@ def _orphan_report(actor: Actor, rm: Roadmap, now: dt.date) -> Any:
 # --- timeline ---------------------------------------------------------------------------------------------------
 
 
+def _timeline_team(request: HttpRequest, actor: Actor) -> tuple[list[Team], Team | None]:
+    """The teams the viewer sees, and the one the timeline is asked to show (``?team=``; 404 when unknown)."""
+    teams = list(Team.objects.restrict(actor))
+    wanted = request.GET.get("team")
+    if not wanted:
+        return teams, None
+    team = next((t for t in teams if t.pk == int_param(wanted)), None)
+    if team is None:
+        raise Http404
+    return teams, team
+
+
+def _timeline_query(mode: str, team: Team | None) -> str:
+    return f"?lanes={mode}" + (f"&team={team.pk}" if team else "")
+
+
 @workspace_view()
 @require_GET
 def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
     now = today()
     mode = _lane_mode(request)
+    teams, team = _timeline_team(request, actor)
     rm = load_roadmap(actor, today=now, lane_by=mode)
     labels = _lane_labels(rm)
-    rows = rm.derived(("timeline rows",), lambda: timeline_rows(rm))
+    shown = team_timeline(rm, teams, team)
+    rows = shown.rows
+    ids = {v.item.id for v in rows} if team else None
+    conflicts = [c for c in rm.conflicts if ids is None or c.item_id in ids]
     context = {
         **_nav(request, actor, "timeline"),
         "rm": rm,
         "rows": [(v, labels.get(v.lane, "")) for v in rows[:TABLE_ROWS]],
         "rows_hidden": max(0, len(rows) - TABLE_ROWS),
-        "conflicts": [(c, rm.by_id[c.item_id].item) for c in rm.conflicts[:TABLE_ROWS]],
-        "conflict_count": len(rm.conflicts),
-        "data": timeline_data(rm, now, capacity_loads(actor, rm)),
-        "lanes": _lane_switch(request, mode),
+        "conflicts": [(c, rm.by_id[c.item_id].item) for c in conflicts[:TABLE_ROWS]],
+        "conflict_count": len(conflicts),
+        "data": timeline_data(rm, now, capacity_loads(actor, rm), shown, TIMELINE_ITEMS),
+        "drawn": min(len(rows), TIMELINE_ITEMS),
+        "not_drawn": max(0, len(rows) - TIMELINE_ITEMS),
+        "rows_total": len(rows),
+        "lanes": _lane_switch(request, mode, team),
         "mode": mode,
-        "undated": sum(1 for v in rm.items if v.item.start is None and v.item.end is None),
+        "teams": okr_queries.team_tree(teams),
+        "team": team,
+        "query": _timeline_query(mode, team),
+        "undated": sum(1 for v in rows if v.item.start is None and v.item.end is None),
         "orphan_report": _orphan_report(actor, rm, now),
         "today": now,
     }
@@ -272,9 +316,12 @@ def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
 @workspace_view()
 @require_GET
 def timeline_json(request: HttpRequest, actor: Actor) -> JsonResponse:
+    """What the timeline page draws (``?lanes=``, ``?team=``), at most as many items as the page draws."""
     now = today()
+    teams, team = _timeline_team(request, actor)
     rm = load_roadmap(actor, today=now, lane_by=_lane_mode(request))
-    return JsonResponse(timeline_data(rm, now, capacity_loads(actor, rm)))
+    shown = team_timeline(rm, teams, team)
+    return JsonResponse(timeline_data(rm, now, capacity_loads(actor, rm), shown, TIMELINE_ITEMS))
 
 
 # --- board and list ---------------------------------------------------------------------------------------------

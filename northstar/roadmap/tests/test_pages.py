@@ -178,6 +178,75 @@ def test_the_timeline_table_lists_items_by_lane_then_start_undated_last(world, p
     assert shown == sorted(shown)
 
 
+def _titles(data):
+    return {item["title"] for item in data["items"]}
+
+
+def test_the_timeline_shows_one_team_and_the_teams_below_it(world, plan, client):
+    boss = world.actor(world.owner)
+    actions.set_capacity(boss, team=world.growth.pk, period=world.quarter.pk, person_days=40)
+    actions.set_capacity(boss, team=world.it.pk, period=world.quarter.pk, person_days=30)
+    client.force_login(world.editor)
+    growth = client.get(f"/roadmap/timeline.json?team={world.growth.pk}").json()
+    assert _titles(growth) == {"Annual offer", "Checkout option", "Offer live", "Dark mode"}
+    # the IT objective's lane holds none of Growth's work; billing (IT) is not drawn, nor its arrow to checkout
+    assert [lane["label"] for lane in growth["lanes"]] == [world.objective.title, "Not linked to any OKR"]
+    assert growth["dependencies"] == []
+    assert [line["team"] for line in growth["capacity"]] == [world.growth.pk]
+    # the company's team holds both teams: everything
+    whole = client.get(f"/roadmap/timeline.json?team={world.company.pk}").json()
+    assert whole == client.get("/roadmap/timeline.json").json()
+    assert len(whole["capacity"]) == 2 and len(whole["dependencies"]) == 1
+
+    html = client.get(f"/roadmap/?lanes=team&team={world.growth.pk}").content.decode()
+    table = html.split('id="items-heading"', 1)[1]
+    assert f'href="/roadmap/items/{plan.dark.pk}/"' in table
+    assert f'href="/roadmap/items/{plan.billing.pk}/"' not in table
+    assert f'<option value="{world.growth.pk}" selected>' in html
+    assert f'data-timeline-url="/roadmap/timeline.json?lanes=team&amp;team={world.growth.pk}"' in html
+    assert f'href="?lanes=objective&amp;team={world.growth.pk}"' in html  # the lane switch keeps the team
+    assert "The work of Growth and the teams below it." in html
+    # the conflict is checkout's (Growth): listed; an IT-only view lists none
+    assert f'href="/roadmap/items/{plan.checkout.pk}/"' in html.split('id="conflicts"', 1)[1]
+    it = client.get(f"/roadmap/?team={world.it.pk}").content.decode()
+    assert f'href="/roadmap/items/{plan.checkout.pk}/"' not in it.split('id="conflicts"', 1)[1]
+
+
+def test_the_timeline_of_a_team_the_viewer_cannot_see_is_not_found(world, plan, client):
+    bolt = world.other_objective.team_id
+    client.force_login(world.editor)
+    assert client.get(f"/roadmap/?team={bolt}").status_code == 404
+    assert client.get(f"/roadmap/timeline.json?team={bolt}").status_code == 404
+    assert client.get("/roadmap/timeline.json?team=nonsense").status_code == 404
+    answer = client.get(f"/api/v1/timeline?team={bolt}")
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == ["team"]
+    assert "Bolt" not in answer.content.decode()
+    growth = client.get(f"/api/v1/timeline?team={world.growth.pk}").json()
+    assert _titles(growth) == {"Annual offer", "Checkout option", "Offer live", "Dark mode"}
+
+
+def test_the_timeline_draws_its_first_items_in_table_order_and_says_how_many_it_leaves_out(
+    world, plan, client, monkeypatch
+):
+    from northstar.roadmap import views
+
+    monkeypatch.setattr(views, "TIMELINE_ITEMS", 2)
+    client.force_login(world.editor)
+    rm = load_roadmap(world.actor(world.editor), today=dt.date(2026, 11, 25))
+    first = [v.item.pk for v in timeline_rows(rm)[:2]]
+    data = client.get("/roadmap/timeline.json").json()
+    assert [item["id"] for item in data["items"]] == first
+    assert {lane["id"] for lane in data["lanes"]} == {item["lane"] for item in data["items"]}
+    html = client.get("/roadmap/").content.decode()
+    assert "The timeline draws the first 2 of 5 items" in html
+    table = html.split('id="items-heading"', 1)[1]
+    assert all(f'href="/roadmap/items/{v.item.pk}/"' in table for v in rm.items)  # the table lists them all
+    # the API answers everything, as it says
+    assert len(client.get("/api/v1/timeline").json()["items"]) == 5
+    assert "The timeline draws" not in client.get(f"/roadmap/?team={world.it.pk}").content.decode()
+
+
 @pytest.mark.parametrize("mode", ["team", "key_result", "owner", "none"])
 def test_lane_switcher_regroups(world, plan, client, mode):
     client.force_login(world.editor)
@@ -214,8 +283,12 @@ def _add_items(world, n, first=0):
         actions.add_dependency(boss, predecessor=child.pk, successor=parent.pk, kind="ff")
 
 
-@pytest.mark.parametrize("url", ["/roadmap/timeline.json", "/roadmap/", "/roadmap/board/", "/roadmap/list/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/roadmap/timeline.json", "/roadmap/", "/roadmap/?team={growth}", "/roadmap/board/", "/roadmap/list/"],
+)
 def test_query_count_does_not_grow_with_items(world, client, url):
+    url = url.format(growth=world.growth.pk)
     client.force_login(world.editor)
     _add_items(world, 3)
     client.get(url)  # warm caches (content types, sessions)

@@ -175,3 +175,38 @@ def test_over_allocation_is_drawn_on_the_timeline(ui, demo):
     expect(bar).to_have_count(1)
     expect(bar).to_contain_text(re.compile(r"Growth over capacity in FY27 Q2: [\d.]+ of 40 person-days"))
     ui.shot("roadmap-capacity-1440.png")
+
+
+@pytest.mark.browser
+def test_choosing_a_team_draws_its_work_alone_and_keeps_it_after_a_move(ui, demo):
+    ensure_work(demo)
+    from northstar.workspaces.models import Team
+
+    workspace = Workspace.objects.get(slug=demo.workspace_slug)
+    it = Team.objects.get(workspace=workspace, key="it")
+    items = WorkItem.objects.filter(workspace=workspace)
+    theirs = set(items.filter(team=it).values_list("pk", flat=True))
+    others = set(items.exclude(team=it).values_list("pk", flat=True))
+    assert theirs and others
+    page = ui.page
+    open_timeline(ui)
+    page.locator("#timeline-team").select_option(str(it.pk))
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(rf"team={it.pk}"))
+    expect(page.locator("#roadmap-timeline")).to_have_attribute("data-ready", "true")
+    every = sorted(theirs | others)
+    known = "ids => ids.filter((id) => window.NorthstarRoadmap.item(id) !== undefined)"
+    drawn = lambda: set(page.evaluate(known, every))  # noqa: E731
+    assert drawn() == theirs
+    # a move saves, and the timeline drawn afresh is still the team's
+    item = items.filter(team=it).exclude(start=None).exclude(end=None).exclude(kind="milestone").first()
+    later = (item.start + dt.timedelta(days=3)).isoformat(), (item.end + dt.timedelta(days=3)).isoformat()
+    page.evaluate(
+        "() => document.body.addEventListener('roadmap:changed', () => { window.refreshed = true }, {once: true})"
+    )
+    assert page.evaluate("([id, s, e]) => window.NorthstarRoadmap.move(id, s, e)", [item.pk, *later]) is True
+    page.wait_for_function("() => window.refreshed === true")  # the timeline's data fetched again
+    assert drawn() == theirs
+    assert page.evaluate("id => window.NorthstarRoadmap.item(id).start", item.pk) == later[0]
+    ui.htmx_idle()
+    ui.settled()
