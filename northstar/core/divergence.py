@@ -204,7 +204,7 @@ def dependency_risks(
         while chain[-1] != late_item:
             chain.append(came_by[chain[-1]])
         risks.append(Risk(late_item, -minus_days, tuple(reversed(chain)), kr, reaching[kr].bit_count()))
-    return sorted(risks, key=lambda r: (-r.days_late, len(r.chain), r.key_result))
+    return _most_urgent_first(risks)
 
 
 def _risks_by_search(
@@ -236,4 +236,8 @@ def _risks_by_search(
                     depth[nxt] = depth[node] + 1
                     queue.append(nxt)
     risks = [Risk(r.late_item, r.days_late, r.chain, kr, counted[kr]) for kr, r in worst.items()]
+    return _most_urgent_first(risks)
+
+
+def _most_urgent_first(risks: list[Risk]) -> list[Risk]:
     return sorted(risks, key=lambda r: (-r.days_late, len(r.chain), r.key_result))
