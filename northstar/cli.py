@@ -1503,7 +1503,12 @@ def simulate_key_results(
 @bench_app.command("timeline")
 def bench_timeline(
     items: Annotated[
-        int, typer.Option(help=gettext_lazy("How many work items on the large roadmap."))
+        int,
+        typer.Option(
+            help=gettext_lazy(
+                "How many work items on the large roadmap (the timeline draws at most 10,000 of them)."
+            )
+        ),
     ] = 10_000,
     baseline: Annotated[
         int, typer.Option(help=gettext_lazy("How many on the small one (the baseline)."))
