@@ -420,13 +420,15 @@ def _the_timeline_table(actor: Actor, today: dt.date) -> tuple[float, float]:
     return built, best_of(lambda: timeline_rows(build_roadmap(plan, today=today)))
 
 
-def _forgetting_forecasts(work: Callable[[], Any]) -> Any:
-    """Runs ``work`` as a new process would: no forecast remembered, in memory or in the cache."""
+def _timed_afresh(work: Callable[[], Any]) -> float:
+    """How long ``work`` takes as a new process would run it: no forecast remembered, in memory or in the cache.
+    Forgetting what this process keeps is not timed: a new process has nothing to forget (it freed 8,000 forecasts
+    and 200,000 check-ins at medium scale, 6% of the tree's time afresh)."""
     remembered = okr_queries.cache
     okr_queries.forget_forecasts()
     okr_queries.cache = DummyCache("bench", {})
     try:
-        return work()
+        return _timed(work)
     finally:
         okr_queries.cache = remembered
 
@@ -494,7 +496,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
     replayed = best_of(lambda: _replay(statements))
     naive = best_of(lambda: answers.update(naive=_naive_tree(actor, family, today)), runs=1)
     _same(answers["naive"], _answers(whole_tree()))
-    cold = best_of(lambda: _forgetting_forecasts(whole_tree), runs=1)
+    cold = best_timed(lambda: _timed_afresh(whole_tree), runs=1)
     rows.append(_row(kept_title, tree, raw_read, raw, at_most_twice, at_most=2))
     rows.append(_row(_("%(what)s, after a check-in (one key result's values moved)") % {"what": title},
                      checked_in, raw_read, raw, at_most_twice, at_most=2))  # fmt: skip
@@ -581,7 +583,7 @@ def run(actor: Actor, today: dt.date) -> list[dict[str, Any]]:
                          replanned_board))  # fmt: skip
     krs = list(KeyResult.objects.restrict(actor).select_related("objective__period"))
     periods = {kr.pk: kr.objective.period for kr in krs}
-    forecasts = best_of(lambda: _forgetting_forecasts(lambda: okr_queries.forecasts_for(actor, krs, periods, today=today)), runs=1)  # fmt: skip
+    forecasts = best_timed(lambda: _timed_afresh(lambda: okr_queries.forecasts_for(actor, krs, periods, today=today)), runs=1)  # fmt: skip
     what = _("forecasts of all %(count)s key results, made afresh") % {"count": f"{len(krs):,}"}
     rows.append(_row(what, forecasts))
     items = [_core_item(w) for w in WorkItem.objects.restrict(actor)]
