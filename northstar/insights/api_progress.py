@@ -11,14 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
-from northstar.insights.progress import load_progress
+from northstar.insights.progress import ProgressBoard, load_progress
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
 from northstar.roadmap.api_scenarios import ScenarioDetailOut, period_field, scenario_detail
 from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Membership, Team
-from northstar.workspaces.schemas import InputSchema
+from northstar.workspaces.schemas import InputSchema, PageQuery
 from northstar.workspaces.web import today
 
 router = Router(tags=["progress"])
@@ -80,17 +80,63 @@ class RiskOut(Schema):
     objective: int
 
 
+BOARD_LIST_SIZE = 10  # divergences and dependency risks on the board: the first ones, as on the page
+
+
 class DashboardOut(Schema):
     period: int | None
     counts: dict[str, int]
     orphan_share: float | None
+    objective_count: int = Field(description="Objectives on the board; `limit` and `offset` page them.")
     objectives: list[ObjectiveProgressOut]
-    divergences: list[DivergenceOut]
-    risks: list[RiskOut]
+    divergence_count: int
+    divergences: list[DivergenceOut] = Field(
+        description="The first ten; every one, a page at a time, at `/dashboard/divergences`."
+    )
+    risk_count: int
+    risks: list[RiskOut] = Field(
+        description="The ten worst; every one, a page at a time, at `/dashboard/risks`."
+    )
+
+
+class DivergencePage(Schema):
+    count: int
+    items: list[DivergenceOut]
+
+
+class RiskPage(Schema):
+    count: int
+    items: list[RiskOut]
 
 
 def _period(actor: Any, pk: int | None) -> Period | None:
     return okr_queries.default_period(actor, today()) if pk is None else period_field(actor, pk)
+
+
+def _board(request: HttpRequest, query: DashboardQuery) -> tuple[Period | None, ProgressBoard]:
+    """The board the filters ask for; an unknown team or person is a 422 naming the field."""
+    actor = actor_of(request)
+    period = _period(actor, query.period)
+    if query.team is not None and not Team.objects.restrict(actor).filter(pk=query.team).exists():
+        raise ValidationFailed.one("team", _("No such team in this workspace."))
+    if (
+        query.person is not None
+        and not Membership.objects.restrict(actor).filter(user_id=query.person).exists()
+    ):
+        raise ValidationFailed.one("person", _("No such member of this workspace."))
+    board = load_progress(actor, today=today(), period=period, team_id=query.team, person_id=query.person)
+    return period, board
+
+
+def divergence_out(d: Any, k: okr_queries.KeyResultView) -> dict[str, Any]:
+    return {
+        "kind": d.kind,
+        "key_result": k.kr.pk,
+        "title": k.kr.title,
+        "done_share": d.done_share,
+        "moved": d.moved,
+        "since": d.since,
+    }
 
 
 def risk_out(r: Any) -> dict[str, Any]:
@@ -108,19 +154,10 @@ def risk_out(r: Any) -> dict[str, Any]:
 @router.get(
     "/dashboard", response={200: DashboardOut, **ERRORS}, summary="Outcomes beside outputs, with alerts"
 )
-def dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
-    actor = actor_of(request)
-    period = _period(actor, query.period)
-    if query.team is not None and not Team.objects.restrict(actor).filter(pk=query.team).exists():
-        raise ValidationFailed.one("team", _("No such team in this workspace."))
-    if (
-        query.person is not None
-        and not Membership.objects.restrict(actor).filter(user_id=query.person).exists()
-    ):
-        raise ValidationFailed.one("person", _("No such member of this workspace."))
-    board = load_progress(actor, today=today(), period=period, team_id=query.team, person_id=query.person)
+def dashboard(request: HttpRequest, query: Query[DashboardQuery], page: Query[PageQuery]) -> dict[str, Any]:
+    period, board = _board(request, query)
     objectives = []
-    for p in board.objectives:
+    for p in board.objectives[page.offset : page.offset + page.limit]:
         view, o = p.view, p.output
         rated = [(k.probability, k.kr.weight) for k in view.key_results if k.probability is not None]
         weight = sum(w for _p, w in rated)
@@ -154,20 +191,39 @@ def dashboard(request: HttpRequest, query: Query[DashboardQuery]) -> dict[str, A
         "period": period.pk if period else None,
         "counts": board.counts,
         "orphan_share": board.coverage.company_orphan_share if board.coverage else None,
+        "objective_count": len(board.objectives),
         "objectives": objectives,
-        "divergences": [
-            {
-                "kind": d.kind,
-                "key_result": k.kr.pk,
-                "title": k.kr.title,
-                "done_share": d.done_share,
-                "moved": d.moved,
-                "since": d.since,
-            }
-            for d, k in board.divergences
-        ],
-        "risks": [risk_out(x) for x in board.risks],
+        "divergence_count": len(board.divergences),
+        "divergences": [divergence_out(d, k) for d, k in board.divergences[:BOARD_LIST_SIZE]],
+        "risk_count": len(board.risks),
+        "risks": [risk_out(x) for x in board.risks[:BOARD_LIST_SIZE]],
     }
+
+
+@router.get(
+    "/dashboard/divergences",
+    response={200: DivergencePage, **ERRORS},
+    summary="Where work and number disagree on the board, a page at a time",
+)
+def dashboard_divergences(
+    request: HttpRequest, query: Query[DashboardQuery], page: Query[PageQuery]
+) -> dict[str, Any]:
+    _period_shown, board = _board(request, query)
+    shown = board.divergences[page.offset : page.offset + page.limit]
+    return {"count": len(board.divergences), "items": [divergence_out(d, k) for d, k in shown]}
+
+
+@router.get(
+    "/dashboard/risks",
+    response={200: RiskPage, **ERRORS},
+    summary="Late work that reaches the board's key results, worst first, a page at a time",
+)
+def dashboard_risks(
+    request: HttpRequest, query: Query[DashboardQuery], page: Query[PageQuery]
+) -> dict[str, Any]:
+    _period_shown, board = _board(request, query)
+    shown = board.risks[page.offset : page.offset + page.limit]
+    return {"count": len(board.risks), "items": [risk_out(x) for x in shown]}
 
 
 class AttributionOut(Schema):

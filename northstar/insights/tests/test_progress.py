@@ -130,12 +130,55 @@ def test_the_api_gives_the_same_board(finvest, client):
     assert invitations["low"] <= invitations["effect"] <= invitations["high"]
 
 
+def test_the_api_pages_the_board_and_its_long_lists(finvest, client, monkeypatch):
+    from northstar.insights import api_progress
+
+    monkeypatch.setattr(api_progress, "BOARD_LIST_SIZE", 1)
+    board = load_progress(finvest, today=TODAY, period=quarter())
+    assert len(board.objectives) > 2 and len(board.risks) >= 2 and board.divergences
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    query = {"period": quarter().pk}
+    pages = [client.get(f"{API}/dashboard", {**query, "limit": 2, "offset": n}).json() for n in (0, 2)]
+    assert [p["objective_count"] for p in pages] == [len(board.objectives)] * 2
+    shown = [o["objective"] for p in pages for o in p["objectives"]]
+    assert shown == [p.view.objective.pk for p in board.objectives][:4]
+    first = pages[0]
+    assert (first["risk_count"], first["divergence_count"]) == (len(board.risks), len(board.divergences))
+    assert [r["late_item"] for r in first["risks"]] == [board.risks[0].risk.late_item]
+    assert len(first["divergences"]) == 1
+
+    def every(path):
+        found, offset = [], 0
+        while True:
+            body = client.get(f"{API}{path}", {**query, "limit": 1, "offset": offset}).json()
+            found += body["items"]
+            offset += 1
+            if offset >= body["count"]:
+                return body["count"], found
+
+    count, risks = every("/dashboard/risks")
+    assert count == len(risks) == len(board.risks)
+    assert [(r["key_result"], r["late_item"]) for r in risks] == [
+        (r.key_result.pk, r.risk.late_item) for r in board.risks
+    ]
+    count, divergences = every("/dashboard/divergences")
+    assert [(d["kind"], d["key_result"]) for d in divergences] == [
+        (d.kind, k.kr.pk) for d, k in board.divergences
+    ]
+    for path in ("/dashboard/risks", "/dashboard/divergences"):
+        bad = client.get(f"{API}{path}", {"team": 999999})
+        assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "team"
+        assert client.get(f"{API}{path}", {"limit": 501}).json()["errors"][0]["field"] == "limit"
+
+
 def test_outsiders_see_nothing(finvest, client, world):
     client.force_login(world.outsider)
     assert client.get(f"{API}/key-results/{kr('Convert at least 20%').pk}/forecast").status_code == 404
     body = client.get(f"{API}/dashboard").json()
     assert [o["title"] for o in body["objectives"]] == ["Bolt's own objective"]  # his own workspace only
     assert body["risks"] == [] and body["divergences"] == []
+    for path in ("/dashboard/risks", "/dashboard/divergences"):
+        assert client.get(f"{API}{path}").json() == {"count": 0, "items": []}
     html = client.get("/").content.decode()
     assert "Convert at least 20%" not in html and "Migrate subscriptions" not in html
 
