@@ -439,7 +439,8 @@ class ReviewOut(Schema):
     milestones_reached: list[int]
     milestones_missed: list[int]
     checked_in: list[tuple[str, int]] = Field(description="Who checked in during the stretch, and how often.")
-    risks: list[RiskOut]
+    risk_count: int
+    risks: list[RiskOut] = Field(description="The twenty worst; `/dashboard/risks` pages every one.")
     decisions: int = Field(description="Changes to the OKRs and the roadmap since the last review.")
 
 
@@ -485,6 +486,7 @@ def review_out(actor: Any, review: Any) -> dict[str, Any]:
         "milestones_reached": [m.pk for m in r.milestones_reached],
         "milestones_missed": [m.pk for m in r.milestones_missed],
         "checked_in": r.check_ins_by,
+        "risk_count": r.risk_count,
         "risks": [risk_out(x) for x in r.risks],
         "decisions": r.decision_count,
     }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from northstar.core.chart import ChartGeometry, Point, chart_geometry
+from northstar.core.divergence import Divergence
 from northstar.core.review import KeyResultState, MilestoneState, Sections, sections
 from northstar.insights.models import Review
 from northstar.insights.progress import ProgressBoard, RiskView, load_progress
@@ -30,6 +31,7 @@ DECISION_TYPES = (
     "contribution",
 )
 DECISIONS_SHOWN = 40
+ALERTS_SHOWN = 20  # dependency risks (the worst) and divergences (the first): a meeting reads a short list
 
 
 @dataclass
@@ -42,7 +44,10 @@ class ReviewContent:
     check_ins_by: list[tuple[str, int]]
     milestones_reached: list[WorkItem]
     milestones_missed: list[WorkItem]
-    risks: list[RiskView]
+    risks: list[RiskView]  # the worst ALERTS_SHOWN
+    risk_count: int
+    divergences: list[tuple[Divergence, KeyResultView]]  # the first ALERTS_SHOWN
+    divergence_count: int
     decisions: list[AuditEntry]
     decision_count: int
     charts: dict[int, ChartGeometry]
@@ -147,7 +152,10 @@ def load_review(actor: Actor, review: Review) -> ReviewContent:
         check_ins_by=[(row["author__name"] or row["author__email"] or "—", row["n"]) for row in authors],
         milestones_reached=[by_id[pk] for pk in found.milestones_reached],
         milestones_missed=[by_id[pk] for pk in found.milestones_missed],
-        risks=board.risks,
+        risks=board.risks[:ALERTS_SHOWN],
+        risk_count=len(board.risks),
+        divergences=board.divergences[:ALERTS_SHOWN],
+        divergence_count=len(board.divergences),
         decisions=list(decisions[:DECISIONS_SHOWN]),
         decision_count=decisions.count(),
         charts=charts,

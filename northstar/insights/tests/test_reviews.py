@@ -145,6 +145,29 @@ def test_the_api_makes_and_reads_reviews(finvest, client):
     assert client.get(f"{API}/reviews/{body['id']}/pdf").content.startswith(b"%PDF")
 
 
+def test_a_company_review_lists_the_worst_risks_and_says_how_many_in_all(finvest, client, monkeypatch):
+    from northstar.insights import reviews
+
+    monkeypatch.setattr(reviews, "ALERTS_SHOWN", 1)
+    quarter = Period.objects.get(key="FY27-Q2")
+    review = actions.create_review(finvest, period=quarter.pk, as_of=TODAY)
+    r = load_review(finvest, review)
+    every = r.board.risks
+    assert len(every) == 2 and r.risk_count == 2
+    assert [x.key_result.pk for x in r.risks] == [every[0].key_result.pk]
+    assert every[0].risk.days_late >= every[1].risk.days_late  # the worst is the one kept
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    html = client.get(f"/reviews/{review.pk}/").content.decode()
+    risks = html[html.index('id="risks-heading"') : html.index('id="decisions-heading"')]
+    assert every[0].key_result.title in risks and every[1].key_result.title not in risks
+    assert "2 key results are endangered by late work in all" in risks
+    body = client.get(f"{API}/reviews/{review.pk}").json()
+    assert body["risk_count"] == 2 and [x["key_result"] for x in body["risks"]] == [every[0].key_result.pk]
+    monkeypatch.setattr(reviews, "ALERTS_SHOWN", 20)
+    html = client.get(f"/reviews/{review.pk}/").content.decode()
+    assert every[1].key_result.title in html and "endangered by late work in all" not in html
+
+
 def test_cli_report_review_writes_a_pdf(finvest, tmp_path):
     out = tmp_path / "support.pdf"
     args = [
