@@ -24,6 +24,7 @@ from northstar.roadmap.scenarios import scenario_changes
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.permissions import Actor, access
+from northstar.workspaces.queries import chosen
 from northstar.workspaces.web import int_param, today, workspace_view
 
 OPEN = (WorkItemStatus.PLANNED, WorkItemStatus.IN_PROGRESS)
@@ -82,8 +83,7 @@ def _detail_context(
     request: HttpRequest, actor: Actor, scenario: Scenario, failed: ChangeForm | None = None
 ) -> dict[str, Any]:
     periods = _periods(actor)
-    wanted = int_param(request.GET.get("period"))
-    period = next((p for p in periods if p.pk == wanted), None)
+    period = chosen(periods, int_param(request.GET.get("period")))
     # Once applied, the plan has the changes: comparing would count them twice.
     compared = (
         compare(actor, scenario, today=today(), period=period)

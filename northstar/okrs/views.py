@@ -27,6 +27,7 @@ from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, CHECK_IN, Actor, access
+from northstar.workspaces.queries import chosen
 from northstar.workspaces.web import int_param, query_without_page, saved, submit_form, today, workspace_view
 
 STATUS_CHOICES = ["on_track", "at_risk", "off_track", "done", "no_data"]
@@ -48,8 +49,8 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
     periods, period = queries.chosen_period(actor, request.GET.get("period"), now)
     teams = list(Team.objects.restrict(actor))
     people = queries.workspace_people(actor)
-    team = next((t for t in teams if t.pk == int_param(request.GET.get("team"))), None)
-    person = next((p for p in people if p.pk == int_param(request.GET.get("person"))), None)
+    team = chosen(teams, int_param(request.GET.get("team")))
+    person = chosen(people, int_param(request.GET.get("person")))
     board = load_progress(
         actor,
         today=now,
@@ -106,7 +107,7 @@ def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         period = None
     else:
         wanted = int_param(period_param)
-        period = next((p for p in periods if p.pk == wanted), None) or queries.default_period(actor, now)
+        period = chosen(periods, wanted) or queries.default_period(actor, now)
     status = request.GET.get("status") if request.GET.get("status") in STATUS_CHOICES else None
     filters = {
         "team_id": int_param(request.GET.get("team")),

@@ -40,6 +40,7 @@ from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, paginate
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
+from northstar.workspaces.queries import chosen
 from northstar.workspaces.schemas import PageQuery
 from northstar.workspaces.web import today
 
@@ -348,7 +349,7 @@ def timeline(request: HttpRequest, options: Query[TimelineQuery]) -> dict[str, A
     actor = actor_of(request)
     when = today()
     teams = list(Team.objects.restrict(actor))
-    team = next((t for t in teams if t.pk == options.team), None)
+    team = chosen(teams, options.team)
     if options.team is not None and team is None:
         raise ValidationFailed.one("team", _("No such team in this workspace."))
     roadmap = queries.load_roadmap(actor, today=when, lane_by=options.lanes)

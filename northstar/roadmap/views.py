@@ -57,6 +57,7 @@ from northstar.workspaces import audit
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, VIEW, Actor, access
+from northstar.workspaces.queries import chosen
 from northstar.workspaces.web import int_param, query_without_page, saved, submit_form, today, workspace_view
 
 LANE_LABELS = {
@@ -266,7 +267,7 @@ def _timeline_team(request: HttpRequest, actor: Actor) -> tuple[list[Team], Team
     wanted = request.GET.get("team")
     if not wanted:
         return teams, None
-    team = next((t for t in teams if t.pk == int_param(wanted)), None)
+    team = chosen(teams, int_param(wanted))
     if team is None:
         raise Http404
     return teams, team
@@ -297,7 +298,6 @@ def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
         "conflict_count": len(conflicts),
         "data": timeline_data(rm, now, capacity_loads(actor, rm), shown, TIMELINE_ITEMS),
         "drawn": min(len(rows), TIMELINE_ITEMS),
-        "not_drawn": max(0, len(rows) - TIMELINE_ITEMS),
         "rows_total": len(rows),
         "lanes": _lane_switch(request, mode, team),
         "mode": mode,
@@ -434,7 +434,7 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     # Output and outcome progress are worked out for the rows of this page only.
     page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     baselines = list(Baseline.objects.restrict(actor))
-    baseline = next((b for b in baselines if b.pk == int_param(request.GET.get("baseline"))), None)
+    baseline = chosen(baselines, int_param(request.GET.get("baseline")))
     planned = baseline_dates(actor, baseline, [v.item.pk for v, _lane in page.object_list])
     outcomes = Outcomes(actor, rm, now, [v for v, _lane in page.object_list])
     page_rows = [

@@ -20,6 +20,12 @@ class TreeRow:
         return min(self.depth, 6)
 
 
+def chosen(rows: Iterable[Any], wanted: int | None) -> Any | None:
+    """The row with the primary key asked for (a filter's ``?team=``) among those the viewer sees, else None:
+    each caller answers an unknown one its own way (ignore it, 404, or 422 naming the field)."""
+    return None if wanted is None else next((r for r in rows if r.pk == wanted), None)
+
+
 def build_tree(objects: Iterable[Any]) -> list[TreeRow]:
     """Order objects with a `parent_id` depth-first under their parents, keeping the given order among siblings.
 
