@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from northstar.core.adjust import KeyResultInput, Proposal, SpareInput, WorkInput, proposals_for
 from northstar.core.pace import Status
 from northstar.insights.scores import load_scores
-from northstar.okrs.models import CheckIn, Period
+from northstar.okrs.models import CheckIn, Objective, Period
 from northstar.okrs.queries import KeyResultView, check_in_days, forecastable, okr_tree
 from northstar.roadmap.models import Contribution, WorkItem, WorkItemStatus
 from northstar.roadmap.queries import load_roadmap
@@ -27,14 +27,37 @@ class AtRisk:
     items: dict[int, WorkItem]  # the items the proposals name
 
 
-def load_adjustments(actor: Actor, *, today: dt.date, period: Period | None) -> list[AtRisk]:
+# a key result at risk, with its objective (the period and team its proposals are made for)
+Endangered = tuple[KeyResultView, Objective]
+
+
+def key_results_at_risk(actor: Actor, *, today: dt.date, period: Period | None) -> list[Endangered]:
+    """The key results at risk or off track that have a forecast, with their objectives, in the tree's order."""
     tree = okr_tree(actor, today=today, period=period)
-    views = [
+    return [
         (k, o.objective)
         for o in tree.all_objectives()
         for k in o.key_results
         if k.status.status in (Status.AT_RISK, Status.OFF_TRACK) and forecastable(k.kr, o.objective.period)
     ]
+
+
+def load_adjustments(actor: Actor, *, today: dt.date, period: Period | None) -> list[AtRisk]:
+    """The proposals for every key result at risk in the period (a page asks ``adjustments_for`` its own)."""
+    return adjustments_for(actor, key_results_at_risk(actor, today=today, period=period), today=today)
+
+
+def adjustment_of(
+    actor: Actor, key_result: int | None, *, today: dt.date, period: Period | None
+) -> AtRisk | None:
+    """The proposals for one key result, if it is at risk in the period."""
+    views = [v for v in key_results_at_risk(actor, today=today, period=period) if v[0].kr.pk == key_result]
+    return next(iter(adjustments_for(actor, views, today=today)), None)
+
+
+def adjustments_for(actor: Actor, views: list[Endangered], *, today: dt.date) -> list[AtRisk]:
+    """The proposals for the key results given (from ``key_results_at_risk``): each key result's depend on its own
+    history and work and on the spare work of the whole roadmap, so a page of them is worked out alone."""
     if not views:
         return []
     ids = [k.kr.pk for k, _o in views]
@@ -52,7 +75,7 @@ def load_adjustments(actor: Actor, *, today: dt.date, period: Period | None) -> 
         links[kr_id].append((item_id, weight))
     rm = load_roadmap(actor, today=today)
     items = {v.item.pk: v.item for v in rm.items}
-    scores = load_scores(actor)
+    scores = load_scores(actor, rm)
     score_of = {pk: s.score.value for pk, s in scores.items.items()}
     spare = _spare(rm.items, score_of)
 

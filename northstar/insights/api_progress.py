@@ -332,45 +332,53 @@ class ProposalPick(Schema):
     rank: int = Field(description="The proposal's rank in GET /proposals.")
 
 
-def _at_risk(actor: Any, period_id: int | None) -> list[Any]:
-    from northstar.insights.adjust import load_adjustments
+class AtRiskPage(Schema):
+    count: int
+    items: list[AtRiskOut]
 
-    return load_adjustments(actor, today=today(), period=_period(actor, period_id))
+
+def at_risk_out(a: Any) -> dict[str, Any]:
+    return {
+        "key_result": a.view.kr.pk,
+        "title": a.view.kr.title,
+        "status": a.view.status.status,
+        "probability": a.view.forecast.probability if a.view.forecast else None,
+        "proposals": [
+            {
+                "rank": rank,
+                "kind": p.kind,
+                "probability_before": p.probability_before,
+                "probability_after": p.probability_after,
+                "effect": p.effect,
+                "work_item": p.item,
+                "freed_from": p.freed_from,
+                "freed_days": p.freed_days,
+                "new_target": p.new_target,
+                "changes": [
+                    {"kind": c.kind, "work_item": c.item, "start": c.start, "end": c.end, "team": c.team}
+                    for c in p.changes
+                ],
+            }
+            for rank, p in enumerate(a.proposals)
+        ],
+    }
 
 
 @router.get(
     "/proposals",
-    response={200: list[AtRiskOut], **ERRORS},
-    summary="Key results at risk, with roadmap changes ranked by expected effect",
+    response={200: AtRiskPage, **ERRORS},
+    summary="Key results at risk in the OKR tree's order, a page at a time, with roadmap changes ranked by "
+    "expected effect",
 )
-def list_proposals(request: HttpRequest, query: Query[ProposalQuery]) -> list[dict[str, Any]]:
-    return [
-        {
-            "key_result": a.view.kr.pk,
-            "title": a.view.kr.title,
-            "status": a.view.status.status,
-            "probability": a.view.forecast.probability if a.view.forecast else None,
-            "proposals": [
-                {
-                    "rank": rank,
-                    "kind": p.kind,
-                    "probability_before": p.probability_before,
-                    "probability_after": p.probability_after,
-                    "effect": p.effect,
-                    "work_item": p.item,
-                    "freed_from": p.freed_from,
-                    "freed_days": p.freed_days,
-                    "new_target": p.new_target,
-                    "changes": [
-                        {"kind": c.kind, "work_item": c.item, "start": c.start, "end": c.end, "team": c.team}
-                        for c in p.changes
-                    ],
-                }
-                for rank, p in enumerate(a.proposals)
-            ],
-        }
-        for a in _at_risk(actor_of(request), query.period)
-    ]
+def list_proposals(
+    request: HttpRequest, query: Query[ProposalQuery], page: Query[PageQuery]
+) -> dict[str, Any]:
+    from northstar.insights.adjust import adjustments_for, key_results_at_risk
+
+    actor, now = actor_of(request), today()
+    every = key_results_at_risk(actor, today=now, period=_period(actor, query.period))
+    shown = adjustments_for(actor, every[page.offset : page.offset + page.limit], today=now)
+    return {"count": len(every), "items": [at_risk_out(a) for a in shown]}
 
 
 @router.post(
@@ -379,11 +387,12 @@ def list_proposals(request: HttpRequest, query: Query[ProposalQuery]) -> list[di
     summary="Turn a proposal into a what-if scenario (re-scoping is not a roadmap change: 422)",
 )
 def proposal_scenario(request: HttpRequest, payload: ProposalPick) -> Status[dict[str, Any]]:
+    from northstar.insights.adjust import adjustment_of
     from northstar.roadmap.scenario_actions import scenario_from_proposal
 
     actor = actor_of(request)
     actor.require("editor")
-    found = next((a for a in _at_risk(actor, payload.period) if a.view.kr.pk == payload.key_result), None)
+    found = adjustment_of(actor, payload.key_result, today=today(), period=_period(actor, payload.period))
     if found is None:
         raise ValidationFailed.one("key_result", _("This key result is not at risk in this period."))
     if not 0 <= payload.rank < len(found.proposals):

@@ -52,7 +52,7 @@ def plan_period(
     period — its parts' estimates when they have some, else its own; an initiative needs the initiatives that
     hold work it depends on."""
     rm = load_roadmap(actor, today=today)
-    scores = load_scores(actor)
+    scores = load_scores(actor, rm)
     window = Span(period.start, period.end)
     parents = {v.item.pk: v.item.parent_id for v in rm.items}
     initiatives = {

@@ -39,6 +39,7 @@ from northstar.core.prioritise import (
 from northstar.okrs.models import Alignment, KeyResult, Objective, ObjectiveStatus
 from northstar.okrs.queries import team_tree
 from northstar.roadmap.models import Contribution, WorkItem, WorkItemStatus
+from northstar.roadmap.queries import Roadmap
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 
@@ -185,8 +186,16 @@ def classic_score(item: WorkItem, method: str) -> float | None:
     return None
 
 
-def load_scores(actor: Actor) -> Scores:
-    """Every visible work item's strategic and classic score, in six queries."""
+def load_scores(actor: Actor, rm: Roadmap | None = None) -> Scores:
+    """Every visible work item's strategic and classic score, in six queries — none when ``rm``, the actor's
+    roadmap, is given and has them: they depend only on what moves the plan revision (work, links, objectives,
+    key results' weights, alignments, teams, the workspace's method), so they are kept with it."""
+    if rm is not None:
+        return rm.derived(("scores",), lambda: _scores(actor))
+    return _scores(actor)
+
+
+def _scores(actor: Actor) -> Scores:
     method = actor.workspace.classic_score if actor.workspace.classic_score in METHODS else "none"
     work = list(WorkItem.objects.restrict(actor).select_related("team").order_by("position", "id"))
     links = Contribution.objects.restrict(actor).values_list(

@@ -4,19 +4,22 @@ make, each one click away from a what-if scenario."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from northstar.insights.adjust import load_adjustments
+from northstar.insights.adjust import adjustment_of, adjustments_for, key_results_at_risk
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
 from northstar.roadmap.scenario_actions import scenario_from_proposal
 from northstar.workspaces.errors import NotFound
 from northstar.workspaces.permissions import Actor
-from northstar.workspaces.web import int_param, today, workspace_view
+from northstar.workspaces.web import int_param, query_without_page, today, workspace_view
+
+ADJUST_PAGE_SIZE = 20  # key results at risk a page works out proposals for (about 2,600 at medium scale)
 
 
 def _period(actor: Actor, wanted: object) -> tuple[list[Period], Period | None]:
@@ -26,11 +29,20 @@ def _period(actor: Actor, wanted: object) -> tuple[list[Period], Period | None]:
 @workspace_view()
 def adjustments(request: HttpRequest, actor: Actor) -> HttpResponse:
     periods, period = _period(actor, request.GET.get("period"))
-    at_risk = load_adjustments(actor, today=today(), period=period)
+    now = today()
+    every = key_results_at_risk(actor, today=now, period=period)
+    page = Paginator(every, ADJUST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "insights/adjustments.html",
-        {"periods": periods, "period": period, "at_risk": at_risk, "can_edit": actor.can_edit},
+        {
+            "periods": periods,
+            "period": period,
+            "at_risk": adjustments_for(actor, list(page.object_list), today=now),
+            "page": page,
+            "page_base": query_without_page(request),
+            "can_edit": actor.can_edit,
+        },
     )
 
 
@@ -40,9 +52,7 @@ def adjustment_scenario(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Turn one proposal (key result + its rank on the page) into a scenario; recomputed, so it is current."""
     _periods, period = _period(actor, request.POST.get("period"))
     kr_id, rank = int_param(request.POST.get("key_result")), int_param(request.POST.get("proposal"))
-    found = next(
-        (a for a in load_adjustments(actor, today=today(), period=period) if a.view.kr.pk == kr_id), None
-    )
+    found = adjustment_of(actor, kr_id, today=today(), period=period)
     if found is None or rank is None or not 0 <= rank < len(found.proposals):
         raise NotFound
     proposal = found.proposals[rank]

@@ -226,7 +226,7 @@ def test_adjustments_for_convert_become_a_scenario(finvest, client):
         and "Drop “Dark mode for the mobile app” to free 25 person-days" in html
     )
     body = client.get(f"{API}/proposals", {"period": quarter().pk}).json()
-    convert = next(a for a in body if a["key_result"] == kr("Convert at least 20%").pk)
+    convert = next(a for a in body["items"] if a["key_result"] == kr("Convert at least 20%").pk)
     funded = next(p for p in convert["proposals"] if p["kind"] == "move_capacity")
     assert funded["probability_after"] > funded["probability_before"]
     response = client.post(
@@ -319,3 +319,40 @@ def test_a_change_to_the_plan_works_out_the_boards_work_side_again(finvest, sett
     assert again.roadmap is not first.roadmap
     after = next(o for o in again.objectives if o.view.objective.pk == served.view.objective.pk)
     assert after.output.tasks_done > served.output.tasks_done
+
+
+def test_adjustments_come_a_page_at_a_time_and_a_page_proposes_what_the_whole_list_does(
+    finvest, client, monkeypatch
+):
+    from northstar.insights import views_adjust
+    from northstar.insights.adjust import load_adjustments
+
+    monkeypatch.setattr(views_adjust, "ADJUST_PAGE_SIZE", 1)
+    every = load_adjustments(finvest, today=TODAY, period=quarter())
+    assert len(every) >= 2
+
+    def proposed(a):
+        return a.view.kr.pk, [(p.kind, p.item, p.freed_from, p.probability_after) for p in a.proposals]
+
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    for number, a in enumerate(every, start=1):
+        html = client.get(f"/insights/adjust/?period={quarter().pk}&page={number}").content.decode()
+        shown = [e.view.kr.title for e in every if f'id="risk-{e.view.kr.pk}"' in html]
+        assert shown == [a.view.kr.title]
+        assert f"Key results {number}–{number} of {len(every)} at risk" in html
+        assert f"Page {number} of {len(every)}" in html
+    pages = [
+        client.get(f"{API}/proposals", {"period": quarter().pk, "limit": 1, "offset": n}).json()
+        for n in range(len(every))
+    ]
+    assert {p["count"] for p in pages} == {len(every)}
+    assert [
+        (
+            o["key_result"],
+            [(x["kind"], x["work_item"], x["freed_from"], x["probability_after"]) for x in o["proposals"]],
+        )
+        for p in pages
+        for o in p["items"]
+    ] == [proposed(a) for a in every]
+    bad = client.get(f"{API}/proposals", {"limit": 0})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "limit"

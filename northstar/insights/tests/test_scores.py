@@ -140,6 +140,32 @@ def test_a_link_to_a_private_objective_counts_only_for_those_who_see_it(world):
     assert hidden.score.value == 0 and hidden.score.reason == "no_link"
 
 
+def test_scores_kept_with_the_roadmap_stand_through_a_check_in_and_follow_the_plan_and_the_viewer(
+    world, settings
+):
+    from northstar.roadmap.queries import load_roadmap
+
+    settings.NORTHSTAR_ROADMAPS_KEPT = 4
+    rm = make_roadmap(world)
+    boss, ivan = world.actor(world.owner), world.actor(world.other_team)
+    roadmap = load_roadmap(boss, today=TODAY)
+    kept = load_scores(boss, roadmap)
+    fresh = load_scores(boss)
+    assert {pk: s.score.value for pk, s in kept.items.items()} == {
+        pk: s.score.value for pk, s in fresh.items.items()
+    }
+    assert kept.items[rm.wiki.pk].score.reason == "no_link"
+    okr_actions.do_check_in(boss, world.key_result.pk, value=6)
+    assert load_roadmap(boss, today=TODAY) is roadmap  # a check-in leaves the plan standing
+    with CaptureQueriesContext(connection) as queries:
+        assert load_scores(boss, roadmap) is kept
+    assert len(queries) == 0
+    roadmap_actions.set_contribution(boss, rm.wiki.pk, key_result=world.private_key_result.pk)
+    assert load_scores(boss, load_roadmap(boss, today=TODAY)).items[rm.wiki.pk].score.reason == "linked"
+    hidden = load_scores(ivan, load_roadmap(ivan, today=TODAY)).items[rm.wiki.pk]  # Ivan cannot see the link
+    assert hidden.score.reason == "no_link"
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [("owner", 200), ("admin", 200), ("editor", 200), ("viewer", 200), ("other_team", 200),
