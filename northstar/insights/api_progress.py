@@ -15,7 +15,7 @@ from northstar.insights.progress import ProgressBoard, load_progress
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
 from northstar.roadmap.api_scenarios import ScenarioDetailOut, period_field, scenario_detail
-from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of
+from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, paginate
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Membership, Team
 from northstar.workspaces.schemas import InputSchema, PageQuery
@@ -501,26 +501,35 @@ def review_out(actor: Any, review: Any) -> dict[str, Any]:
     }
 
 
+class ReviewPage(Schema):
+    count: int
+    items: list[ReviewSummaryOut]
+
+
 @router.get(
     "/reviews",
-    response={200: list[ReviewSummaryOut], **ERRORS},
+    response={200: ReviewPage, **ERRORS},
     tags=["reviews"],
     summary="Reviews, newest first",
 )
-def list_reviews(request: HttpRequest) -> list[dict[str, Any]]:
+def list_reviews(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     from northstar.insights.models import Review
 
-    return [
-        {
-            "id": r.pk,
-            "period": r.period_id,
-            "team": r.team_id,
-            "kind": r.kind,
-            "since": r.since,
-            "as_of": r.as_of,
-        }
-        for r in Review.objects.restrict(actor_of(request))[:200]
-    ]
+    count, reviews = paginate(Review.objects.restrict(actor_of(request)), page)
+    return {
+        "count": count,
+        "items": [
+            {
+                "id": r.pk,
+                "period": r.period_id,
+                "team": r.team_id,
+                "kind": r.kind,
+                "since": r.since,
+                "as_of": r.as_of,
+            }
+            for r in reviews
+        ],
+    }
 
 
 @router.post(

@@ -10,14 +10,14 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Header, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from northstar.integrations import actions, sources
 from northstar.integrations.events import EVENTS
 from northstar.integrations.models import LiveSource, Webhook, WebhookDelivery
-from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of
+from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, paginate
 from northstar.workspaces.permissions import access
-from northstar.workspaces.schemas import InputSchema
+from northstar.workspaces.schemas import InputSchema, PageQuery
 
 router = Router(tags=["integrations"])
 
@@ -153,14 +153,24 @@ def delete_webhook(request: HttpRequest, id: int) -> Status[None]:
     return Status(204, None)
 
 
+class DeliveryPage(Schema):
+    count: int
+    items: list[DeliveryOut]
+
+
 @router.get(
-    "/webhooks/{int:id}/deliveries", response={200: list[DeliveryOut], **ERRORS}, summary="A webhook's log"
+    "/webhooks/{int:id}/deliveries",
+    response={200: DeliveryPage, **ERRORS},
+    summary="A webhook's log, newest first",
 )
-def deliveries(request: HttpRequest, id: int) -> list[WebhookDelivery]:
+def deliveries(request: HttpRequest, id: int, page: Query[PageQuery]) -> dict[str, Any]:
     actor = actor_of(request)
     actor.require("admin")
     hook = access(Webhook.objects, actor, id)
-    return list(WebhookDelivery.objects.restrict(actor).filter(webhook=hook).order_by("-id")[:100])
+    count, items = paginate(
+        WebhookDelivery.objects.restrict(actor).filter(webhook=hook).order_by("-id"), page
+    )
+    return {"count": count, "items": items}
 
 
 @router.post("/webhooks/{int:id}/test", response={202: dict[str, int], **WRITE_ERRORS}, summary="Send a ping")

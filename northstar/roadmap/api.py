@@ -298,14 +298,15 @@ def create_baseline(request: HttpRequest, payload: BaselineIn) -> Status[Baselin
     response={200: BaselineDetailOut, **ERRORS},
     summary="A baseline: each item's saved and current dates, and how far it slipped",
 )
-def get_baseline(request: HttpRequest, id: int) -> dict[str, Any]:
+def get_baseline(request: HttpRequest, id: int, page: Query[PageQuery]) -> dict[str, Any]:
     actor = actor_of(request)
     baseline = access(Baseline.objects, actor, id)
-    rows = (
+    item_count, rows = paginate(
         BaselineItem.objects.restrict(actor)
         .filter(baseline=baseline)
         .select_related("work_item")
-        .order_by("work_item__position", "work_item_id")
+        .order_by("work_item__position", "work_item_id"),
+        page,
     )
     items = []
     for row in rows:
@@ -328,6 +329,7 @@ def get_baseline(request: HttpRequest, id: int) -> dict[str, Any]:
         "name": baseline.name,
         "created_by": baseline.created_by_id,
         "created_at": baseline.created_at,
+        "item_count": item_count,
         "items": items,
     }
 

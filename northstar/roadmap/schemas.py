@@ -256,6 +256,7 @@ class BaselineDetailOut(Schema):
     name: str
     created_by: int | None
     created_at: dt.datetime
+    item_count: int = Field(description="Items saved in the baseline; `limit` and `offset` page them.")
     items: list[BaselineItemOut]
 
 

@@ -127,7 +127,7 @@ def test_readers_read_and_strangers_see_nothing(finvest, support_review, client,
     assert client.get(f"/reviews/{support_review.pk}/").status_code == 404
     assert client.get(f"/reviews/{support_review.pk}/pdf/").status_code == 404
     assert client.get(f"{API}/reviews/{support_review.pk}").status_code == 404
-    assert client.get(f"{API}/reviews").json() == []
+    assert client.get(f"{API}/reviews").json() == {"count": 0, "items": []}
 
 
 def test_the_api_makes_and_reads_reviews(finvest, client):
@@ -143,6 +143,27 @@ def test_the_api_makes_and_reads_reviews(finvest, client):
     bad = client.post(f"{API}/reviews", {"period": 999999}, content_type="application/json")
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
     assert client.get(f"{API}/reviews/{body['id']}/pdf").content.startswith(b"%PDF")
+
+
+def test_reviews_are_listed_newest_first_a_page_at_a_time(finvest, client, monkeypatch):
+    from northstar.insights import views_reviews
+
+    monkeypatch.setattr(views_reviews, "REVIEW_PAGE_SIZE", 2)
+    quarter, support = Period.objects.get(key="FY27-Q2"), Team.objects.get(key="support")
+    made = [
+        actions.create_review(
+            finvest, period=quarter.pk, team=support.pk, as_of=TODAY - dt.timedelta(days=7 * n)
+        )
+        for n in range(3)
+    ]  # the newest first
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    first, second = (client.get(f"/reviews/?page={n}").content.decode() for n in (1, 2))
+    assert [f'href="/reviews/{r.pk}/"' in first for r in made] == [True, True, False]
+    assert [f'href="/reviews/{r.pk}/"' in second for r in made] == [False, False, True]
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    pages = [client.get(f"{API}/reviews", {"limit": 2, "offset": n}).json() for n in (0, 2)]
+    assert [p["count"] for p in pages] == [3, 3]
+    assert [r["id"] for p in pages for r in p["items"]] == [r.pk for r in made]
 
 
 def test_a_company_review_lists_the_worst_risks_and_says_how_many_in_all(finvest, client, monkeypatch):

@@ -173,7 +173,16 @@ def test_the_api_manages_a_hook_and_reads_its_log(world, client, loopback):
     assert call_api(client, "post", f"/webhooks/{hook['id']}/test", {}).status_code == 202
     retry_due()
     log = call_api(client, "get", f"/webhooks/{hook['id']}/deliveries").json()
-    assert [(d["event"], d["status"], d["response_code"]) for d in log] == [("ping", "delivered", 200)]
+    assert log["count"] == 1
+    assert [(d["event"], d["status"], d["response_code"]) for d in log["items"]] == [
+        ("ping", "delivered", 200)
+    ]
+    assert call_api(client, "post", f"/webhooks/{hook['id']}/test", {}).status_code == 202
+    retry_due()
+    newest = call_api(client, "get", f"/webhooks/{hook['id']}/deliveries?limit=1").json()
+    older = call_api(client, "get", f"/webhooks/{hook['id']}/deliveries?limit=1&offset=1").json()
+    assert newest["count"] == older["count"] == 2
+    assert newest["items"][0]["id"] > older["items"][0]["id"] == log["items"][0]["id"]
     paused = call_api(client, "patch", f"/webhooks/{hook['id']}", {"active": False}).json()
     assert paused["active"] is False
     assert call_api(client, "delete", f"/webhooks/{hook['id']}").status_code == 204

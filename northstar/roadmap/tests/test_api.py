@@ -558,6 +558,10 @@ def test_a_baseline_shows_how_far_each_item_slipped(world, rm, api_as):
     )
     assert build["slip_days"] == 7
     assert rows["Tidy the wiki"]["slip_days"] == -5
+    assert body["item_count"] == 6
+    pages = [api.get(f"/baselines/{baseline['id']}?limit=4&offset={n}").json() for n in (0, 4)]
+    assert [len(p["items"]) for p in pages] == [4, 2] and {p["item_count"] for p in pages} == {6}
+    assert [r["work_item"] for p in pages for r in p["items"]] == [r["work_item"] for r in body["items"]]
     assert rows["Design the plans page"]["slip_days"] == 0
 
 
