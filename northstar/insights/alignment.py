@@ -9,11 +9,14 @@ the rule the coverage report uses, so the two pages never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from northstar.core.alignment import coverage
 from northstar.core.capacity import Span
@@ -189,3 +192,52 @@ def _walk(nodes: list[ObjectiveNode]) -> Iterator[ObjectiveNode]:
     for n in nodes:
         yield n
         yield from _walk(n.children)
+
+
+def rows(node: ObjectiveNode | KeyResultNode | WorkNode) -> int:
+    """How many rows a node draws with everything under it."""
+    if isinstance(node, WorkNode):
+        return 1 + sum(rows(c) for c in node.children)
+    if isinstance(node, KeyResultNode):
+        return 1 + sum(rows(w) for w in node.work)
+    under: list[Any] = [*node.key_results, *node.work, *node.children]
+    return 1 + (1 if node.work else 0) + sum(rows(n) for n in under)
+
+
+def _folded(text: str) -> str:
+    """Without case or accents, as the map's search in the browser compares ("världsklass" ~ "varldsklass")."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).casefold()
+
+
+def matching(found: AlignmentMap, query: str) -> AlignmentMap:
+    """The map cut down to what matches ``query`` (an objective, key result or work item whose title holds it,
+    with everything under it) and the branches that lead there. Its counts stay those of the whole map."""
+    needle = _folded(query.strip())
+
+    def work(w: WorkNode) -> WorkNode | None:
+        if needle in _folded(w.item.title):
+            return w
+        kept = [x for c in w.children if (x := work(c)) is not None]
+        return dataclasses.replace(w, children=kept) if kept else None
+
+    def key_result(k: KeyResultNode) -> KeyResultNode | None:
+        if needle in _folded(k.view.kr.title):
+            return k
+        kept = [x for w in k.work if (x := work(w)) is not None]
+        return dataclasses.replace(k, work=kept) if kept else None
+
+    def objective(o: ObjectiveNode) -> ObjectiveNode | None:
+        if needle in _folded(o.objective.title):
+            return o
+        krs = [x for k in o.key_results if (x := key_result(k)) is not None]
+        whole = [x for w in o.work if (x := work(w)) is not None]
+        children = [x for c in o.children if (x := objective(c)) is not None]
+        if not (krs or whole or children):
+            return None
+        return dataclasses.replace(o, key_results=krs, work=whole, children=children)
+
+    return dataclasses.replace(
+        found,
+        roots=[x for o in found.roots if (x := objective(o)) is not None],
+        orphans=[x for w in found.orphans if (x := work(w)) is not None],
+    )

@@ -1,11 +1,13 @@
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from northstar.exchange.demo import load_demo
-from northstar.insights.alignment import AlignmentMap, ObjectiveNode, WorkNode, alignment_map
+from northstar.insights.alignment import AlignmentMap, ObjectiveNode, WorkNode, alignment_map, matching, rows
 from northstar.okrs import actions as okr_actions
 from northstar.okrs.models import Period
 from northstar.roadmap import actions as roadmap_actions
@@ -188,3 +190,88 @@ def test_query_count_does_not_grow_with_objectives_and_work(world, client):
     html = response.content.decode()
     assert "Objective 9" in html and "Part 9" in html and "Loose 9" in html
     assert len(many) == len(few), (len(few), len(many))
+
+
+# --- long maps: a page of top-level trees at a time, and a search of the whole map ------------------------------
+
+CHATBOT = "Chattbot för vanliga frågor"
+DARK = "Dark mode for the mobile app"
+
+
+def _top_level(html):
+    return re.findall(
+        r'<li class="align-node align-objective is-company" data-node data-search="([^"]*)"', html
+    )
+
+
+def test_the_map_shows_whole_top_level_trees_a_page_at_a_time(finvest, client, monkeypatch):
+    from northstar.insights import views_alignment
+
+    quarter = Period.objects.get(workspace=finvest.workspace, key="FY27-Q2")
+    company = Team.objects.get(workspace=finvest.workspace, parent=None)
+    for title in ("Open the Norwegian market", "Halve the cost of serving a customer"):
+        made = okr_actions.create_objective(finvest, title=title, team=company.pk, period=quarter.pk)
+        okr_actions.create_key_result(finvest, made.pk, title=f"{title}: the number", start=0, target=10)
+    whole = finvest_map(finvest)
+    assert len(whole.roots) == 3 and all(not n.view.parents for n in whole.roots)
+    client.force_login(finvest.user)
+    assert _top_level(client.get(f"/alignment/?period={quarter.pk}").content.decode()) == [
+        html.unescape(n.objective.title) for n in whole.roots
+    ]  # the demo fits on one page
+    monkeypatch.setattr(views_alignment, "MAP_ROWS", 1)  # every top-level tree is larger: one a page
+    shown = []
+    for number in range(1, len(whole.roots) + 1):
+        page = client.get(f"/alignment/?period={quarter.pk}&page={number}").content.decode()
+        shown.append(_top_level(page))
+        assert f"Page {number} of {len(whole.roots)}" in page
+        assert f"Top-level objectives {number}–{number} of {len(whole.roots)}" in page
+        assert 'name="q"' in page  # many pages: Enter searches the whole map
+    assert shown == [[n.objective.title] for n in whole.roots]
+    assert rows(whole.roots[0]) > 1
+
+
+def test_rows_count_every_line_the_map_draws(finvest, client):
+    whole = finvest_map(finvest)
+    quarter = Period.objects.get(workspace=finvest.workspace, key="FY27-Q2")
+    client.force_login(finvest.user)
+    tree = client.get(f"/alignment/?period={quarter.pk}").content.decode().split('id="alignment-tree"')[1]
+    drawn = tree.count('<li class="align-node')
+    unlinked = 1 + sum(rows(w) for w in whole.orphans)  # the last branch's heading and its work
+    assert drawn == sum(rows(n) for n in whole.roots) + unlinked
+    assert rows(objective(whole, REVENUE)) > len(objective(whole, REVENUE).key_results)
+
+
+def test_a_search_cuts_the_whole_map_down_to_the_matches_and_their_branches(finvest, client):
+    whole = finvest_map(finvest)
+    found = matching(whole, "varldsklass")  # without the accent
+    support = objective(found, SUPPORT)
+    assert support == objective(whole, SUPPORT)  # a match keeps everything under it
+    assert [n.objective.title for n in found.roots] == [REVENUE]  # the branch that leads there
+    assert UPTIME not in [n.objective.title for n in found.walk()] and found.orphans == []
+    assert (found.objective_count, found.orphan_count) == (whole.objective_count, whole.orphan_count)
+    chatbot = matching(whole, "CHATTBOT")
+    served = [w for n in chatbot.walk() for k in n.key_results for w in k.work]
+    assert titles(served) == [CHATBOT, CHATBOT]  # under both key results it serves
+    assert matching(whole, DARK).orphans and not matching(whole, DARK).roots
+
+    quarter = Period.objects.get(workspace=finvest.workspace, key="FY27-Q2")
+    client.force_login(finvest.user)
+    page = client.get(f"/alignment/?period={quarter.pk}&q=chattbot").content.decode()
+    assert CHATBOT in page and SUPPORT in page and UPTIME not in page and DARK not in page
+    assert "What matches “chattbot” in the whole map" in page and 'value="chattbot"' in page
+    nothing = client.get(f"/alignment/?period={quarter.pk}&q=no+such+thing").content.decode()
+    assert (
+        "Nothing in this period’s map matches" in nothing or "Nothing in this period's map matches" in nothing
+    )
+    assert REVENUE not in nothing.split('id="alignment-tree"')[1]
+
+
+def test_the_unlinked_branch_shows_the_first_and_says_how_many_more(finvest, client, monkeypatch):
+    from northstar.insights import views_alignment
+
+    assert titles(finvest_map(finvest).orphans) == [DARK]
+    monkeypatch.setattr(views_alignment, "UNLINKED_SHOWN", 0)
+    client.force_login(finvest.user)
+    quarter = Period.objects.get(workspace=finvest.workspace, key="FY27-Q2")
+    tree = client.get(f"/alignment/?period={quarter.pk}").content.decode().split('id="alignment-tree"')[1]
+    assert DARK not in tree and "1 more work item not linked: see it in the coverage report" in tree
