@@ -23,6 +23,10 @@ from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
 from northstar.workspaces.web import today, workspace_view
 
+CROSS_TEAM_SHOWN = (
+    200  # dependencies across teams the report lists (19,890 at medium scale); the API has them all
+)
+
 
 @dataclass
 class CapacityRow:
@@ -51,7 +55,15 @@ def _coverage_context(
             else:
                 form = CapacityForm.for_team(line.team.pk, report.period.pk, line.load.capacity)  # type: ignore[union-attr]
         rows.append(CapacityRow(line, form))
-    return {"report": report, "periods": periods, "period": period, "rows": rows}
+    cross_team = report.cross_team if report else []
+    return {
+        "report": report,
+        "periods": periods,
+        "period": period,
+        "rows": rows,
+        "cross_team": cross_team[:CROSS_TEAM_SHOWN],
+        "cross_team_more": len(cross_team) - CROSS_TEAM_SHOWN,
+    }
 
 
 def _coverage_url(period: Period) -> str:

@@ -6,14 +6,18 @@ the table (the `backlog` partial), normal requests the page.
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from northstar.insights.scores import COMBINED_FORMULA, STRATEGIC_FORMULA, Scores, load_scores
 from northstar.workspaces.permissions import Actor
-from northstar.workspaces.web import workspace_view
+from northstar.workspaces.web import query_without_page, workspace_view
 
 ALL_TEAMS = "all"
+BACKLOG_PAGE_SIZE = (
+    100  # ranked rows a page shows (the company's backlog holds every team's: 10,000 at medium scale)
+)
 
 
 def chosen_team(actor: Actor, scores: Scores, wanted: str | None) -> int | None:
@@ -35,9 +39,12 @@ def chosen_team(actor: Actor, scores: Scores, wanted: str | None) -> int | None:
 def backlog(request: HttpRequest, actor: Actor) -> HttpResponse:
     scores = load_scores(actor)
     team_id = chosen_team(actor, scores, request.GET.get("team"))
+    ranked = Paginator(scores.backlog(team_id), BACKLOG_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "scores": scores,
-        "rows": scores.backlog(team_id),
+        "rows": ranked.object_list,
+        "ranked": ranked,
+        "page_base": query_without_page(request),
         "team": scores.team(team_id) if team_id is not None else None,
         "team_id": team_id,
         "all_teams": ALL_TEAMS,

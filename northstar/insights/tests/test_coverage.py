@@ -64,6 +64,35 @@ def test_cross_team_dependencies_are_listed(finvest):
     assert [(a.key, b.key) for a, b in report.cross_team] == [("billing-migration", "offer-checkout")]
 
 
+def test_the_page_lists_the_first_dependencies_across_teams_and_says_how_many_more(
+    finvest, client, monkeypatch
+):
+    from northstar.insights import views
+    from northstar.roadmap.models import WorkItem
+
+    checkout = WorkItem.objects.get(key="offer-checkout")
+    billing = WorkItem.objects.get(key="billing-migration")
+    other = (
+        WorkItem.objects.filter(workspace=finvest.workspace)
+        .exclude(team=checkout.team)
+        .exclude(pk=billing.pk)
+    )
+    late = other.filter(status__in=["planned", "in_progress"]).first()
+    roadmap_actions.add_dependency(finvest, predecessor=late.pk, successor=checkout.pk)
+    every = coverage_report(finvest, quarter(finvest), today=TODAY).cross_team
+    assert len(every) == 2
+    monkeypatch.setattr(views, "CROSS_TEAM_SHOWN", 1)
+    client.force_login(finvest.user)
+    html = client.get(f"/insights/coverage/?period={quarter(finvest).pk}").content.decode()
+    section = html[html.index("Dependencies across teams") :]
+    first, second = every
+    assert (
+        f'href="/roadmap/items/{first[0].pk}/"' in section
+        and f'href="/roadmap/items/{second[0].pk}/"' not in section
+    )
+    assert "1 more dependency across teams; the API's coverage report lists every one." in section
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_coverage_page_for_each_persona(world, client, persona):
     user = world.persona(persona)

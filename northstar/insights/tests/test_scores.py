@@ -2,6 +2,7 @@
 counts, and the RICE/WSJF inputs of the work item form, the API and the workspace settings."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -107,6 +108,22 @@ def test_the_page_defaults_to_the_actors_first_team_and_htmx_gets_the_table(finv
     assert fragment.lstrip().startswith('<section id="backlog-table"') and "Chattbot" in fragment
     assert client.get("/insights/backlog/?team=999999").status_code == 404
     assert client.get("/insights/backlog/?team=nope").status_code == 404
+
+
+def test_a_long_backlog_comes_a_page_at_a_time_ranked_across_pages(finvest, client, monkeypatch):
+    from northstar.insights import views_backlog
+
+    monkeypatch.setattr(views_backlog, "BACKLOG_PAGE_SIZE", 2)
+    every = load_scores(finvest).backlog(None)
+    assert len(every) > 4
+    client.force_login(finvest.user)
+    pages = (len(every) + 1) // 2
+    shown = []
+    for number in range(1, pages + 1):
+        html = client.get(f"/insights/backlog/?team=all&page={number}").content.decode()
+        shown += [int(pk) for pk in re.findall(r'<th scope="row">\s*<a href="/roadmap/items/(\d+)/"', html)]
+        assert f"Page {number} of {pages}" in html
+    assert shown == [row.item.pk for row in every]
 
 
 # --- personas ---------------------------------------------------------------------------------------------------
