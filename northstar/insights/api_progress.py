@@ -15,7 +15,7 @@ from northstar.insights.progress import ProgressBoard, load_progress
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
 from northstar.roadmap.api_scenarios import ScenarioDetailOut, period_field, scenario_detail
-from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, paginate
+from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, page_of, paginate
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Membership, Team
 from northstar.workspaces.schemas import InputSchema, PageQuery
@@ -209,8 +209,7 @@ def dashboard_divergences(
     request: HttpRequest, query: Query[DashboardQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
     _period_shown, board = _board(request, query)
-    shown = board.divergences[page.offset : page.offset + page.limit]
-    return {"count": len(board.divergences), "items": [divergence_out(d, k) for d, k in shown]}
+    return page_of(board.divergences, page, lambda found: divergence_out(*found))
 
 
 @router.get(
@@ -222,8 +221,7 @@ def dashboard_risks(
     request: HttpRequest, query: Query[DashboardQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
     _period_shown, board = _board(request, query)
-    shown = board.risks[page.offset : page.offset + page.limit]
-    return {"count": len(board.risks), "items": [risk_out(x) for x in shown]}
+    return page_of(board.risks, page, risk_out)
 
 
 class AttributionOut(Schema):

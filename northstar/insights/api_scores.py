@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from northstar.insights.scores import BacklogRow, load_scores
-from northstar.workspaces.api import ERRORS, actor_of
+from northstar.workspaces.api import ERRORS, actor_of, page_of
 from northstar.workspaces.errors import NotFound
 from northstar.workspaces.schemas import PageQuery
 
@@ -110,5 +110,4 @@ def scores(request: HttpRequest, filters: Query[ScoreQuery], page: Query[PageQue
     found = load_scores(actor_of(request))
     if filters.team is not None and found.team(filters.team) is None:
         raise NotFound
-    rows = found.backlog(filters.team)
-    return {"count": len(rows), "items": [score_out(r) for r in rows[page.offset : page.offset + page.limit]]}
+    return page_of(found.backlog(filters.team), page, score_out)

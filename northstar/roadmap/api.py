@@ -36,7 +36,7 @@ from northstar.roadmap.schemas import (
     WorkItemPage,
     WorkItemPatch,
 )
-from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, paginate
+from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of, page_of, paginate
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
@@ -151,9 +151,7 @@ def list_work_items(
     request: HttpRequest, filters: Query[WorkItemFilters], page: Query[PageQuery]
 ) -> dict[str, Any]:
     roadmap = queries.load_roadmap(actor_of(request), today=today())
-    found = [v for v in roadmap.items if _matches(v, roadmap, filters)]
-    items = found[page.offset : page.offset + page.limit]
-    return {"count": len(found), "items": [work_item_out(v) for v in items]}
+    return page_of([v for v in roadmap.items if _matches(v, roadmap, filters)], page, work_item_out)
 
 
 @router.get(

@@ -6,6 +6,7 @@ that endpoints hand to queries and actions.
 """
 
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -118,6 +119,11 @@ def via_token(request: HttpRequest) -> bool:
 def paginate(qs: QuerySet[Any], page: PageQuery) -> tuple[int, list[Any]]:
     """The total and one page, in two queries."""
     return qs.count(), list(qs[page.offset : page.offset + page.limit])
+
+
+def page_of[T](rows: Sequence[T], page: PageQuery, out: Callable[[T], Any]) -> dict[str, Any]:
+    """One page of rows worked out in memory, as the API answers a list: the total and the page's items."""
+    return {"count": len(rows), "items": [out(r) for r in rows[page.offset : page.offset + page.limit]]}
 
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
