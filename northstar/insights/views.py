@@ -23,9 +23,8 @@ from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
 from northstar.workspaces.web import today, workspace_view
 
-CROSS_TEAM_SHOWN = (
-    200  # dependencies across teams the report lists (19,890 at medium scale); the API has them all
-)
+# dependencies across teams the report lists (19,890 at medium scale); the API's report has them all
+CROSS_TEAM_SHOWN = 200
 
 
 @dataclass
