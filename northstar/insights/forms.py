@@ -3,8 +3,15 @@ roadmap.actions, so the pages, the API and the CLI check exactly the same things
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from northstar.workspaces.forms import PickField
+
+if TYPE_CHECKING:
+    from northstar.roadmap.pickers import Picker
 
 
 def number_input_value(value: float | None) -> str:
@@ -51,11 +58,11 @@ class ChangeForm(forms.Form):
     """One change of a scenario. Each kind shows its own fields; the action checks which are needed."""
 
     kind = forms.CharField(widget=forms.HiddenInput)
-    work_item = forms.TypedChoiceField(label=_("Work item"), coerce=int, required=False, empty_value=None)
+    work_item = PickField(label=_("Work item"), required=False, empty_value=None)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     item_kind = forms.ChoiceField(label=_("Kind"), required=False)
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
-    key_result = forms.TypedChoiceField(label=_("Serves"), coerce=int, required=False, empty_value=None)
+    key_result = PickField(label=_("Serves"), required=False, empty_value=None)
     start = forms.DateField(label=_("Start"), required=False, widget=DATE)
     end = forms.DateField(
         label=_("End"),
@@ -86,9 +93,9 @@ class ChangeForm(forms.Form):
         self,
         *args: object,
         kind: str,
-        items: list[tuple[int, str]],
+        items: Picker,
         teams: list[tuple[int, str]],
-        key_results: list[tuple[int, str]],
+        key_results: Picker,
         periods: list[tuple[int, str]],
         item_kinds: list[tuple[str, str]],
         **kwargs: object,
@@ -99,9 +106,10 @@ class ChangeForm(forms.Form):
             self.fields[name].required = True
         if kind != "move":
             self.fields["end"].help_text = ""
-        self.fields["work_item"].choices = [("", "—"), *items]  # type: ignore[attr-defined]
+        bound = self.data if self.is_bound else {}
+        items.attach(self.fields["work_item"], bound.get("work_item"))  # type: ignore[arg-type]
         self.fields["team"].choices = [("", "—"), *teams]  # type: ignore[attr-defined]
-        self.fields["key_result"].choices = [("", "—"), *key_results]  # type: ignore[attr-defined]
+        key_results.attach(self.fields["key_result"], bound.get("key_result"))  # type: ignore[arg-type]
         self.fields["period"].choices = [("", "—"), *periods]  # type: ignore[attr-defined]
         self.fields["item_kind"].choices = item_kinds  # type: ignore[attr-defined]
 

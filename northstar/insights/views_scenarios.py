@@ -18,7 +18,8 @@ from northstar.insights.scenarios import compare
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
 from northstar.roadmap import scenario_actions
-from northstar.roadmap.models import ChangeKind, Scenario, ScenarioStatus, WorkItemKind, WorkItemStatus
+from northstar.roadmap.models import ChangeKind, Scenario, ScenarioStatus, WorkItemKind
+from northstar.roadmap.pickers import ItemPicker, KeyResultPicker
 from northstar.roadmap.queries import PlanRows, fetch_plan
 from northstar.roadmap.scenarios import scenario_changes
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
@@ -26,8 +27,6 @@ from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.permissions import Actor, access
 from northstar.workspaces.queries import chosen
 from northstar.workspaces.web import int_param, today, workspace_view
-
-OPEN = (WorkItemStatus.PLANNED, WorkItemStatus.IN_PROGRESS)
 
 
 def _periods(actor: Actor) -> list[Period]:
@@ -66,14 +65,13 @@ def scenario_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     return scenario_list(request, form=form)
 
 
-def _change_form(plan: PlanRows, data: Any = None, kind: str = "") -> ChangeForm:
-    key_results = sorted(plan.key_results.values(), key=lambda k: (k.objective_id, k.position))
+def _change_form(actor: Actor, plan: PlanRows, data: Any = None, kind: str = "") -> ChangeForm:
     return ChangeForm(
         data,
         kind=kind,
-        items=[(i.pk, f"{i.title} ({i.team.name})") for i in plan.work if i.status in OPEN],
+        items=ItemPicker(actor, open_only=True),
         teams=[(t.pk, t.name) for t in sorted(plan.teams, key=lambda t: t.name)],
-        key_results=[(k.pk, k.title) for k in key_results],
+        key_results=KeyResultPicker(actor),
         periods=[(p.pk, p.name) for p in plan.periods],
         item_kinds=list(WorkItemKind.choices),
     )
@@ -94,7 +92,7 @@ def _detail_context(
     forms = {
         kind: failed
         if failed is not None and failed.data.get("kind") == kind
-        else _change_form(plan, kind=kind)
+        else _change_form(actor, plan, kind=kind)
         for kind in ChangeKind.values
     }
     titles = {w.pk: w for w in plan.work}
@@ -154,7 +152,7 @@ def scenario_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
 @workspace_view("editor")
 def scenario_change_add(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     scenario = access(Scenario.objects.select_related("period"), actor, pk)
-    form = _change_form(fetch_plan(actor), request.POST, kind=request.POST.get("kind", ""))
+    form = _change_form(actor, fetch_plan(actor), request.POST, kind=request.POST.get("kind", ""))
     if form.is_valid():
         try:
             scenario_actions.add_change(actor, scenario.pk, **form.change())  # type: ignore[arg-type]

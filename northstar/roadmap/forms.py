@@ -3,13 +3,17 @@ roadmap.actions, so the pages, the API and the CLI check exactly the same things
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from northstar.roadmap.models import DependencyKind, WorkItemKind, WorkItemStatus
+from northstar.workspaces.forms import PickField
+
+if TYPE_CHECKING:
+    from northstar.roadmap.pickers import Picker
 
 
 class DateInput(forms.DateInput):
@@ -32,7 +36,7 @@ class WorkItemForm(forms.Form):
         help_text=_("An initiative holds milestones and tasks; a milestone has one date."),
     )
     team = forms.TypedChoiceField(label=_("Team"), coerce=int)
-    parent = forms.TypedChoiceField(label=_("Part of"), coerce=int, required=False, empty_value=None)
+    parent = PickField(label=_("Part of"), required=False, empty_value=None)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
     start = forms.DateField(label=_("Start"), required=False, widget=DateInput())
     end = forms.DateField(
@@ -75,12 +79,14 @@ class WorkItemForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, teams: list[Any], people: list[Any], parents: list[Any], **kwargs: Any
+        self, *args: Any, teams: list[Any], people: list[Any], parents: Picker, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [(t.pk, ("— " * depth) + t.name) for t, depth in teams]
         self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
-        self.fields["parent"].choices = [("", _("Nothing (top level)"))] + [(w.pk, w.title) for w in parents]
+        parents.attach(
+            self.fields["parent"], self.data.get("parent") if self.is_bound else self.initial.get("parent")
+        )
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -95,9 +101,8 @@ class WorkItemForm(forms.Form):
 
 
 class DependencyForm(forms.Form):
-    predecessor = forms.TypedChoiceField(
+    predecessor = PickField(
         label=_("Depends on"),
-        coerce=int,
         help_text=_("The item that must happen first."),
         error_messages={"required": _("Choose the item this one depends on.")},
     )
@@ -112,15 +117,14 @@ class DependencyForm(forms.Form):
         help_text=_("Days to wait after the predecessor; negative for an overlap."),
     )
 
-    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, picker: Picker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["predecessor"].choices = [("", "—")] + [(w.pk, w.title) for w in candidates]
+        picker.attach(self.fields["predecessor"], self.data.get("predecessor") if self.is_bound else None)
 
 
 class ContributionForm(forms.Form):
-    key_result = forms.TypedChoiceField(
+    key_result = PickField(
         label=_("Key result"),
-        coerce=int,
         error_messages={"required": _("Choose the key result this item serves.")},
     )
     weight = forms.FloatField(
@@ -131,11 +135,9 @@ class ContributionForm(forms.Form):
         help_text=_("Its expected share of the impact on this key result."),
     )
 
-    def __init__(
-        self, *args: Any, key_results: list[tuple[str, list[tuple[int, str]]]], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, picker: Picker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key_result"].choices = [("", "—"), *key_results]
+        picker.attach(self.fields["key_result"], self.data.get("key_result") if self.is_bound else None)
 
 
 class BaselineForm(forms.Form):

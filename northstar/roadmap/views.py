@@ -36,6 +36,7 @@ from northstar.roadmap.models import (
     WorkItemKind,
     WorkItemStatus,
 )
+from northstar.roadmap.pickers import ItemPicker, KeyResultPicker, options_html
 from northstar.roadmap.queries import (
     LANE_MODES,
     TIMELINE_ITEMS,
@@ -515,31 +516,32 @@ def _shifts(rm: Roadmap, item: WorkItem) -> list[Shift]:
     return propagate_delay(items, deps, {item.pk: (item.start, item.end)})
 
 
-def _key_result_choices(actor: Actor) -> list[tuple[str, list[tuple[int, str]]]]:
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for kr in (
-        KeyResult.objects.restrict(actor).select_related("objective").order_by("objective__title", "position")
-    ):
-        groups.setdefault(kr.objective.title, []).append((kr.pk, kr.title))
-    return list(groups.items())
-
-
 def _dependency_form(actor: Actor, item: WorkItem, data: Any = None) -> DependencyForm:
     taken = set(
         Dependency.objects.restrict(actor).filter(successor=item).values_list("predecessor_id", flat=True)
     )
-    candidates = [
-        w for w in WorkItem.objects.restrict(actor).order_by("title") if w.pk != item.pk and w.pk not in taken
-    ]
-    return DependencyForm(
-        data, candidates=candidates, initial={"kind": "fs", "lag_days": 0}, auto_id="dep_%s"
-    )
+    picker = ItemPicker(actor, exclude=frozenset({item.pk, *taken}))
+    return DependencyForm(data, picker=picker, initial={"kind": "fs", "lag_days": 0}, auto_id="dep_%s")
 
 
 def _contribution_form(actor: Actor, data: Any = None) -> ContributionForm:
-    return ContributionForm(
-        data, key_results=_key_result_choices(actor), initial={"weight": 1.0}, auto_id="link_%s"
-    )
+    return ContributionForm(data, picker=KeyResultPicker(actor), initial={"weight": 1.0}, auto_id="link_%s")
+
+
+@workspace_view()
+@require_GET
+def pick_work_items(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The options of a work item pick field whose title holds ``?q=`` (the first PICK_SHOWN)."""
+    picker = ItemPicker.from_request(actor, request.GET)
+    return HttpResponse(options_html(picker.choices((request.GET.get("q") or "").strip()[:100])))
+
+
+@workspace_view()
+@require_GET
+def pick_key_results(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The options of a key result pick field whose title, or its objective's, holds ``?q=``."""
+    choices = KeyResultPicker(actor).choices((request.GET.get("q") or "").strip()[:100])
+    return HttpResponse(options_html(choices))
 
 
 @workspace_view()
@@ -588,11 +590,9 @@ def item_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def _item_form(
     actor: Actor, data: Any = None, initial: dict[str, Any] | None = None, exclude: int | None = None
 ):
-    parents = [
-        w
-        for w in WorkItem.objects.restrict(actor).exclude(kind=WorkItemKind.MILESTONE).order_by("title")
-        if w.pk != exclude
-    ]
+    parents = ItemPicker(
+        actor, exclude=frozenset() if exclude is None else frozenset({exclude}), parents=True
+    )
     return WorkItemForm(
         data,
         initial=initial,

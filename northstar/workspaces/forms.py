@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from northstar.workspaces.errors import ValidationFailed
@@ -247,3 +248,48 @@ class ApiTokenForm(forms.Form):
         choices=[("", _("The whole API")), ("kr_values", _("Only posting key result values"))],
         help_text=_("A token for a data feed should only post values."),
     )
+
+
+class SearchSelect(forms.Select):
+    """A select that holds a few choices (the chosen one and the first others), with a search box above it that
+    asks ``search_url`` for the choices whose title holds what is typed (HTMX swaps the select's options): a
+    workspace of 100,000 work items does not send them all with every form. The box is outside the form's data
+    (its ``form`` attribute names no form)."""
+
+    def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_url = search_url
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        select = super().render(name, value, attrs, renderer)
+        select_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        find = format_html(
+            '<input type="search" class="search-select-find" name="q" form="{}-find" autocomplete="off" '
+            'aria-label="{}" placeholder="{}" aria-controls="{}" hx-get="{}" '
+            'hx-trigger="input changed delay:250ms, search" hx-target="#{}" hx-swap="innerHTML" '
+            'hx-sync="this:replace">',
+            select_id,
+            _("Find by title"),
+            _("Type to find by title…"),
+            select_id,
+            self.search_url,
+            select_id,
+        )
+        return format_html('<div class="search-select">{}{}</div>', find, select)
+
+
+class PickField(forms.TypedChoiceField):
+    """One of many rows (work items, key results). Its select shows a few of them (``SearchSelect``); any row that
+    ``exists`` accepts is a valid answer, shown or not — one query, not a list of every row."""
+
+    widget = SearchSelect
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, coerce=int, **kwargs)
+        self.exists: Callable[[int], bool] = lambda _pk: False
+
+    def valid_value(self, value: Any) -> bool:
+        try:
+            return self.exists(int(value))
+        except (TypeError, ValueError):
+            return False

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -68,14 +69,16 @@ def page_urls(plan):
         "item_create": "/roadmap/items/new/",
         "dependency_add": f"/roadmap/items/{offer}/dependencies/new/",
         "contribution_add": f"/roadmap/items/{offer}/serves/new/",
+        "pick_items": "/roadmap/pick/work-items/?q=",
+        "pick_key_results": "/roadmap/pick/key-results/?q=",
     }
 
 
 PAGES = [
     "timeline", "timeline_json", "board", "list", "item", "item_edit", "item_create", "dependency_add",
-    "contribution_add",
+    "contribution_add", "pick_items", "pick_key_results",
 ]  # fmt: skip
-READ = ["timeline", "timeline_json", "board", "list", "item"]
+READ = ["timeline", "timeline_json", "board", "list", "item", "pick_items", "pick_key_results"]
 EVERYTHING = dict.fromkeys(PAGES, 200)
 READ_ONLY = {**dict.fromkeys(PAGES, 403), **dict.fromkeys(READ, 200)}
 EXPECTED = {
@@ -85,7 +88,8 @@ EXPECTED = {
     "viewer": READ_ONLY,
     "other_team": {**READ_ONLY, "item_create": 200},  # may plan IT's work, not change Growth's
     # Signed in to workspace B: its own (empty) roadmap, and workspace A's items do not exist.
-    "outsider": {**dict.fromkeys(PAGES, 404), **dict.fromkeys(["timeline", "timeline_json", "board", "list"], 200),
+    "outsider": {**dict.fromkeys(PAGES, 404),
+                 **dict.fromkeys(["timeline", "timeline_json", "board", "list", "pick_items", "pick_key_results"], 200),
                  "item_create": 200},
 }  # fmt: skip
 
@@ -402,6 +406,73 @@ def test_add_and_remove_a_dependency_with_the_form(world, plan, client):
     assert dep.lag_days == 2
     response = client.post(f"/roadmap/dependencies/{dep.pk}/delete/", {"item": plan.launch.pk})
     assert response.status_code == 302 and not Dependency.objects.filter(pk=dep.pk).exists()
+
+
+def _options(html, select_id):
+    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return [int(v) for v in re.findall(r'<option value="(\d+)"', select)]
+
+
+def test_the_pick_fields_hold_a_few_choices_and_accept_any_row_the_viewer_sees(
+    world, plan, client, monkeypatch
+):
+    from northstar.roadmap import pickers
+
+    monkeypatch.setattr(pickers, "PICK_SHOWN", 2)
+    client.force_login(world.editor)
+    page = client.get(f"/roadmap/items/{plan.launch.pk}/").content.decode()
+    by_title = sorted(
+        (w.title, w.pk) for w in WorkItem.objects.filter(workspace=world.workspace).exclude(pk=plan.launch.pk)
+    )
+    assert _options(page, "dep_predecessor") == [pk for _t, pk in by_title[:2]]  # the first two by title
+    assert len(_options(page, "link_key_result")) == 2
+    assert 'hx-get="/roadmap/pick/work-items/?exclude=' in page and 'aria-controls="dep_predecessor"' in page
+    last_title, last = by_title[-1]  # not among the choices shown: still accepted
+    response = client.post(
+        f"/roadmap/items/{plan.launch.pk}/dependencies/new/",
+        {"predecessor": last, "kind": "fs", "lag_days": "0"},
+    )
+    assert response.status_code == 302
+    assert Dependency.objects.filter(predecessor_id=last, successor=plan.launch).exists()
+    from northstar.workspaces.models import Team
+    from northstar.workspaces.permissions import actor_for
+
+    bolt = Team.objects.filter(workspace=world.other_workspace).first()
+    elsewhere = actions.create_work_item(
+        actor_for(world.outsider, world.other_workspace), title="B's item", team=bolt.pk
+    )
+    refused = client.post(
+        f"/roadmap/items/{plan.launch.pk}/dependencies/new/",
+        {"predecessor": elsewhere.pk, "kind": "fs", "lag_days": "0"},
+    )
+    assert refused.status_code == 422 and "Select a valid choice" in refused.content.decode()
+    assert not Dependency.objects.filter(predecessor=elsewhere).exists()
+    # a choice the form is sent back with stays chosen, shown or not
+    _title, other = by_title[-2]
+    again = client.post(
+        f"/roadmap/items/{plan.launch.pk}/dependencies/new/",
+        {"predecessor": other, "kind": "fs", "lag_days": "x"},
+    ).content.decode()
+    assert other in _options(again, "dep_predecessor") and f'<option value="{other}" selected>' in again
+    assert last not in _options(again, "dep_predecessor")  # already a predecessor
+
+
+def test_the_search_finds_choices_by_title_and_only_the_viewers(world, plan, client):
+    client.force_login(world.editor)
+    found = client.get(
+        "/roadmap/pick/work-items/", {"q": "OFFER", "exclude": str(plan.offer.pk)}
+    ).content.decode()
+    assert "Offer live" in found and "Annual offer" not in found and "Billing engine" not in found
+    assert found.startswith('<option value="">—</option>')
+    parents = client.get("/roadmap/pick/work-items/", {"q": "offer", "parents": "1"}).content.decode()
+    assert "Annual offer" in parents and "Offer live" not in parents  # a milestone holds no parts
+    assert "Nothing (top level)" in parents
+    by_objective = client.get("/roadmap/pick/key-results/", {"q": world.objective.title[:8]}).content.decode()
+    assert f'<optgroup label="{world.objective.title}">' in by_objective
+    assert f'<option value="{world.key_result.pk}">' in by_objective
+    client.force_login(world.outsider)
+    assert "Offer live" not in client.get("/roadmap/pick/work-items/", {"q": "offer"}).content.decode()
+    assert world.key_result.title not in client.get("/roadmap/pick/key-results/").content.decode()
 
 
 def test_a_dependency_that_makes_a_loop_is_refused_with_the_loop_spelled_out(world, plan, client):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from northstar.roadmap import actions
-from northstar.roadmap.models import WorkItem
+from northstar.roadmap.models import Dependency, WorkItem
 from northstar.testing import TODAY
 from northstar.workspaces.models import User, Workspace
 from northstar.workspaces.permissions import actor_for
@@ -210,3 +210,26 @@ def test_choosing_a_team_draws_its_work_alone_and_keeps_it_after_a_move(ui, demo
     assert page.evaluate("id => window.NorthstarRoadmap.item(id).start", item.pk) == later[0]
     ui.htmx_idle()
     ui.settled()
+
+
+@pytest.mark.browser
+def test_a_dependency_is_found_by_typing_part_of_its_title_and_added(ui, demo):
+    """The item page's pick fields hold a few choices; typing asks the server for the ones that match."""
+    ensure_work(demo)
+    page = ui.page
+    ui.sign_in()
+    checkout = WorkItem.objects.get(workspace__slug=demo.workspace_slug, title=CHECKOUT)
+    dark = WorkItem.objects.get(workspace__slug=demo.workspace_slug, title="Dark mode for the mobile app")
+    ui.visit(f"/roadmap/items/{checkout.pk}/")
+    select = page.locator("#dep_predecessor")
+    find = page.locator("input[aria-controls='dep_predecessor']")
+    expect(find).to_have_accessible_name("Find by title")
+    find.press_sequentially("dark mo")
+    expect(select.locator("option")).to_have_count(2)  # "—" and the one match
+    ui.htmx_idle()
+    select.select_option(label=dark.title)
+    page.locator("#dep_lag_days").fill("0")
+    page.get_by_role("button", name="Add dependency").click()
+    page.wait_for_url(re.compile(rf"/roadmap/items/{checkout.pk}/"))
+    ui.settled()
+    assert Dependency.objects.filter(predecessor=dark, successor=checkout).exists()
