@@ -14,9 +14,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from northstar.okrs.models import KeyResult
+from northstar.okrs.models import KeyResult, Objective
 from northstar.roadmap.models import WorkItem, WorkItemKind, WorkItemStatus
-from northstar.workspaces.forms import PickField
+from northstar.workspaces.forms import PickField, SearchSelect
 from northstar.workspaces.permissions import Actor
 
 PICK_SHOWN = 50  # choices a pick field's select holds at a time
@@ -60,6 +60,11 @@ class Picker:
     def url(self) -> str:
         extra = self.query()
         return reverse(self.url_name) + (f"?{urlencode(extra)}" if extra else "")
+
+    def render(self, name: str, widget_id: str, chosen: int | None) -> SafeString:
+        """The pick field alone, for a filter form written by hand (``?name=``, no form class)."""
+        widget = SearchSelect(search_url=self.url(), choices=self.choices(chosen=chosen))
+        return mark_safe(widget.render(name, chosen, {"id": widget_id}))  # noqa: S308 - the widget escapes
 
     def attach(self, field: PickField, chosen: object) -> None:
         """Give ``field`` its first choices (with the one chosen), its check and the address of its search."""
@@ -121,7 +126,11 @@ class KeyResultPicker(Picker):
     objective's."""
 
     actor: Actor
+    any: bool = False  # a filter's: "Any key result" for none
     url_name = "pick-key-results"
+
+    def query(self) -> dict[str, str]:
+        return {"any": "1"} if self.any else {}
 
     def exists(self, pk: int) -> bool:
         return KeyResult.objects.restrict(self.actor).filter(pk=pk).exists()
@@ -139,4 +148,24 @@ class KeyResultPicker(Picker):
         groups: dict[str, list[tuple[int, str]]] = {}
         for pk, title, objective in rows:
             groups.setdefault(objective, []).append((pk, title))
-        return [("", "—"), *groups.items()]
+        return [("", _("Any key result") if self.any else "—"), *groups.items()]
+
+
+@dataclass
+class ObjectivePicker(Picker):
+    """Objectives the actor sees, by title (a filter's: "Any objective" for none)."""
+
+    actor: Actor
+    url_name = "pick-objectives"
+
+    def exists(self, pk: int) -> bool:
+        return Objective.objects.restrict(self.actor).filter(pk=pk).exists()
+
+    def choices(self, query: str = "", chosen: int | None = None) -> Choices:
+        qs = Objective.objects.restrict(self.actor)
+        rows = list(
+            qs.filter(title__icontains=query).order_by("title", "pk").values_list("pk", "title")[:PICK_SHOWN]
+        )
+        if chosen is not None and chosen not in {pk for pk, _title in rows}:
+            rows = list(qs.filter(pk=chosen).values_list("pk", "title")) + rows
+        return [("", _("Any objective")), *rows]

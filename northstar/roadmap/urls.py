@@ -10,6 +10,7 @@ urlpatterns = [
     path("roadmap/baselines/new/", views.baseline_create, name="baseline-create"),
     path("roadmap/pick/work-items/", views.pick_work_items, name="pick-work-items"),
     path("roadmap/pick/key-results/", views.pick_key_results, name="pick-key-results"),
+    path("roadmap/pick/objectives/", views.pick_objectives, name="pick-objectives"),
     path("roadmap/items/new/", views.item_create, name="work-item-create"),
     path("roadmap/items/<int:pk>/", views.item_detail, name="work-item"),
     path("roadmap/items/<int:pk>/edit/", views.item_edit, name="work-item-edit"),

@@ -36,7 +36,7 @@ from northstar.roadmap.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from northstar.roadmap.pickers import ItemPicker, KeyResultPicker, options_html
+from northstar.roadmap.pickers import ItemPicker, KeyResultPicker, ObjectivePicker, options_html
 from northstar.roadmap.queries import (
     LANE_MODES,
     TIMELINE_ITEMS,
@@ -477,8 +477,12 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         "filters": filters,
         "filtered": any(filters.values()),
         "teams": okr_queries.team_tree(list(Team.objects.restrict(actor))),
-        "objectives": sorted(rm.objectives.values(), key=lambda o: o.title.casefold()),
-        "key_results": sorted(rm.key_results.values(), key=lambda k: k.title.casefold()),
+        "objective_filter": ObjectivePicker(actor).render(
+            "objective", "filter-objective", filters["objective"]
+        ),
+        "key_result_filter": KeyResultPicker(actor, any=True).render(
+            "key_result", "filter-kr", filters["key_result"]
+        ),
         "status_choices": WorkItemStatus.choices,
         "total": len(rm.items),
         "sort": ("-" if descending else "") + sort,
@@ -540,7 +544,15 @@ def pick_work_items(request: HttpRequest, actor: Actor) -> HttpResponse:
 @require_GET
 def pick_key_results(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The options of a key result pick field whose title, or its objective's, holds ``?q=``."""
-    choices = KeyResultPicker(actor).choices((request.GET.get("q") or "").strip()[:100])
+    picker = KeyResultPicker(actor, any=request.GET.get("any") == "1")
+    return HttpResponse(options_html(picker.choices((request.GET.get("q") or "").strip()[:100])))
+
+
+@workspace_view()
+@require_GET
+def pick_objectives(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The options of an objective filter whose title holds ``?q=``."""
+    choices = ObjectivePicker(actor).choices((request.GET.get("q") or "").strip()[:100])
     return HttpResponse(options_html(choices))
 
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from northstar.okrs.models import KeyResult
 from northstar.roadmap import actions
 from northstar.roadmap.models import Contribution, Dependency, WorkItem
 from northstar.roadmap.queries import load_roadmap, timeline_rows
@@ -71,14 +72,24 @@ def page_urls(plan):
         "contribution_add": f"/roadmap/items/{offer}/serves/new/",
         "pick_items": "/roadmap/pick/work-items/?q=",
         "pick_key_results": "/roadmap/pick/key-results/?q=",
+        "pick_objectives": "/roadmap/pick/objectives/?q=",
     }
 
 
 PAGES = [
     "timeline", "timeline_json", "board", "list", "item", "item_edit", "item_create", "dependency_add",
-    "contribution_add", "pick_items", "pick_key_results",
+    "contribution_add", "pick_items", "pick_key_results", "pick_objectives",
 ]  # fmt: skip
-READ = ["timeline", "timeline_json", "board", "list", "item", "pick_items", "pick_key_results"]
+READ = [
+    "timeline",
+    "timeline_json",
+    "board",
+    "list",
+    "item",
+    "pick_items",
+    "pick_key_results",
+    "pick_objectives",
+]
 EVERYTHING = dict.fromkeys(PAGES, 200)
 READ_ONLY = {**dict.fromkeys(PAGES, 403), **dict.fromkeys(READ, 200)}
 EXPECTED = {
@@ -89,7 +100,8 @@ EXPECTED = {
     "other_team": {**READ_ONLY, "item_create": 200},  # may plan IT's work, not change Growth's
     # Signed in to workspace B: its own (empty) roadmap, and workspace A's items do not exist.
     "outsider": {**dict.fromkeys(PAGES, 404),
-                 **dict.fromkeys(["timeline", "timeline_json", "board", "list", "pick_items", "pick_key_results"], 200),
+                 **dict.fromkeys(["timeline", "timeline_json", "board", "list", "pick_items", "pick_key_results",
+                                  "pick_objectives"], 200),
                  "item_create": 200},
 }  # fmt: skip
 
@@ -455,6 +467,25 @@ def test_the_pick_fields_hold_a_few_choices_and_accept_any_row_the_viewer_sees(
     ).content.decode()
     assert other in _options(again, "dep_predecessor") and f'<option value="{other}" selected>' in again
     assert last not in _options(again, "dep_predecessor")  # already a predecessor
+
+
+def test_the_list_filters_hold_a_few_choices_and_keep_the_one_chosen(world, plan, client, monkeypatch):
+    from northstar.roadmap import pickers
+
+    monkeypatch.setattr(pickers, "PICK_SHOWN", 1)
+    client.force_login(world.editor)
+    page = client.get("/roadmap/list/").content.decode()
+    assert len(_options(page, "filter-kr")) == 1 and len(_options(page, "filter-objective")) == 1
+    assert re.search(r'<option value=""[^>]*>Any key result</option>', page)
+    assert re.search(r'<option value=""[^>]*>Any objective</option>', page)
+    krs = sorted(KeyResult.objects.filter(workspace=world.workspace).values_list("objective__title", "id"))
+    last = krs[-1][1]
+    chosen = client.get(f"/roadmap/list/?key_result={last}").content.decode()
+    assert last in _options(chosen, "filter-kr") and f'<option value="{last}" selected>' in chosen
+    found = client.get("/roadmap/pick/objectives/", {"q": world.it_objective.title[:6]}).content.decode()
+    assert world.it_objective.title in found and found.startswith('<option value="">Any objective</option>')
+    client.force_login(world.outsider)
+    assert world.it_objective.title not in client.get("/roadmap/pick/objectives/").content.decode()
 
 
 def test_the_search_finds_choices_by_title_and_only_the_viewers(world, plan, client):
