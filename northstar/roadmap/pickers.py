@@ -1,6 +1,6 @@
-"""The choices of the roadmap's pick fields (a work item's dependency, its parent, the key result it serves): a
-few shown, the rest found by a search of their titles, any row the viewer sees accepted — so that a form never
-lists a workspace's 100,000 work items or 80,000 key results."""
+"""The choices of pick fields among many rows (a work item's predecessor and parent, the key result it serves, a
+scenario's changes, the roadmap list's filters): a few shown, the rest found by a search of their titles, any row
+the viewer sees accepted — so that a page never lists a workspace's 100,000 work items or 80,000 key results."""
 
 from __future__ import annotations
 
@@ -43,10 +43,9 @@ def options_html(choices: Choices) -> SafeString:
 
 
 class Picker:
-    url_name = ""
+    """What one kind of pick field offers: its first choices, the check of an answer and the search's address."""
 
-    def found(self, query: str) -> Any:
-        raise NotImplementedError
+    url_name = ""
 
     def exists(self, pk: int) -> bool:
         raise NotImplementedError
