@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -46,7 +47,9 @@ from northstar.workspaces.middleware import SESSION_WORKSPACE, member_workspaces
 from northstar.workspaces.models import ApiToken, Invitation, Membership, Role, Team, TeamMember, User
 from northstar.workspaces.permissions import Actor, PermissionDenied, access
 from northstar.workspaces.queries import TreeRow, build_tree
-from northstar.workspaces.web import workspace_view
+from northstar.workspaces.web import query_without_page, workspace_view
+
+MEMBERS_PAGE_SIZE = 100  # members a page lists, by name
 
 # Same validity as `actions.accept_invitation`, which has the final word.
 INVITATION_VALID_FOR = dt.timedelta(days=14)
@@ -269,8 +272,11 @@ def _render_members(request: HttpRequest, actor: Actor, invite_form: InviteForm)
         expired_before = timezone.now() - INVITATION_VALID_FOR
         for invitation in invitations:
             invitation.expired = invitation.created_at < expired_before  # type: ignore[attr-defined]
+    page = Paginator(_memberships(actor), MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "memberships": list(_memberships(actor)),
+        "memberships": list(page.object_list),
+        "page": page,
+        "page_base": query_without_page(request),
         "invitations": invitations,
         "invite_form": invite_form,
         "role_choices": role_choices(actor.role),

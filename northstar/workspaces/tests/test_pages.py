@@ -604,3 +604,23 @@ def test_query_count_does_not_grow_with_members_and_teams(login, world, url_name
     _add_people(world, 6, 100)
     many = _queries(client, reverse(url_name))
     assert many == few
+
+
+def test_the_members_page_lists_a_page_of_members_by_name(login, world, monkeypatch):
+    from northstar.workspaces import views
+
+    monkeypatch.setattr(views, "MEMBERS_PAGE_SIZE", 3)
+    _add_people(world, 4, 0)
+    client = login(world.admin)
+    every = list(
+        Membership.objects.filter(workspace=world.workspace)
+        .order_by("user__name", "user__email")
+        .values_list("pk", flat=True)
+    )
+    pages = (len(every) + 2) // 3
+    shown = []
+    for number in range(1, pages + 1):
+        html = client.get(reverse("members"), {"page": number}).content.decode()
+        shown += [int(pk) for pk in re.findall(r'<tr id="member-(\d+)"', html)]
+        assert f"Page {number} of {pages}" in html
+    assert shown == every and pages > 1
