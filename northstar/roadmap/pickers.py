@@ -18,16 +18,10 @@ from northstar.okrs.models import KeyResult, Objective
 from northstar.roadmap.models import WorkItem, WorkItemKind, WorkItemStatus
 from northstar.workspaces.forms import PickField, SearchSelect
 from northstar.workspaces.permissions import Actor
+from northstar.workspaces.web import int_param
 
 PICK_SHOWN = 50  # choices a pick field's select holds at a time
 Choices = list[tuple[Any, Any]]
-
-
-def _number(raw: object) -> int | None:
-    try:
-        return int(str(raw))
-    except (TypeError, ValueError):
-        return None
 
 
 def options_html(choices: Choices) -> SafeString:
@@ -60,15 +54,15 @@ class Picker:
         extra = self.query()
         return reverse(self.url_name) + (f"?{urlencode(extra)}" if extra else "")
 
-    def render(self, name: str, widget_id: str, chosen: int | None) -> SafeString:
-        """The pick field alone, for a filter form written by hand (``?name=``, no form class)."""
+    def render(self, name: str, widget_id: str, chosen: int | None) -> str:
+        """The pick field alone, for a filter form written by hand (``?name=``, no form class): safe HTML."""
         widget = SearchSelect(search_url=self.url(), choices=self.choices(chosen=chosen))
-        return mark_safe(widget.render(name, chosen, {"id": widget_id}))  # noqa: S308 - the widget escapes
+        return widget.render(name, chosen, {"id": widget_id})
 
     def attach(self, field: PickField, chosen: object) -> None:
         """Give ``field`` its first choices (with the one chosen), its check and the address of its search."""
         field.exists = self.exists
-        field.choices = self.choices(chosen=_number(chosen))
+        field.choices = self.choices(chosen=int_param(chosen))
         field.widget.search_url = self.url()  # type: ignore[attr-defined]
 
 
@@ -110,7 +104,7 @@ class ItemPicker(Picker):
 
     @classmethod
     def from_request(cls, actor: Actor, params: Any) -> ItemPicker:
-        exclude = {_number(x) for x in str(params.get("exclude", "")).split(",")[:1000]}
+        exclude = {int_param(x) for x in str(params.get("exclude", "")).split(",")[:1000]}
         return cls(
             actor,
             frozenset(pk for pk in exclude if pk is not None),
