@@ -3,12 +3,16 @@ check exactly the same things."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from northstar.okrs.models import KRKind, ObjectiveStatus, Visibility
+from northstar.workspaces.forms import MultiPickField
+
+if TYPE_CHECKING:
+    from northstar.roadmap.pickers import ObjectivePicker
 
 
 class ObjectiveForm(forms.Form):
@@ -29,9 +33,8 @@ class ObjectiveForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.WORKSPACE
     )
-    parents = forms.TypedMultipleChoiceField(
+    parents = MultiPickField(
         label=_("Aligns to"),
-        coerce=int,
         required=False,
         help_text=_("The objectives this one contributes to."),
     )
@@ -54,14 +57,15 @@ class ObjectiveForm(forms.Form):
         teams: list[Any],
         periods: list[Any],
         people: list[Any],
-        objectives: list[Any],
+        parents: ObjectivePicker,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [(t.pk, ("— " * depth) + t.name) for t, depth in teams]
         self.fields["period"].choices = [("", _("No period (ongoing)"))] + [(p.pk, p.name) for p in periods]
         self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
-        self.fields["parents"].choices = [(o.pk, o.title) for o in objectives]
+        chosen = self.data.getlist("parents") if self.is_bound else self.initial.get("parents") or ()
+        parents.attach_many(self.fields["parents"], chosen)
 
 
 class KeyResultForm(forms.Form):

@@ -145,15 +145,16 @@ def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
 def _objective_form(
     actor: Actor, data: Any = None, initial: dict[str, Any] | None = None, exclude: int | None = None
 ) -> ObjectiveForm:
+    from northstar.roadmap.pickers import ObjectivePicker  # the pick fields live with the roadmap's
+
     teams = queries.team_tree(list(Team.objects.restrict(actor)))
-    objectives = [o for o in Objective.objects.restrict(actor).order_by("title") if o.pk != exclude]
     return ObjectiveForm(
         data,
         initial=initial,
         teams=teams,
         periods=list(Period.objects.restrict(actor)),
         people=queries.workspace_people(actor),
-        objectives=objectives,
+        parents=ObjectivePicker(actor, frozenset({exclude}) if exclude is not None else frozenset()),
     )
 
 

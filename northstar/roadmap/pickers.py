@@ -1,9 +1,12 @@
 """The choices of pick fields among many rows (a work item's predecessor and parent, the key result it serves, a
-scenario's changes, the roadmap list's filters): a few shown, the rest found by a search of their titles, any row
+scenario's changes, the roadmap list's filters, the objectives an objective aligns to): a few shown, the rest found by a search of their titles, any row
 the viewer sees accepted — so that a page never lists a workspace's 100,000 work items or 80,000 key results."""
 
 from __future__ import annotations
 
+import itertools
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -16,11 +19,14 @@ from django.utils.translation import gettext as _
 
 from northstar.okrs.models import KeyResult, Objective
 from northstar.roadmap.models import WorkItem, WorkItemKind, WorkItemStatus
-from northstar.workspaces.forms import PickField, SearchSelect
+from northstar.workspaces.forms import MultiPickField, PickField, SearchSelect
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import int_param
 
 PICK_SHOWN = 50  # choices a pick field's select holds at a time
+HTML_NAME = re.compile(
+    r"[A-Za-z][\w-]{0,79}", re.ASCII
+)  # a field's name or id, as a search's address may give it
 Choices = list[tuple[Any, Any]]
 
 
@@ -104,10 +110,9 @@ class ItemPicker(Picker):
 
     @classmethod
     def from_request(cls, actor: Actor, params: Any) -> ItemPicker:
-        exclude = {int_param(x) for x in str(params.get("exclude", "")).split(",")[:1000]}
         return cls(
             actor,
-            frozenset(pk for pk in exclude if pk is not None),
+            ids_of(str(params.get("exclude", "")).split(",")),
             parents=params.get("parents") == "1",
             open_only=params.get("open") == "1",
         )
@@ -146,19 +151,85 @@ class KeyResultPicker(Picker):
 
 @dataclass
 class ObjectivePicker(Picker):
-    """Objectives the actor sees, by title (a filter's: "Any objective" for none)."""
+    """Objectives the actor sees, by title, but ``exclude`` (a filter's: "Any objective" for none; as the
+    objectives one aligns to, several: ``attach_many``)."""
 
     actor: Actor
+    exclude: frozenset[int] = frozenset()
     url_name = "pick-objectives"
 
+    def candidates(self) -> QuerySet[Objective]:
+        return Objective.objects.restrict(self.actor).exclude(pk__in=self.exclude)
+
     def exists(self, pk: int) -> bool:
-        return Objective.objects.restrict(self.actor).filter(pk=pk).exists()
+        return self.candidates().filter(pk=pk).exists()
+
+    def existing(self, pks: set[int]) -> set[int]:
+        return set(self.candidates().filter(pk__in=pks).values_list("pk", flat=True)) if pks else set()
+
+    def titles(self, pks: Collection[int]) -> list[tuple[int, str]]:
+        """Those of ``pks`` the actor sees, by title."""
+        if not pks:
+            return []
+        return list(self.candidates().filter(pk__in=pks).order_by("title", "pk").values_list("pk", "title"))
+
+    def found(self, query: str, chosen: Collection[int] = ()) -> list[tuple[int, str]]:
+        """The first objectives whose title holds ``query``, but those ``chosen`` already."""
+        qs = self.candidates().filter(title__icontains=query).exclude(pk__in=chosen)
+        return list(qs.order_by("title", "pk").values_list("pk", "title")[:PICK_SHOWN])
 
     def choices(self, query: str = "", chosen: int | None = None) -> Choices:
-        qs = Objective.objects.restrict(self.actor)
-        rows = list(
-            qs.filter(title__icontains=query).order_by("title", "pk").values_list("pk", "title")[:PICK_SHOWN]
-        )
+        rows = self.found(query)
         if chosen is not None and chosen not in {pk for pk, _title in rows}:
-            rows = list(qs.filter(pk=chosen).values_list("pk", "title")) + rows
+            rows = self.titles([chosen]) + rows
         return [("", _("Any objective")), *rows]
+
+    def query(self) -> dict[str, str]:
+        return {"exclude": ",".join(str(pk) for pk in sorted(self.exclude))} if self.exclude else {}
+
+    @classmethod
+    def from_request(cls, actor: Actor, params: Any) -> ObjectivePicker:
+        return cls(actor, ids_of(str(params.get("exclude", "")).split(",")))
+
+    def attach_many(self, field: MultiPickField, chosen: Iterable[Any]) -> None:
+        """Give ``field`` the objectives ``chosen`` as its boxes, its check and the address of its search."""
+        field.existing = self.existing
+        field.choices = self.titles(ids_of(chosen))
+        field.widget.search_url = self.url()  # type: ignore[attr-defined]
+
+
+def ids_of(values: Iterable[Any]) -> frozenset[int]:
+    """The whole numbers among ``values`` (at most 1,000 of them), the rest ignored."""
+    numbers = (int_param(value) for value in itertools.islice(values, 1000))
+    return frozenset(pk for pk in numbers if pk is not None)
+
+
+def found_html(into: str, name: str, url: str, rows: list[tuple[int, str]]) -> SafeString:
+    """A multiple pick field's search answer: a button for each row found, which adds it to the boxes ticked
+    (``into``, the field's ``name``)."""
+    if not rows:
+        return format_html('<p class="muted small">{}</p>', _("Nothing found by that title."))
+    buttons = format_html_join(
+        "",
+        '<button type="button" class="btn btn-ghost btn-sm multi-pick-add" id="{}-add-{}" hx-get="{}" '
+        'hx-target="#{}" hx-swap="beforeend">{}</button>',
+        (
+            (into, pk, f"{url}{'&' if '?' in url else '?'}{urlencode({'into': into, 'name': name, 'add': pk})}",
+             into, _("Add “%(title)s”") % {"title": title})
+            for pk, title in rows
+        ),
+    )  # fmt: skip
+    return format_html('<div class="multi-pick-options">{}</div>', buttons)
+
+
+def chosen_html(into: str, name: str, pk: int, title: str) -> SafeString:
+    """One row added to a multiple pick field's ticked boxes, and its button taken out of the search's answer."""
+    return format_html(
+        '<div><label><input type="checkbox" name="{}" value="{}" checked> {}</label></div>'
+        '<button type="button" id="{}-add-{}" hx-swap-oob="delete"></button>',
+        name,
+        pk,
+        title,
+        into,
+        pk,
+    )

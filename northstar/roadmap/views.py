@@ -36,7 +36,16 @@ from northstar.roadmap.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from northstar.roadmap.pickers import ItemPicker, KeyResultPicker, ObjectivePicker, options_html
+from northstar.roadmap.pickers import (
+    HTML_NAME,
+    ItemPicker,
+    KeyResultPicker,
+    ObjectivePicker,
+    chosen_html,
+    found_html,
+    ids_of,
+    options_html,
+)
 from northstar.roadmap.queries import (
     LANE_MODES,
     TIMELINE_ITEMS,
@@ -551,9 +560,23 @@ def pick_key_results(request: HttpRequest, actor: Actor) -> HttpResponse:
 @workspace_view()
 @require_GET
 def pick_objectives(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The options of an objective filter whose title holds ``?q=``."""
-    choices = ObjectivePicker(actor).choices((request.GET.get("q") or "").strip()[:100])
-    return HttpResponse(options_html(choices))
+    """The options of an objective filter whose title holds ``?q=``; for a multiple pick field (``?into=`` its
+    boxes' id, ``?name=`` its name, the boxes ticked sent under that name), a button for each one found that is
+    not ticked yet, and with ``?add=`` the box of the one added."""
+    picker = ObjectivePicker.from_request(actor, request.GET)
+    query = (request.GET.get("q") or "").strip()[:100]
+    into, name = request.GET.get("into"), request.GET.get("name")
+    if into is None and name is None:
+        return HttpResponse(options_html(picker.choices(query)))
+    if not (into and name and HTML_NAME.fullmatch(into) and HTML_NAME.fullmatch(name)):
+        raise Http404  # an address no page of ours makes
+    if "add" in request.GET:
+        added = picker.titles([int_param(request.GET["add"]) or 0])
+        if not added:
+            raise Http404
+        return HttpResponse(chosen_html(into, name, *added[0]))
+    ticked = ids_of(request.GET.getlist(name))
+    return HttpResponse(found_html(into, name, picker.url(), picker.found(query, ticked)))
 
 
 @workspace_view()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -293,3 +294,65 @@ class PickField(forms.TypedChoiceField):
             return self.exists(int(value))
         except (TypeError, ValueError):
             return False
+
+
+class MultiPick(forms.CheckboxSelectMultiple):
+    """Several of many rows (the objectives one aligns to): the chosen ones as ticked boxes, and a search box
+    that asks ``search_url`` for the rows whose title holds what is typed, each with a button that adds it to
+    the ticked ones (HTMX; the search leaves out those already ticked). Untick a box to drop its row."""
+
+    def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_url = search_url
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+        chosen = super().render(name, value, attrs, renderer)
+        box_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        joiner = "&" if "?" in self.search_url else "?"
+        url = f"{self.search_url}{joiner}{urlencode({'into': box_id, 'name': name})}"
+        find = format_html(
+            '<input type="search" class="multi-pick-find" name="q" form="{}-find" autocomplete="off" '
+            'aria-label="{}" placeholder="{}" aria-controls="{}-found" hx-get="{}" hx-include="#{}" '
+            'hx-trigger="input changed delay:250ms, search" hx-target="#{}-found" hx-swap="innerHTML" '
+            'hx-sync="this:replace">',
+            box_id,
+            _("Find by title to add"),
+            _("Type to find by title…"),
+            box_id,
+            url,
+            box_id,
+            box_id,
+        )
+        found = format_html('<div class="multi-pick-found" id="{}-found" aria-live="polite"></div>', box_id)
+        return format_html('<div class="multi-pick">{}{}{}</div>', chosen, find, found)
+
+
+class MultiPickField(forms.TypedMultipleChoiceField):
+    """Several of many rows: its boxes show the rows chosen (``MultiPick``); any rows that ``existing`` finds
+    are valid answers, shown or not — one query for them all. The same row twice counts once."""
+
+    widget = MultiPick
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, coerce=int, **kwargs)
+        self.existing: Callable[[set[int]], set[int]] = lambda _pks: set()
+
+    def clean(self, value: Any) -> Any:
+        return list(dict.fromkeys(super().clean(value)))
+
+    def validate(self, value: Any) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        numbers = set()
+        for raw in value:
+            try:
+                numbers.add(int(raw))
+            except (TypeError, ValueError):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": raw}
+                ) from None
+        missing = sorted(numbers - self.existing(numbers))
+        if missing:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": missing[0]}
+            )

@@ -119,3 +119,67 @@ def test_the_dashboard_shows_the_first_of_its_long_lists_and_says_how_many_more(
     assert table.count('<th scope="row">') == 3 and "Page 1 of 3" in table
     last = client.get(f"/?period={world.quarter.pk}&page=3").content.decode()
     assert last[last.index('id="progress-table"') :].count('<th scope="row">') == 1
+
+
+def _boxes(html):
+    box = re.search(r'<div id="id_parents"[^>]*>(.*?)</div>\s*<input type="search"', html, re.S)
+    return [int(v) for v in re.findall(r'name="parents" value="(\d+)"', box.group(1))]
+
+
+def test_the_objective_form_shows_only_the_objectives_it_aligns_to_and_finds_the_others(world, client):
+    made = _objectives(world, 5)
+    owner = world.actor(world.owner)
+    actions.update_objective(owner, made[0].pk, parents=[made[3].pk])
+    client.force_login(world.owner)
+    page = client.get(f"/okrs/{made[0].pk}/edit/").content.decode()
+    assert _boxes(page) == [made[3].pk]  # not a box for every objective of the workspace
+    assert re.search(rf'name="parents" value="{made[3].pk}"[^>]*checked', page)
+    assert "Listed 001" not in page and 'hx-include="#id_parents"' in page
+    assert (
+        f'hx-get="/roadmap/pick/objectives/?exclude={made[0].pk}&amp;into=id_parents&amp;name=parents"'
+        in page
+    )
+    assert _boxes(client.get("/okrs/new/").content.decode()) == []
+    search = {"q": "listed 00", "into": "id_parents", "name": "parents", "exclude": made[0].pk}
+    found = client.get("/roadmap/pick/objectives/", {**search, "parents": [made[3].pk]}).content.decode()
+    added = [int(pk) for pk in re.findall(r'id="id_parents-add-(\d+)"', found)]
+    assert added == [made[1].pk, made[2].pk, made[4].pk]  # by title; neither itself nor the one ticked
+    assert "Add “Listed 001”" in found and 'hx-target="#id_parents" hx-swap="beforeend"' in found
+    row = client.get("/roadmap/pick/objectives/", {**search, "add": made[2].pk}).content.decode()
+    assert f'<input type="checkbox" name="parents" value="{made[2].pk}" checked> Listed 002' in row
+    assert f'id="id_parents-add-{made[2].pk}" hx-swap-oob="delete"' in row
+    assert client.get("/roadmap/pick/objectives/", {**search, "add": made[0].pk}).status_code == 404
+    assert client.get("/roadmap/pick/objectives/", {**search, "into": 'x" onclick="y'}).status_code == 404
+    assert "Nothing found" in client.get("/roadmap/pick/objectives/", {**search, "q": "zzz"}).content.decode()
+    client.force_login(world.outsider)
+    assert "Listed" not in client.get("/roadmap/pick/objectives/", search).content.decode()
+    assert client.get("/roadmap/pick/objectives/", {**search, "add": made[2].pk}).status_code == 404
+
+
+def test_an_objective_aligns_to_objectives_not_shown_and_never_to_another_workspaces(world, client):
+    made = _objectives(world, 3)
+    client.force_login(world.owner)
+    form = {"title": "Listed 000", "team": world.growth.pk, "period": world.quarter.pk, "status": "active",
+            "visibility": "workspace", "weight": "1", "version": made[0].version}  # fmt: skip
+    saved = client.post(
+        f"/okrs/{made[0].pk}/edit/", {**form, "parents": [made[2].pk, made[1].pk, made[2].pk]}
+    )
+    assert saved.status_code == 302
+    assert sorted(Objective.objects.get(pk=made[0].pk).parents.values_list("pk", flat=True)) == sorted(
+        [made[1].pk, made[2].pk]
+    )
+    elsewhere = Objective.objects.filter(workspace=world.other_workspace).first()
+    version = Objective.objects.get(pk=made[0].pk).version
+    refused = client.post(
+        f"/okrs/{made[0].pk}/edit/", {**form, "version": version, "parents": [made[1].pk, elsewhere.pk]}
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 422 and "Select a valid choice" in html
+    assert _boxes(html) == [
+        made[1].pk
+    ]  # what was sent back stays ticked, what the viewer cannot see does not
+    itself = client.post(f"/okrs/{made[0].pk}/edit/", {**form, "version": version, "parents": [made[0].pk]})
+    assert itself.status_code == 422
+    assert sorted(Objective.objects.get(pk=made[0].pk).parents.values_list("pk", flat=True)) == sorted(
+        [made[1].pk, made[2].pk]
+    )

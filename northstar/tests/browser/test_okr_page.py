@@ -117,3 +117,39 @@ def test_keyboard_only_check_in(ui, demo):
     assert_focus_visible(page, "after saving")
     assert page.evaluate("window.__northstarNoReload") == "still the same document", "the page was reloaded"
     ui.settled()
+
+
+@pytest.mark.browser
+def test_an_objective_is_aligned_by_typing_part_of_a_title_and_unaligned_by_unticking(ui, demo):
+    """The form's "Aligns to" lists only the objectives ticked; typing finds the others, a click adds one."""
+    from northstar.okrs.models import Alignment, Objective
+
+    page = ui.page
+    ui.sign_in()
+    uptime = Objective.objects.get(workspace__slug=demo.workspace_slug, title=OBJECTIVES[1])
+    revenue = Objective.objects.get(workspace__slug=demo.workspace_slug, title=OBJECTIVES[0])
+    Alignment.objects.filter(child=uptime).delete()
+    ui.visit(f"/okrs/{uptime.pk}/edit/")
+    boxes = page.locator("#id_parents input[type=checkbox]")
+    expect(boxes).to_have_count(0)
+    find = page.get_by_role("searchbox", name="Find by title to add")
+    find.press_sequentially("recurring rev")
+    add = page.get_by_role("button", name=f"Add “{revenue.title}”")
+    expect(add).to_be_visible()
+    ui.htmx_idle()
+    add.click()
+    expect(boxes).to_have_count(1)
+    expect(page.get_by_role("checkbox", name=revenue.title)).to_be_checked()
+    expect(add).to_have_count(0)  # the search's answer no longer offers it
+    ui.htmx_idle()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(rf"/okrs/{uptime.pk}/$"))
+    ui.settled()
+    assert list(Alignment.objects.filter(child=uptime).values_list("parent_id", flat=True)) == [revenue.pk]
+    ui.visit(f"/okrs/{uptime.pk}/edit/")
+    page.get_by_role("checkbox", name=revenue.title).uncheck()
+    ui.htmx_idle()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(rf"/okrs/{uptime.pk}/$"))
+    ui.settled()
+    assert not Alignment.objects.filter(child=uptime).exists()
