@@ -597,3 +597,19 @@ def test_viewers_cannot_save_baselines(world, plan, client):
     client.force_login(world.viewer)
     assert client.post("/roadmap/baselines/new/", {"name": "Mine"}).status_code == 403
     assert "Save a baseline" not in client.get("/roadmap/list/").content.decode()
+
+
+def test_searches_by_title_fold_the_case_of_every_letter_not_only_ascii(world, plan, client):
+    """SQLite's LIKE folds only A–Z; the searches fold "Ö" and "ö", "Å" and "å" on both databases."""
+    editor = world.actor(world.editor)
+    item = actions.create_work_item(editor, title="Öppna API för ÅÄÖ-partner", team=world.growth.pk)
+    lower = actions.create_work_item(editor, title="öppen källkod", team=world.growth.pk)
+    client.force_login(world.editor)
+    for query, found in (("öppna api", {item}), ("ÖPP", {item, lower}), ("åäö-p", {item}), ("ÅÄÖ", {item})):
+        html = client.get("/roadmap/pick/work-items/", {"q": query}).content.decode()
+        assert {int(pk) for pk in re.findall(r'<option value="(\d+)"', html)} == {w.pk for w in found}, query
+    assert set(WorkItem.objects.filter(title__iexact="ÖPPEN KÄLLKOD")) == {lower}
+    assert set(WorkItem.objects.filter(title__istartswith="ÖPPNA")) == {item}
+    assert set(WorkItem.objects.filter(title__iendswith="ÅäÖ-PARTNER")) == {item}
+    assert not WorkItem.objects.filter(title__icontains="oppna").exists()  # "ö" is its own letter
+    assert not WorkItem.objects.filter(title__icontains="ö_pna").exists()  # "_" and "%" are still literal
