@@ -376,6 +376,15 @@ def _marginal_values(inst: _Instance, time_limit_s: float) -> dict[int, float]:
     return marginal
 
 
+def _takes_everything_of_value(inst: _Instance, selected: Sequence[bool]) -> bool:
+    """Whether ``selected`` holds every candidate of positive value that is not pinned out or in need of one
+    pinned out: the most any plan can hold."""
+    return all(
+        chosen or blocked or c.value == 0
+        for c, chosen, blocked in zip(inst.candidates, selected, inst.blocked, strict=True)
+    )
+
+
 def optimise(
     candidates: Sequence[Candidate], capacity: Mapping[int, float], *, time_limit_s: float = 30.0
 ) -> Plan:
@@ -399,6 +408,10 @@ def optimise(
     n = len(inst.candidates)
     if all(inst.forced[k] or inst.blocked[k] for k in range(n)):
         return _plan(inst, start, dict.fromkeys(capacity, 0.0), "optimal", 0.0)
+
+    if _takes_everything_of_value(inst, start):
+        # no plan can add value to this one (values are never negative): HiGHS would only prove it, at length
+        return _plan(inst, start, _marginal_values(inst, time_limit_s), "optimal", 0.0)
 
     h, _ = _solver(inst, integer=True, time_limit_s=time_limit_s)
     h.setSolution(n, np.arange(n, dtype=np.int32), np.array(start, dtype=np.float64))

@@ -21,10 +21,13 @@ from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
-from northstar.workspaces.web import today, workspace_view
+from northstar.workspaces.web import query_without_page, requested_page, today, workspace_view
 
 # dependencies across teams the report lists (19,890 at medium scale); the API's report has them all
 CROSS_TEAM_SHOWN = 200
+OPTIMISE_PAGE_SIZE = (
+    100  # initiatives a page of the optimiser's plan lists (1,666 of a period at medium scale)
+)
 
 
 @dataclass
@@ -134,6 +137,11 @@ def capacity_overrides(actor: Actor, data: QueryDict) -> dict[int, float]:
     return overrides
 
 
+OPTIMISE_PAGE_SIZE = (
+    100  # initiatives a page of the optimiser's plan lists (1,666 of a period at medium scale)
+)
+
+
 @workspace_view()
 def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Try the optimiser on a period with other capacities; nothing is changed."""
@@ -146,9 +154,12 @@ def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         overrides = capacity_overrides(actor, request.GET)
         result = plan_period(actor, period, today=now, capacity_overrides=overrides)
     rows = []
+    page = requested_page(request, [], OPTIMISE_PAGE_SIZE)
     if result is not None:
         dropped = {d.id: d for d in result.plan.dropped}
-        for pk, item in sorted(result.initiatives.items(), key=lambda kv: -result.value[kv[0]]):
+        by_value = sorted(result.initiatives.items(), key=lambda kv: -result.value[kv[0]])
+        page = requested_page(request, by_value, OPTIMISE_PAGE_SIZE)
+        for pk, item in page:
             drop = dropped.get(pk)
             detail = drop.detail if drop is not None and isinstance(drop.detail, dict) else {}
             rows.append(
@@ -186,6 +197,8 @@ def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         "rows": rows,
         "teams": teams,
         "overrides": sorted(overrides.items()),
+        "page": page,
+        "page_base": query_without_page(request),
         "can_edit": actor.can_edit,
     }
     return render(request, "insights/optimise.html", context)

@@ -4,7 +4,6 @@ make, each one click away from a what-if scenario."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from northstar.okrs.models import Period
 from northstar.roadmap.scenario_actions import scenario_from_proposal
 from northstar.workspaces.errors import NotFound
 from northstar.workspaces.permissions import Actor
-from northstar.workspaces.web import int_param, query_without_page, today, workspace_view
+from northstar.workspaces.web import int_param, query_without_page, requested_page, today, workspace_view
 
 ADJUST_PAGE_SIZE = 20  # key results at risk a page works out proposals for (about 2,600 at medium scale)
 
@@ -31,7 +30,7 @@ def adjustments(request: HttpRequest, actor: Actor) -> HttpResponse:
     periods, period = _period(actor, request.GET.get("period"))
     now = today()
     every = key_results_at_risk(actor, today=now, period=period)
-    page = Paginator(every, ADJUST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = requested_page(request, every, ADJUST_PAGE_SIZE)
     return render(
         request,
         "insights/adjustments.html",

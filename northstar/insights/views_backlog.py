@@ -6,13 +6,12 @@ the table (the `backlog` partial), normal requests the page.
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from northstar.insights.scores import COMBINED_FORMULA, STRATEGIC_FORMULA, Scores, load_scores
 from northstar.workspaces.permissions import Actor
-from northstar.workspaces.web import query_without_page, workspace_view
+from northstar.workspaces.web import query_without_page, requested_page, workspace_view
 
 ALL_TEAMS = "all"
 BACKLOG_PAGE_SIZE = (
@@ -39,7 +38,7 @@ def chosen_team(actor: Actor, scores: Scores, wanted: str | None) -> int | None:
 def backlog(request: HttpRequest, actor: Actor) -> HttpResponse:
     scores = load_scores(actor)
     team_id = chosen_team(actor, scores, request.GET.get("team"))
-    ranked = Paginator(scores.backlog(team_id), BACKLOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    ranked = requested_page(request, scores.backlog(team_id), BACKLOG_PAGE_SIZE)
     context = {
         "scores": scores,
         "rows": ranked.object_list,

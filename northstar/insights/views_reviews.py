@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,7 +23,7 @@ from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
-from northstar.workspaces.web import query_without_page, today, workspace_view
+from northstar.workspaces.web import query_without_page, requested_page, today, workspace_view
 
 REVIEW_PAGE_SIZE = 50  # reviews so far, newest first: weekly reviews of 2,000 teams add 100,000 a year
 
@@ -60,7 +59,7 @@ def review_list(request: HttpRequest, actor: Actor, form: ReviewForm | None = No
     default = okr_queries.default_period(actor, today())
     form = form or ReviewForm(actor=actor, initial={"period": default.pk if default else None})
     reviews = Review.objects.restrict(actor).select_related("period", "team", "created_by")
-    page = Paginator(reviews, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = requested_page(request, reviews, REVIEW_PAGE_SIZE)
     return render(
         request,
         "insights/reviews.html",

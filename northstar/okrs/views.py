@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,7 +27,15 @@ from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, CHECK_IN, Actor, access
 from northstar.workspaces.queries import chosen
-from northstar.workspaces.web import int_param, query_without_page, saved, submit_form, today, workspace_view
+from northstar.workspaces.web import (
+    int_param,
+    query_without_page,
+    requested_page,
+    saved,
+    submit_form,
+    today,
+    workspace_view,
+)
 
 STATUS_CHOICES = ["on_track", "at_risk", "off_track", "done", "no_data"]
 
@@ -64,7 +71,7 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
         for k in o.view.key_results
         if k.kr.owner_id == actor.user_id and k.kr.kind != "milestone"
     ]
-    table = Paginator(board.objectives, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    table = requested_page(request, board.objectives, DASHBOARD_PAGE_SIZE)
     stale = sorted(board.stale, key=lambda k: (k.kr.last_check_in_at is not None, k.kr.last_check_in_at or 0))
     risks = sorted(board.risks, key=lambda r: -r.risk.days_late)
     return render(

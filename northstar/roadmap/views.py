@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -68,7 +67,15 @@ from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, VIEW, Actor, access
 from northstar.workspaces.queries import chosen
-from northstar.workspaces.web import int_param, query_without_page, saved, submit_form, today, workspace_view
+from northstar.workspaces.web import (
+    int_param,
+    query_without_page,
+    requested_page,
+    saved,
+    submit_form,
+    today,
+    workspace_view,
+)
 
 LANE_LABELS = {
     "objective": gettext_lazy("Objective"),
@@ -442,7 +449,7 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         rows.append((v, labels.get(v.lane, "")))
     rows.sort(key=_sort_key(sort, labels), reverse=descending)
     # Output and outcome progress are worked out for the rows of this page only.
-    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = requested_page(request, rows, LIST_PAGE_SIZE)
     baselines = list(Baseline.objects.restrict(actor))
     baseline = chosen(baselines, int_param(request.GET.get("baseline")))
     planned = baseline_dates(actor, baseline, [v.item.pk for v, _lane in page.object_list])

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -47,7 +46,7 @@ from northstar.workspaces.middleware import SESSION_WORKSPACE, member_workspaces
 from northstar.workspaces.models import ApiToken, Invitation, Membership, Role, Team, TeamMember, User
 from northstar.workspaces.permissions import Actor, PermissionDenied, access
 from northstar.workspaces.queries import TreeRow, build_tree
-from northstar.workspaces.web import query_without_page, workspace_view
+from northstar.workspaces.web import query_without_page, requested_page, workspace_view
 
 MEMBERS_PAGE_SIZE = 100  # members a page lists, by name
 
@@ -272,7 +271,7 @@ def _render_members(request: HttpRequest, actor: Actor, invite_form: InviteForm)
         expired_before = timezone.now() - INVITATION_VALID_FOR
         for invitation in invitations:
             invitation.expired = invitation.created_at < expired_before  # type: ignore[attr-defined]
-    page = Paginator(_memberships(actor), MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = requested_page(request, _memberships(actor), MEMBERS_PAGE_SIZE)
     context = {
         "memberships": list(page.object_list),
         "page": page,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -130,6 +132,11 @@ def submit_form(
             return render(request, "includes/form_errors_oob.html", {"form": form, "fields": shown})
     response = form_response(request, template, {**context, "form": form}, status)
     return reswap(response, "outerHTML") if request.htmx else response
+
+
+def requested_page(request: HttpRequest, rows: Sequence[Any] | QuerySet[Any], size: int) -> Page[Any]:
+    """The page of ``rows`` that ``?page=`` asks for: the first for none or nonsense, the last past the end."""
+    return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -1,11 +1,13 @@
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from northstar.core import optimise as optimise_module
 from northstar.core.bench_optimise import _portfolio, run
 from northstar.core.optimise import Candidate, Dropped, Plan, greedy, optimise
 
@@ -324,6 +326,43 @@ def test_optimise_matches_brute_force_and_beats_greedy(
         explained(p, items, capacity)
     assert set(plan.marginal_value) == set(capacity)
     assert all(v >= 0 for v in plan.marginal_value.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(portfolio=portfolios(), ample=st.booleans())
+def test_a_plan_that_takes_everything_of_value_is_the_one_highs_proves_best(
+    portfolio: tuple[list[Candidate], dict[int, float]], ample: bool
+) -> None:
+    """When the greedy plan already holds every candidate of value that may be taken, HiGHS is not asked:
+    the plan is the one it would have proved best, to the dropped reasons and the marginal values."""
+    items, capacity = portfolio
+    if ample:  # room for everything: the case that skips the solver
+        capacity = {team: cap + sum(c.effort for c in items) for team, cap in capacity.items()}
+    plan = optimise(items, capacity)
+    with mock.patch.object(optimise_module, "_takes_everything_of_value", return_value=False):
+        solved = optimise(items, capacity)
+    assert plan == solved
+
+
+def test_a_portfolio_with_room_for_everything_is_not_handed_to_highs() -> None:
+    items, capacity = _portfolio(300, 10, 3)
+    roomy = {team: sum(c.effort for c in items) for team in capacity}
+    solver = optimise_module._solver
+    asked: list[bool] = []
+
+    def solver_asked(inst: object, integer: bool, time_limit_s: float) -> object:
+        asked.append(integer)
+        return solver(inst, integer, time_limit_s)  # type: ignore[arg-type]
+
+    with mock.patch.object(optimise_module, "_solver", side_effect=solver_asked):
+        plan = optimise(items, roomy)
+        assert asked == [False]  # the relaxation for the marginal values alone
+        optimise(items, capacity)
+        assert asked == [False, True, False]  # tight capacities: the 0/1 programme too
+    assert plan.status == "optimal" and plan.gap == 0
+    not_taken = {d.id for d in plan.dropped if d.reason in {"pinned_out", "dependency"}}
+    assert {c.id for c in items if c.value > 0} - not_taken <= plan.selected
+    assert all(d.reason != "capacity" for d in plan.dropped)
 
 
 # --- benchmark ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -121,3 +122,39 @@ def test_the_optimise_page_for_readers_and_outsiders(world, client, persona):
     assert response.status_code == 200
     if persona == "outsider":
         assert "Growth" not in response.content.decode()
+
+
+def test_the_optimise_page_lists_its_plan_a_page_at_a_time_by_strategic_score(db, client, monkeypatch):
+    from django.utils import timezone
+
+    from northstar.insights import views
+
+    monkeypatch.setattr(views, "OPTIMISE_PAGE_SIZE", 2)
+    load_demo(today=timezone.localdate())
+    workspace = Workspace.objects.get(slug="finvest")
+    growth = Team.objects.get(workspace=workspace, key="growth")
+    quarter = Period.objects.get(workspace=workspace, key="FY27-Q2")
+    client.force_login(User.objects.get(email="maria.lind@finvest.example"))
+    query = f"period={quarter.pk}&capacity_{growth.pk}=40"
+    pages, number = [], 1
+    while True:
+        html = client.get(f"/insights/optimise/?{query}&page={number}").content.decode()
+        table = html[html.index('id="plan-heading"') : html.index("</table>")]
+        pages.append(re.findall(r'<th scope="row"><a href="/roadmap/items/(\d+)/">', table))
+        scores = [
+            float(s.replace(",", "")) for s in re.findall(r'<td class="num">([\d.,]+)</td>', table)[::2]
+        ]
+        assert scores == sorted(scores, reverse=True) and len(scores) == len(pages[-1])
+        if f"&amp;page={number + 1}" not in html:  # the link to the next page keeps the capacities tried
+            break
+        assert f"?{query.replace('&', '&amp;')}&amp;page={number + 1}" in html
+        number += 1
+    listed = [int(pk) for page in pages for pk in page]
+    assert all(len(page) == 2 for page in pages[:-1]) and 1 <= len(pages[-1]) <= 2 and len(pages) > 1
+    plan = plan_period(
+        actor_for(User.objects.get(email="maria.lind@finvest.example"), workspace),
+        quarter,
+        today=timezone.localdate(),
+        capacity_overrides={growth.pk: 40.0},
+    )
+    assert sorted(listed) == sorted(plan.initiatives)  # each initiative once, on one page
