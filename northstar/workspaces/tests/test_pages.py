@@ -624,3 +624,38 @@ def test_the_members_page_lists_a_page_of_members_by_name(login, world, monkeypa
         shown += [int(pk) for pk in re.findall(r'<tr id="member-(\d+)"', html)]
         assert f"Page {number} of {pages}" in html
     assert shown == every and pages > 1
+
+
+def test_the_teams_page_lists_the_team_tree_a_page_at_a_time_with_each_teams_members(
+    login, world, monkeypatch
+):
+    from northstar.workspaces import views
+    from northstar.workspaces.queries import build_tree
+
+    monkeypatch.setattr(views, "TEAMS_PAGE_SIZE", 2)
+    admin = world.actor(world.admin)
+    for name in ("Alpha", "Beta", "Gamma"):
+        ws_actions.create_team(admin, name=name, parent=world.growth.pk)
+    client = login(world.admin)
+    in_tree_order = [
+        row.obj.pk for row in build_tree(Team.objects.filter(workspace=world.workspace).order_by("name"))
+    ]
+    pages = (len(in_tree_order) + 1) // 2
+    shown = []
+    client.get(reverse("teams"))  # what a first request reads once (the session, the workspace)
+    for number in range(1, pages + 1):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("teams"), {"page": number}).content.decode()
+        shown += [
+            int(pk) for pk in re.findall(r'<a href="/settings/teams/(\d+)/">', html.split("</table>")[0])
+        ]
+        assert f"Page {number} of {pages}" in html and f"{len(in_tree_order)} teams" in html
+        if number == 1:
+            first = len(queries)
+        assert len(queries) == first  # members are read for the page's teams in one query
+    assert shown == in_tree_order and pages > 1
+    growth_page = in_tree_order.index(world.growth.pk) // 2 + 1
+    html = client.get(reverse("teams"), {"page": growth_page}).content.decode()
+    row = html[html.index(f'<a href="/settings/teams/{world.growth.pk}/">') :].split("</tr>")[0]
+    for member in world.growth.members.all():
+        assert member.display_name in row
