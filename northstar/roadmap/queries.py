@@ -283,11 +283,16 @@ def team_timeline(rm: Roadmap, teams: list[Team], team: Team | None) -> TeamTime
     rows = rm.derived(("timeline rows",), lambda: timeline_rows(rm))
     if team is None:
         return TeamTimeline(None, rows)
+    below = team_and_below(teams, team.pk)
+    return TeamTimeline(team, [v for v in rows if v.item.team_id in below])
+
+
+def team_and_below(teams: list[Team], team_id: int) -> frozenset[int]:
+    """``team_id`` and the teams below it among ``teams``, at any depth."""
     children: dict[int | None, list[int]] = defaultdict(list)
     for t in teams:
         children[t.parent_id].append(t.pk)
-    below = descendants(children, frozenset({team.pk}))
-    return TeamTimeline(team, [v for v in rows if v.item.team_id in below])
+    return descendants(children, frozenset({team_id}))
 
 
 def _descendants(root: int, children: dict[int, list[WorkItem]]) -> list[WorkItem]:

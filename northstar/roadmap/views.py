@@ -60,6 +60,7 @@ from northstar.roadmap.queries import (
     milestone_counts,
     output_summary,
     slip,
+    team_and_below,
     team_timeline,
 )
 from northstar.workspaces import audit
@@ -429,10 +430,13 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     sort = sort.lstrip("-")
     if sort not in SORTS:
         sort, descending = "start", False
+    teams = list(Team.objects.restrict(actor))
+    # a team's work and that of the teams below it, as its timeline shows
+    in_team = team_and_below(teams, filters["team"]) if filters["team"] else frozenset()
     rows = []
     for v in rm.items:
         krs, objectives = _served_ids(v, rm)
-        if filters["team"] and v.item.team_id != filters["team"]:
+        if filters["team"] and v.item.team_id not in in_team:
             continue
         if filters["objective"] and filters["objective"] not in objectives:
             continue
@@ -492,7 +496,7 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         "columns": columns,
         "filters": filters,
         "filtered": any(filters.values()),
-        "teams": okr_queries.team_tree(list(Team.objects.restrict(actor))),
+        "teams": okr_queries.team_tree(teams),
         "objective_filter": ObjectivePicker(actor).render(
             "objective", "filter-objective", filters["objective"]
         ),

@@ -342,6 +342,12 @@ def test_list_filters_and_sorts(world, plan, client):
     assert "Billing engine" in by_kr and "Annual offer" not in by_kr
     by_team = client.get(f"/roadmap/list/?team={world.it.pk}").content.decode()
     assert "Billing engine" in by_team and "Dark mode" not in by_team
+    # a team's work and that of the teams below it, as its timeline shows: the company's team holds every item
+    every = client.get("/roadmap/list/").content.decode()
+    listed = set(re.findall(r'href="/roadmap/items/(\d+)/"', every))
+    assert set(re.findall(r'href="/roadmap/items/(\d+)/"', by_team)) < listed
+    company = client.get(f"/roadmap/list/?team={world.company.pk}").content.decode()
+    assert set(re.findall(r'href="/roadmap/items/(\d+)/"', company)) == listed
     by_objective = client.get(f"/roadmap/list/?objective={world.objective.pk}").content.decode()
     assert "Checkout option" in by_objective
     assert f'href="/roadmap/items/{plan.billing.pk}/"' not in by_objective
