@@ -125,7 +125,8 @@ def generate(
 
     # key results, with their check-in history and the latest value on the key result
     per_kr = max(1, scale.check_ins // max(1, scale.key_results))
-    days = max(1, (min(today, current.end) - current.start).days)
+    # up to yesterday: a check-in at noon today would be in the future all morning ("8 hours from now")
+    days = max(1, (min(today - dt.timedelta(days=1), current.end) - current.start).days)
     krs: list[KeyResult] = []
     histories: list[list[tuple[dt.datetime, float, float]]] = []
     for n in range(scale.key_results):

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -94,3 +95,12 @@ def test_after_generating_the_planner_knows_the_tables_and_postgresql_vacuums_th
         else:
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
             assert cursor.fetchone()[0] > 0
+
+
+def test_no_check_in_is_generated_later_than_the_day_before(world):
+    """Generated in the morning, a check-in at noon that day would read "8 hours from now"."""
+    today = dt.date(2026, 11, 25)
+    dense = dataclasses.replace(SCALES["tiny"], check_ins=SCALES["tiny"].key_results * 60)  # every few days
+    ws = generate(dense, name="Dense", slug="dense", today=today, seed=5)
+    latest = CheckIn.objects.filter(workspace=ws).order_by("-checked_in_at").first().checked_in_at
+    assert latest.date() == today - dt.timedelta(days=1)
