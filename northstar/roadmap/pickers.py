@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from northstar.okrs.models import KeyResult, Objective
 from northstar.roadmap.models import WorkItem, WorkItemKind, WorkItemStatus
-from northstar.workspaces.forms import MultiPickField, PickField, SearchSelect
+from northstar.workspaces.forms import MultiPickField, PickField, SearchSelect, with_query
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import int_param
 
@@ -214,8 +214,7 @@ def found_html(into: str, name: str, url: str, rows: list[tuple[int, str]]) -> S
         '<button type="button" class="btn btn-ghost btn-sm multi-pick-add" id="{}-add-{}" hx-get="{}" '
         'hx-target="#{}" hx-swap="beforeend">{}</button>',
         (
-            (into, pk, f"{url}{'&' if '?' in url else '?'}{urlencode({'into': into, 'name': name, 'add': pk})}",
-             into, _("Add “%(title)s”") % {"title": title})
+            (into, pk, with_query(url, into=into, name=name, add=pk), into, _("Add “%(title)s”") % {"title": title})
             for pk, title in rows
         ),
     )  # fmt: skip

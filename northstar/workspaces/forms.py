@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from northstar.workspaces.errors import ValidationFailed
@@ -251,11 +252,36 @@ class ApiTokenForm(forms.Form):
     )
 
 
+def with_query(url: str, **params: Any) -> str:
+    """``url`` with ``params`` added to its query string."""
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+
+
+def search_box(
+    css_class: str, field_id: str, label: str, url: str, *, target: str, include: str = ""
+) -> SafeString:
+    """A pick field's search box: what is typed goes to ``url`` as ``?q=`` (with the inputs inside ``include``)
+    and the answer replaces what is inside ``target``. It is outside the form's data: its ``form`` attribute
+    names no form."""
+    return format_html(
+        '<input type="search" class="{}" name="q" form="{}-find" autocomplete="off" aria-label="{}" '
+        'placeholder="{}" aria-controls="{}" hx-get="{}"{} hx-trigger="input changed delay:250ms, search" '
+        'hx-target="#{}" hx-swap="innerHTML" hx-sync="this:replace">',
+        css_class,
+        field_id,
+        label,
+        _("Type to find by title…"),
+        target,
+        url,
+        format_html(' hx-include="#{}"', include) if include else "",
+        target,
+    )
+
+
 class SearchSelect(forms.Select):
     """A select that holds a few choices (the chosen one and the first others), with a search box above it that
     asks ``search_url`` for the choices whose title holds what is typed (HTMX swaps the select's options): a
-    workspace of 100,000 work items does not send them all with every form. The box is outside the form's data
-    (its ``form`` attribute names no form)."""
+    workspace of 100,000 work items does not send them all with every form."""
 
     def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -264,17 +290,8 @@ class SearchSelect(forms.Select):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         select = super().render(name, value, attrs, renderer)
         select_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
-        find = format_html(
-            '<input type="search" class="search-select-find" name="q" form="{}-find" autocomplete="off" '
-            'aria-label="{}" placeholder="{}" aria-controls="{}" hx-get="{}" '
-            'hx-trigger="input changed delay:250ms, search" hx-target="#{}" hx-swap="innerHTML" '
-            'hx-sync="this:replace">',
-            select_id,
-            _("Find by title"),
-            _("Type to find by title…"),
-            select_id,
-            self.search_url,
-            select_id,
+        find = search_box(
+            "search-select-find", select_id, _("Find by title"), self.search_url, target=select_id
         )
         return format_html('<div class="search-select">{}{}</div>', find, select)
 
@@ -308,20 +325,14 @@ class MultiPick(forms.CheckboxSelectMultiple):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         chosen = super().render(name, value, attrs, renderer)
         box_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
-        joiner = "&" if "?" in self.search_url else "?"
-        url = f"{self.search_url}{joiner}{urlencode({'into': box_id, 'name': name})}"
-        find = format_html(
-            '<input type="search" class="multi-pick-find" name="q" form="{}-find" autocomplete="off" '
-            'aria-label="{}" placeholder="{}" aria-controls="{}-found" hx-get="{}" hx-include="#{}" '
-            'hx-trigger="input changed delay:250ms, search" hx-target="#{}-found" hx-swap="innerHTML" '
-            'hx-sync="this:replace">',
+        url = with_query(self.search_url, into=box_id, name=name)
+        find = search_box(
+            "multi-pick-find",
             box_id,
             _("Find by title to add"),
-            _("Type to find by title…"),
-            box_id,
             url,
-            box_id,
-            box_id,
+            target=f"{box_id}-found",
+            include=box_id,
         )
         found = format_html('<div class="multi-pick-found" id="{}-found" aria-live="polite"></div>', box_id)
         return format_html('<div class="multi-pick">{}{}{}</div>', chosen, find, found)
