@@ -1,6 +1,7 @@
 """The choices of pick fields among many rows (a work item's predecessor and parent, the key result it serves, a
-scenario's changes, the roadmap list's filters, the objectives an objective aligns to): a few shown, the rest found by a search of their titles, any row
-the viewer sees accepted — so that a page never lists a workspace's 100,000 work items or 80,000 key results."""
+scenario's changes, the roadmap list's filters, the objectives an objective aligns to): a few shown, the rest
+found by a search of their titles, any row the viewer sees accepted — so that a page never lists a workspace's
+100,000 work items, 80,000 key results or 20,000 objectives."""
 
 from __future__ import annotations
 
@@ -24,9 +25,8 @@ from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import int_param
 
 PICK_SHOWN = 50  # choices a pick field's select holds at a time
-HTML_NAME = re.compile(
-    r"[A-Za-z][\w-]{0,79}", re.ASCII
-)  # a field's name or id, as a search's address may give it
+# a field's name or id, as a search's address may give it
+HTML_NAME = re.compile(r"[A-Za-z][\w-]{0,79}", re.ASCII)
 Choices = list[tuple[Any, Any]]
 
 

@@ -175,9 +175,8 @@ def test_an_objective_aligns_to_objectives_not_shown_and_never_to_another_worksp
     )
     html = refused.content.decode()
     assert refused.status_code == 422 and "Select a valid choice" in html
-    assert _boxes(html) == [
-        made[1].pk
-    ]  # what was sent back stays ticked, what the viewer cannot see does not
+    # what was sent back stays ticked, what the viewer cannot see does not
+    assert _boxes(html) == [made[1].pk]
     itself = client.post(f"/okrs/{made[0].pk}/edit/", {**form, "version": version, "parents": [made[0].pk]})
     assert itself.status_code == 422
     assert sorted(Objective.objects.get(pk=made[0].pk).parents.values_list("pk", flat=True)) == sorted(
