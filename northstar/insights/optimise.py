@@ -12,7 +12,7 @@ from northstar.core.optimise import Candidate, Plan, optimise
 from northstar.insights.scores import load_scores
 from northstar.okrs.models import Period
 from northstar.roadmap.models import TeamCapacity, WorkItem, WorkItemKind, WorkItemStatus
-from northstar.roadmap.queries import load_roadmap
+from northstar.roadmap.queries import Roadmap, load_roadmap
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 
@@ -50,8 +50,22 @@ def plan_period(
 
     An initiative's effort is the part of its open (not done, not cancelled) estimated work that falls into the
     period — its parts' estimates when they have some, else its own; an initiative needs the initiatives that
-    hold work it depends on."""
+    hold work it depends on. The plan with the saved capacities and no pins is kept with the roadmap (it depends
+    only on what moves the plan revision: work, scores, capacities, teams, periods), so that the optimiser's
+    page, a page at a time, solves it once; one with capacities tried or pins is solved each time."""
     rm = load_roadmap(actor, today=today)
+    if capacity_overrides or pins:
+        return _plan_period(actor, period, rm, capacity_overrides, pins)
+    return rm.derived(("portfolio", period.pk), lambda: _plan_period(actor, period, rm, None, None))
+
+
+def _plan_period(
+    actor: Actor,
+    period: Period,
+    rm: Roadmap,
+    capacity_overrides: Mapping[int, float] | None,
+    pins: Mapping[int, bool] | None,
+) -> PortfolioPlan:
     scores = load_scores(actor, rm)
     window = Span(period.start, period.end)
     parents = {v.item.pk: v.item.parent_id for v in rm.items}

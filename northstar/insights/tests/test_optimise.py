@@ -158,3 +158,34 @@ def test_the_optimise_page_lists_its_plan_a_page_at_a_time_by_strategic_score(db
         capacity_overrides={growth.pk: 40.0},
     )
     assert sorted(listed) == sorted(plan.initiatives)  # each initiative once, on one page
+
+
+def test_the_plan_with_the_saved_capacities_is_solved_once_until_the_plan_changes(
+    db, client, monkeypatch, settings
+):
+    from django.utils import timezone
+
+    from northstar.insights import optimise as optimise_module
+    from northstar.roadmap import actions as roadmap_actions
+
+    settings.NORTHSTAR_ROADMAPS_KEPT = 2
+    solved = []
+    solve = optimise_module.optimise
+    monkeypatch.setattr(optimise_module, "optimise", lambda *a, **k: solved.append(1) or solve(*a, **k))
+    load_demo(today=timezone.localdate())
+    workspace = Workspace.objects.get(slug="finvest")
+    growth = Team.objects.get(workspace=workspace, key="growth")
+    quarter = Period.objects.get(workspace=workspace, key="FY27-Q2")
+    maria = User.objects.get(email="maria.lind@finvest.example")
+    client.force_login(maria)
+    for page in (1, 2, 1):
+        assert client.get(f"/insights/optimise/?period={quarter.pk}&page={page}").status_code == 200
+    assert len(solved) == 1  # the pages of one plan
+    for _ in range(2):
+        client.get(f"/insights/optimise/?period={quarter.pk}&capacity_{growth.pk}=40")
+    assert len(solved) == 3  # capacities tried: solved each time
+    roadmap_actions.set_capacity(
+        actor_for(maria, workspace), team=growth.pk, period=quarter.pk, person_days=40
+    )
+    html = client.get(f"/insights/optimise/?period={quarter.pk}").content.decode()
+    assert len(solved) == 4 and 'value="40"' in html  # a saved capacity moves the plan: solved again
