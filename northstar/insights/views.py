@@ -25,9 +25,8 @@ from northstar.workspaces.web import query_without_page, requested_page, today, 
 
 # dependencies across teams the report lists (19,890 at medium scale); the API's report has them all
 CROSS_TEAM_SHOWN = 200
-OPTIMISE_PAGE_SIZE = (
-    100  # initiatives a page of the optimiser's plan lists (1,666 of a period at medium scale)
-)
+# initiatives a page of the optimiser's plan lists (1,666 of a period at medium scale)
+OPTIMISE_PAGE_SIZE = 100
 
 
 @dataclass
@@ -135,11 +134,6 @@ def capacity_overrides(actor: Actor, data: QueryDict) -> dict[int, float]:
         if value >= 0 and value != float("inf"):
             overrides[team.pk] = value
     return overrides
-
-
-OPTIMISE_PAGE_SIZE = (
-    100  # initiatives a page of the optimiser's plan lists (1,666 of a period at medium scale)
-)
 
 
 @workspace_view()
