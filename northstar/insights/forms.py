@@ -106,10 +106,9 @@ class ChangeForm(forms.Form):
             self.fields[name].required = True
         if kind != "move":
             self.fields["end"].help_text = ""
-        bound = self.data if self.is_bound else {}
-        items.attach(self.fields["work_item"], bound.get("work_item"))  # type: ignore[arg-type]
+        items.attach(self["work_item"])
         self.fields["team"].choices = [("", "—"), *teams]  # type: ignore[attr-defined]
-        key_results.attach(self.fields["key_result"], bound.get("key_result"))  # type: ignore[arg-type]
+        key_results.attach(self["key_result"])
         self.fields["period"].choices = [("", "—"), *periods]  # type: ignore[attr-defined]
         self.fields["item_kind"].choices = item_kinds  # type: ignore[attr-defined]
 

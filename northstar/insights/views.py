@@ -148,11 +148,10 @@ def optimise_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         overrides = capacity_overrides(actor, request.GET)
         result = plan_period(actor, period, today=now, capacity_overrides=overrides)
     rows = []
-    page = requested_page(request, [], OPTIMISE_PAGE_SIZE)
+    by_value = sorted(result.initiatives.items(), key=lambda kv: -result.value[kv[0]]) if result else []
+    page = requested_page(request, by_value, OPTIMISE_PAGE_SIZE)
     if result is not None:
         dropped = {d.id: d for d in result.plan.dropped}
-        by_value = sorted(result.initiatives.items(), key=lambda kv: -result.value[kv[0]])
-        page = requested_page(request, by_value, OPTIMISE_PAGE_SIZE)
         for pk, item in page:
             drop = dropped.get(pk)
             detail = drop.detail if drop is not None and isinstance(drop.detail, dict) else {}

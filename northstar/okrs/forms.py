@@ -64,8 +64,7 @@ class ObjectiveForm(forms.Form):
         self.fields["team"].choices = [(t.pk, ("— " * depth) + t.name) for t, depth in teams]
         self.fields["period"].choices = [("", _("No period (ongoing)"))] + [(p.pk, p.name) for p in periods]
         self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
-        chosen = self.data.getlist("parents") if self.is_bound else self.initial.get("parents") or ()
-        parents.attach_many(self.fields["parents"], chosen)
+        parents.attach_many(self["parents"])
 
 
 class KeyResultForm(forms.Form):

@@ -84,9 +84,7 @@ class WorkItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [(t.pk, ("— " * depth) + t.name) for t, depth in teams]
         self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
-        parents.attach(
-            self.fields["parent"], self.data.get("parent") if self.is_bound else self.initial.get("parent")
-        )
+        parents.attach(self["parent"])
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -119,7 +117,7 @@ class DependencyForm(forms.Form):
 
     def __init__(self, *args: Any, picker: Picker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        picker.attach(self.fields["predecessor"], self.data.get("predecessor") if self.is_bound else None)
+        picker.attach(self["predecessor"])
 
 
 class ContributionForm(forms.Form):
@@ -137,7 +135,7 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args: Any, picker: Picker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        picker.attach(self.fields["key_result"], self.data.get("key_result") if self.is_bound else None)
+        picker.attach(self["key_result"])
 
 
 class BaselineForm(forms.Form):

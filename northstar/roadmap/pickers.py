@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
+from django.forms import BoundField
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -65,10 +66,12 @@ class Picker:
         widget = SearchSelect(search_url=self.url(), choices=self.choices(chosen=chosen))
         return widget.render(name, chosen, {"id": widget_id})
 
-    def attach(self, field: PickField, chosen: object) -> None:
-        """Give ``field`` its first choices (with the one chosen), its check and the address of its search."""
+    def attach(self, bound: BoundField) -> None:
+        """Give the pick field of ``bound`` its first choices (with the one it holds: sent back, or the form's
+        initial one), its check and the address of its search."""
+        field: PickField = bound.field  # type: ignore[assignment]
         field.exists = self.exists
-        field.choices = self.choices(chosen=int_param(chosen))
+        field.choices = self.choices(chosen=int_param(bound.value()))
         field.widget.search_url = self.url()  # type: ignore[attr-defined]
 
 
@@ -162,7 +165,7 @@ class ObjectivePicker(Picker):
         return Objective.objects.restrict(self.actor).exclude(pk__in=self.exclude)
 
     def exists(self, pk: int) -> bool:
-        return self.candidates().filter(pk=pk).exists()
+        return pk in self.existing({pk})
 
     def existing(self, pks: set[int]) -> set[int]:
         return set(self.candidates().filter(pk__in=pks).values_list("pk", flat=True)) if pks else set()
@@ -191,10 +194,12 @@ class ObjectivePicker(Picker):
     def from_request(cls, actor: Actor, params: Any) -> ObjectivePicker:
         return cls(actor, ids_of(str(params.get("exclude", "")).split(",")))
 
-    def attach_many(self, field: MultiPickField, chosen: Iterable[Any]) -> None:
-        """Give ``field`` the objectives ``chosen`` as its boxes, its check and the address of its search."""
+    def attach_many(self, bound: BoundField) -> None:
+        """Give the multiple pick field of ``bound`` the objectives it holds (sent back, or the form's initial
+        ones) as its boxes, its check and the address of its search."""
+        field: MultiPickField = bound.field  # type: ignore[assignment]
         field.existing = self.existing
-        field.choices = self.titles(ids_of(chosen))
+        field.choices = self.titles(ids_of(bound.value() or ()))
         field.widget.search_url = self.url()  # type: ignore[attr-defined]
 
 
