@@ -27,7 +27,7 @@ from northstar.exchange.okr_yaml import FORMAT_VERSION
 from northstar.okrs.models import KRKind, ObjectiveStatus, PeriodKind, Visibility
 from northstar.okrs.validation import check_confidence, check_key_result_definition
 from northstar.roadmap.models import DependencyKind, WorkItemKind, WorkItemStatus
-from northstar.workspaces.errors import FieldError, ValidationFailed
+from northstar.workspaces.errors import FieldError, ValidationFailed, unsavable_text
 from northstar.workspaces.models import Role
 
 KEY_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+\Z")  # Django's slug: what the key columns accept
@@ -320,6 +320,8 @@ class _Checker:
             self.error(here, _("This field cannot be empty."))
         elif len(text) > max_length:
             self.error(here, _("Use at most %(n)d characters.") % {"n": max_length})
+        elif (problem := unsavable_text(text)) is not None:
+            self.error(here, problem)
         return text
 
     def key(self, data: dict[str, Any], name: str, path: str, *, max_length: int) -> str:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from northstar.exchange.exporter import export_document
 from northstar.exchange.importer import ImportReport, import_document
 from northstar.exchange.okr_yaml import FORMAT_VERSION
-from northstar.workspaces.errors import FieldError, ValidationFailed
+from northstar.workspaces.errors import UNSAVABLE, FieldError, ValidationFailed
 from northstar.workspaces.models import User, Workspace
 from northstar.workspaces.permissions import Actor
 
@@ -584,10 +584,23 @@ def export_sheets(actor: Actor) -> Sheets:
     return sheets_from_document(export_document(actor))
 
 
+EXCEL_ROWS = 1_048_576  # a worksheet's rows, its header's included
+
+
 def xlsx_bytes(sheets: Sheets, *, notes: bool = False) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    for name, rows in sheets.items():
+        if len(rows) > EXCEL_ROWS - 1:
+            raise ValidationFailed.one(
+                "format",
+                _(
+                    "The “%(sheet)s” sheet would have %(rows)s rows, and a spreadsheet holds %(most)s below its "
+                    "header. Export as CSV or YAML instead."
+                )
+                % {"sheet": name, "rows": f"{len(rows):,}", "most": f"{EXCEL_ROWS - 1:,}"},
+            )
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for name, columns in SHEETS.items():
@@ -615,6 +628,10 @@ def _excel_value(value: Any) -> Any:
     """Excel has no time zones: a moment is written in the workspace's local time (as the pages show it)."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
+    if isinstance(value, str):
+        return UNSAVABLE.sub(
+            "\ufffd", value
+        )  # text saved before such characters were refused: XML cannot hold them
     return value
 
 

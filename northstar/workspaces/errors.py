@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from northstar.workspaces.permissions import NotFound, PermissionDenied
 
-__all__ = ["FieldError", "NotFound", "PermissionDenied", "StaleVersion", "ValidationFailed"]
+__all__ = [
+    "FieldError", "NotFound", "PermissionDenied", "StaleVersion", "ValidationFailed", "unsavable_text",
+    "refuse_unsavable_text",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,31 @@ class StaleVersion(Exception):
             )
         )
         self.current_version = current_version
+
+
+# What no database, page or spreadsheet here can hold: the control characters other than tab, line feed and
+# carriage return (PostgreSQL refuses NUL, XML — so an XLSX file — all of them), and what is not a character at all.
+UNSAVABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def unsavable_text(text: str) -> str | None:
+    """Why ``text`` cannot be saved, in the reader's language, or None when it can."""
+    found = UNSAVABLE.search(text)
+    if found is None:
+        return None
+    return _(
+        "This text holds an invisible control character (U+%(code)s, character %(at)s) that cannot be saved. "
+        "Remove it and try again."
+    ) % {"code": f"{ord(found.group()):04X}", "at": found.start() + 1}
+
+
+def refuse_unsavable_text(values: Iterable[tuple[str, object]]) -> None:
+    """Raises ValidationFailed naming each field whose text cannot be saved: every write reaches this
+    (`TenantModel.save`, bulk writes, people and workspaces), whichever form, endpoint or file it came from."""
+    errors = [
+        FieldError(field, problem)
+        for field, value in values
+        if isinstance(value, str) and (problem := unsavable_text(value)) is not None
+    ]
+    if errors:
+        raise ValidationFailed(errors)

@@ -20,9 +20,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from northstar.workspaces import revisions
+from northstar.workspaces.errors import refuse_unsavable_text
 
 if TYPE_CHECKING:
     from northstar.workspaces.permissions import Actor
+
+
+_text_fields: dict[type[models.Model], tuple[str, ...]] = {}
+
+
+def texts_of(row: models.Model) -> list[tuple[str, object]]:
+    """(field, value) of a row's text columns, for `refuse_unsavable_text`."""
+    model = type(row)
+    names = _text_fields.get(model)
+    if names is None:
+        names = _text_fields[model] = tuple(
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField)
+        )
+    return [(name, getattr(row, name)) for name in names]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -66,6 +83,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        refuse_unsavable_text(texts_of(self))
         super().save(*args, **kwargs)
         fields = set(kwargs.get("update_fields") or ())
         if fields != {"last_login"}:
@@ -195,6 +213,7 @@ class Workspace(models.Model):
     )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        refuse_unsavable_text(texts_of(self))
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
         if fields is not None and set(fields) <= self.okr_ignores:
@@ -254,6 +273,7 @@ class TenantQuerySet(models.QuerySet[Any]):
     # Writes that bypass Model.save/delete still move the workspace's revision (see revisions.py).
 
     def update(self, **kwargs: Any) -> int:
+        refuse_unsavable_text(kwargs.items())
         workspaces = self._workspaces_touched()
         count = super().update(**kwargs)
         if count:
@@ -270,6 +290,9 @@ class TenantQuerySet(models.QuerySet[Any]):
         return deleted
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        for row in objs:
+            refuse_unsavable_text(texts_of(row))
         made = super().bulk_create(objs, *args, **kwargs)
         whole = None
         if made and getattr(self.model, "reshapes_objectives_alone", False):
@@ -279,6 +302,8 @@ class TenantQuerySet(models.QuerySet[Any]):
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
+        for row in objs:
+            refuse_unsavable_text((name, value) for name, value in texts_of(row) if name in fields)
         count = super().bulk_update(objs, fields, *args, **kwargs)
         _changed(self.model, {o.workspace_id for o in objs}, fields)
         return count
@@ -401,6 +426,7 @@ class TenantModel(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        refuse_unsavable_text(texts_of(self))
         super().save(*args, **kwargs)
         _changed(
             type(self),

@@ -33,7 +33,8 @@ def today() -> dt.date:
 def workspace_view(min_role: str = "viewer") -> Callable[[View], View]:
     """Require a signed-in member with at least `min_role`; call the view as `view(request, actor, …)`.
 
-    Anonymous → redirect to sign in; no workspace → a page saying so; NotFound → 404; PermissionDenied → 403.
+    Anonymous → redirect to sign in; no workspace → a page saying so; NotFound → 404; PermissionDenied → 403;
+    ValidationFailed that the view did not show on its form → 400, with its messages.
     """
 
     def decorate(view: View) -> View:
@@ -51,6 +52,8 @@ def workspace_view(min_role: str = "viewer") -> Callable[[View], View]:
                 raise Http404 from exc
             except (PermissionDenied, DjangoPermissionDenied) as exc:
                 return forbidden(request, exc)
+            except ValidationFailed as exc:
+                return render(request, "400.html", {"message": exc.sentence()}, status=400)
 
         return wrapper
 

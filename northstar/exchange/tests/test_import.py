@@ -290,6 +290,13 @@ def test_it_rejects_a_key_written_twice_in_one_mapping():
     assert "“name” appears twice" in str(exc.value.errors[0].message)
 
 
+def test_an_import_names_the_path_of_the_text(db, finvest):
+    finvest["objectives"][1]["key_results"][0]["title"] = "Ship the \x07 thing"
+    with pytest.raises(ValidationFailed) as refused:
+        import_document(finvest)
+    assert [e.field for e in refused.value.errors] == ["objectives[1].key_results[0].title"]
+
+
 def test_it_needs_someone_to_import_as(finvest):
     for person in finvest["people"]:
         person["role"] = "editor"
