@@ -217,6 +217,8 @@ CACHES = {
     },
 }
 NORTHSTAR_PAGE_MEMORY_SECONDS = int(os.environ.get("NORTHSTAR_PAGE_MEMORY_SECONDS", "120"))
+# An uploaded file larger than this is checked and imported by the worker, not while the page waits (bytes).
+NORTHSTAR_IMPORT_AT_ONCE_BYTES = int(os.environ.get("NORTHSTAR_IMPORT_AT_ONCE_BYTES", str(512 * 1024)))
 # Computed roadmaps each process keeps until what they are built from changes (roadmap/queries.py); 0: none.
 NORTHSTAR_ROADMAPS_KEPT = int(os.environ.get("NORTHSTAR_ROADMAPS_KEPT", "2"))
 # Forecasts each process keeps in memory in front of the cache (okrs/queries.py); 0: none.

@@ -7,24 +7,32 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from northstar.exchange.importer import ImportReport, import_document
+from northstar.exchange.importer import ImportReport, Tally, import_document
 from northstar.exchange.jira import import_jira, is_jira_header
-from northstar.exchange.models import PendingImport
+from northstar.exchange.models import ImportState, PendingImport
 from northstar.exchange.okr_yaml import parse_text
 from northstar.exchange.tables import RowError, TableErrors, import_sheets, read_file
 from northstar.exchange.viva import import_viva, is_viva_header
-from northstar.workspaces.errors import NotFound, ValidationFailed
+from northstar.workspaces.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from northstar.workspaces.models import Team
-from northstar.workspaces.permissions import Actor, access
+from northstar.workspaces.permissions import Actor, access, actor_for
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 KEEP_PENDING = dt.timedelta(days=1)
+# A check or an import the worker has not finished this long after it was handed over has stopped (the worker
+# died, or none runs): its transaction wrote nothing, and its page says so.
+STALLED_AFTER = dt.timedelta(hours=1)
 TABULAR = (".csv", ".xlsx")
 DOCUMENTS = (".yaml", ".yml", ".json")
 
@@ -129,19 +137,30 @@ class Preview:
     problems: list[RowError]
 
 
+def in_background(data: bytes) -> bool:
+    """A file this large is checked and imported by the worker, not while the page waits: 100,000 rows take
+    minutes, longer than a server lets one request run."""
+    return len(data) > settings.NORTHSTAR_IMPORT_AT_ONCE_BYTES
+
+
 def preview_upload(actor: Actor, filename: str, data: bytes, *, default_team: int | None = None) -> Preview:
-    """Keep the upload for its confirmation and say what importing it would do."""
+    """Keep the upload for its confirmation and say what importing it would do — or, for a large file, hand the
+    check to the worker (`Preview.report` and `problems` empty, the upload's state CHECKING)."""
     actor.require("editor")
     PendingImport.objects.filter(
         workspace=actor.workspace, created_at__lt=timezone.now() - KEEP_PENDING
-    ).delete()  # the ones nobody confirmed
+    ).delete()  # the ones nobody confirmed, and those imported a day ago
     pending = PendingImport.objects.create(
         workspace=actor.workspace,
         user=actor.user,
         filename=filename[:255],
         content=data,
         team_id=default_team,
+        state=ImportState.CHECKING if in_background(data) else ImportState.INLINE,
     )
+    if pending.state == ImportState.CHECKING:
+        check_upload.enqueue(pending.pk)
+        return Preview(pending, None, [])
     try:
         return Preview(
             pending, run_import(actor, filename, data, dry_run=True, default_team=default_team), []
@@ -154,9 +173,20 @@ def pending_upload(actor: Actor, pk: Any) -> PendingImport:
     return access(PendingImport.objects, actor, pk)  # type: ignore[no-any-return]
 
 
-def confirm_upload(actor: Actor, pk: Any) -> ImportReport:
-    """Import a previewed upload for real; it is forgotten once imported."""
+def confirm_upload(actor: Actor, pk: Any) -> ImportReport | None:
+    """Import a previewed upload for real; it is forgotten once imported. A large one is handed to the worker
+    (None), once: a second confirmation, or one before the check is done, changes nothing."""
     pending = pending_upload(actor, pk)
+    if pending.state != ImportState.INLINE:
+        if outcome_problems(pending.outcome):
+            raise UploadRefused(outcome_problems(pending.outcome))
+        handed = PendingImport.objects.filter(pk=pending.pk, state=ImportState.CHECKED).update(
+            state=ImportState.IMPORTING,
+            updated_at=timezone.now(),  # an update() leaves auto_now fields
+        )
+        if handed:
+            import_upload.enqueue(pending.pk)
+        return None
     report = run_import(
         actor, pending.filename, bytes(pending.content), dry_run=False, default_team=pending.team_id
     )
@@ -164,6 +194,98 @@ def confirm_upload(actor: Actor, pk: Any) -> ImportReport:
     return report
 
 
-def discard_upload(actor: Actor, pk: Any) -> None:
+def stalled(pending: PendingImport) -> bool:
+    working = pending.state in (ImportState.CHECKING, ImportState.IMPORTING)
+    return working and pending.updated_at < timezone.now() - STALLED_AFTER
+
+
+def discard_upload(actor: Actor, pk: Any) -> bool:
+    """Forget an upload, unless the worker is importing it now (False): that import runs to its end."""
     with contextlib.suppress(NotFound):
-        pending_upload(actor, pk).delete()
+        pending = pending_upload(actor, pk)
+        if pending.state == ImportState.IMPORTING and not stalled(pending):
+            return False
+        pending.delete()
+    return True
+
+
+def background_uploads(actor: Actor) -> list[PendingImport]:
+    """The actor's uploads the worker checks or imports, or has (the last day's), newest first."""
+    return list(
+        PendingImport.objects.restrict(actor)
+        .filter(user_id=actor.user_id)
+        .exclude(state=ImportState.INLINE)
+        .defer("content", "outcome")
+        .order_by("-created_at", "-pk")[:20]
+    )
+
+
+# --- large files, in the background --------------------------------------------------------------------------
+
+
+def outcome_of(report: ImportReport) -> dict[str, Any]:
+    return {
+        "tallies": {name: [t.created, t.updated, t.unchanged] for name, t in report.tallies.items()},
+        "warnings": [[w.field, str(w.message)] for w in report.warnings],
+    }
+
+
+def outcome_report(outcome: dict[str, Any]) -> ImportReport | None:
+    """The report an outcome holds (its messages in the uploader's language), None when it holds none."""
+    if "tallies" not in outcome:
+        return None
+    return ImportReport(
+        workspace_slug="",
+        workspace_name="",
+        created_workspace=False,
+        dry_run=False,
+        tallies={name: Tally(*counts) for name, counts in outcome["tallies"].items()},
+        warnings=[FieldError(field, message) for field, message in outcome.get("warnings", [])],
+    )
+
+
+def outcome_problems(outcome: dict[str, Any]) -> list[RowError]:
+    return [RowError(**problem) for problem in outcome.get("problems", [])]
+
+
+@task
+def check_upload(pending_id: int) -> str:
+    """The preview of a large upload, as the page would have made it."""
+    return _in_background(pending_id, ImportState.CHECKING, dry_run=True)
+
+
+@task
+def import_upload(pending_id: int) -> str:
+    """The import of a large upload its uploader confirmed."""
+    return _in_background(pending_id, ImportState.IMPORTING, dry_run=False)
+
+
+def _in_background(pending_id: int, state: ImportState, *, dry_run: bool) -> str:
+    pending = (
+        PendingImport.objects.filter(pk=pending_id, state=state).select_related("user", "workspace").first()
+    )
+    if pending is None:
+        return "gone"  # discarded while it waited, or done already
+    workspace, user = pending.workspace, pending.user
+    with translation.override(user.language or workspace.language or settings.LANGUAGE_CODE):
+        try:
+            actor = actor_for(user, workspace)
+            report = run_import(
+                actor, pending.filename, bytes(pending.content), dry_run=dry_run, default_team=pending.team_id
+            )
+            outcome, done = outcome_of(report), ImportState.CHECKED if dry_run else ImportState.IMPORTED
+        except UploadRefused as exc:  # for an import: the workspace changed since the check
+            outcome, done = {"problems": [p.as_dict() for p in exc.problems]}, ImportState.CHECKED
+        except (PermissionDenied, NotFound):  # the uploader is no longer an editor here
+            problem = RowError(pending.filename, None, "", _("You may no longer import into this workspace."))
+            outcome, done = {"problems": [problem.as_dict()]}, ImportState.CHECKED
+        except Exception:
+            logger.exception("import %s of %s stopped", pending_id, pending.filename)
+            problem = RowError(pending.filename, None, "", _("The import stopped on an error of ours, and nothing "
+                               "was written. Try again later, or tell whoever runs northstar here."))  # fmt: skip
+            outcome, done = {"problems": [problem.as_dict()]}, ImportState.FAILED
+    emptied = {"content": b""} if done == ImportState.IMPORTED else {}  # only its report is kept, for a day
+    PendingImport.objects.filter(pk=pending_id, state=state).update(
+        state=done, outcome=outcome, updated_at=timezone.now(), **emptied
+    )
+    return str(done)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -11,11 +12,13 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from northstar.exchange import uploads
 from northstar.exchange.backup import backup_text, restore_backup
 from northstar.exchange.downloads import FORMATS, download, export_file, template_file
 from northstar.exchange.importer import SECTION_LABELS, ImportReport
+from northstar.exchange.models import ImportState
 from northstar.exchange.tables import RowError
 from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
@@ -25,7 +28,14 @@ from northstar.workspaces.web import int_param, workspace_view
 
 def _context(actor: Actor, **extra: object) -> dict[str, object]:
     teams = Team.objects.restrict(actor).order_by("name")
-    return {"can_import": actor.can_edit, "can_backup": actor.is_admin, "teams": teams, **extra}
+    return {
+        "can_import": actor.can_edit,
+        "can_backup": actor.is_admin,
+        "teams": teams,
+        "in_background": uploads.background_uploads(actor) if actor.can_edit else [],
+        "import_at_once": settings.NORTHSTAR_IMPORT_AT_ONCE_BYTES,
+        **extra,
+    }
 
 
 @workspace_view()
@@ -43,6 +53,8 @@ def upload(request: HttpRequest, actor: Actor) -> HttpResponse:
     preview = uploads.preview_upload(
         actor, file.name or "upload", file.read(), default_team=int_param(request.POST.get("team"))
     )
+    if preview.pending.state == ImportState.CHECKING:
+        return HttpResponseRedirect(reverse("exchange-state", args=[preview.pending.pk]))
     return _preview_page(
         request, preview.pending.pk, preview.pending.filename, preview.report, preview.problems
     )
@@ -65,7 +77,9 @@ def _preview_page(
 @require_POST
 def confirm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if request.POST.get("cancel"):
-        uploads.discard_upload(actor, pk)
+        if not uploads.discard_upload(actor, pk):
+            messages.error(request, _("This file is being imported now and can no longer be cancelled."))
+            return HttpResponseRedirect(reverse("exchange-state", args=[pk]))
         messages.info(request, _("Import cancelled; nothing was written."))
         return HttpResponseRedirect(reverse("exchange"))
     pending = uploads.pending_upload(actor, pk)
@@ -73,6 +87,8 @@ def confirm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         report = uploads.confirm_upload(actor, pk)
     except uploads.UploadRefused as exc:  # the workspace changed since the preview
         return _preview_page(request, pk, pending.filename, None, exc.problems)
+    if report is None:  # the worker imports it
+        return HttpResponseRedirect(reverse("exchange-state", args=[pk]))
     created = sum(t.created for t in report.tallies.values())
     updated = sum(t.updated for t in report.tallies.values())
     messages.success(
@@ -81,6 +97,34 @@ def confirm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         % {"file": pending.filename, "created": created, "updated": updated},
     )
     return HttpResponseRedirect(reverse("okrs"))
+
+
+@workspace_view("editor")
+def upload_state(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Where a large upload stands: being checked or imported (asked again every few seconds, and the page made
+    afresh once that is done), its preview, or what its import did."""
+    pending = uploads.pending_upload(actor, pk)
+    if pending.state == ImportState.INLINE:  # checked while its page waited: it has no state to show
+        raise Http404
+    stalled = uploads.stalled(pending)
+    working = pending.state in (ImportState.CHECKING, ImportState.IMPORTING) and not stalled
+    if request.htmx and request.GET.get("poll"):
+        return HttpResponse(status=204) if working else HttpResponseClientRefresh()
+    problems = uploads.outcome_problems(pending.outcome)
+    if stalled:
+        message = _("The background work on this file stopped before it was done, and nothing was written. "
+                    "Upload the file again.")  # fmt: skip
+        problems = [RowError(pending.filename, None, "", message)]
+    report = uploads.outcome_report(pending.outcome)
+    if pending.state == ImportState.CHECKED:
+        return _preview_page(request, pending.pk, pending.filename, report, problems)
+    rows = [(SECTION_LABELS[name], tally) for name, tally in report.tallies.items()] if report else []
+    return render(
+        request,
+        "exchange/state.html",
+        {"pending": pending, "working": working, "rows": rows, "report": report, "problems": problems,
+         "states": ImportState},
+    )  # fmt: skip
 
 
 @workspace_view()

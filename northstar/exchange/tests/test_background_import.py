@@ -1,0 +1,173 @@
+"""A file larger than NORTHSTAR_IMPORT_AT_ONCE_BYTES is checked and imported by the worker: the page says where it
+stands, asks again every few seconds, and shows the same preview and the same all-or-nothing import as a small
+file gets at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.tasks import default_task_backend
+from django.test import Client, override_settings
+from django.utils import timezone, translation
+from typer.testing import CliRunner
+
+from northstar.cli import app
+from northstar.exchange import uploads
+from northstar.exchange.models import ImportState, PendingImport
+from northstar.okrs.models import KeyResult, Objective
+from northstar.testing import PASSWORD, make_world
+
+GOOD = (
+    "objective_key,objective_title,team,period,kr_key,kr_title,kind,unit,start,target\n"
+    "delight,Delight new savers,growth,fy27-q2,activation,Raise week-one activation from 30% to 45%,increase,%,30,45\n"
+)
+BAD = GOOD.replace(",30,45", ",30,lots")
+DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def large(settings):
+    """Every upload counts as large; the queue only keeps what is handed to it (the test runs the tasks)."""
+    settings.NORTHSTAR_IMPORT_AT_ONCE_BYTES = 100
+    settings.TASKS = DUMMY
+
+
+def upload(client, content, name="objectives.csv"):
+    return client.post("/exchange/import/", {"file": SimpleUploadedFile(name, content.encode())})
+
+
+def poll(client, pk):
+    return client.get(f"/exchange/import/{pk}/state/", {"poll": "1"}, HTTP_HX_REQUEST="true")
+
+
+def page(client, pk):
+    response = client.get(f"/exchange/import/{pk}/state/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_large_file_is_checked_then_imported_by_the_worker(world, client, large):
+    client.force_login(world.editor)
+    response = upload(client, GOOD)
+    pending = PendingImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/exchange/import/{pending.pk}/state/"
+    assert "Checking objectives.csv" in page(client, pending.pk)
+    assert poll(client, pending.pk).status_code == 204
+    assert [r.args for r in default_task_backend.results] == [[pending.pk]]
+
+    assert uploads.check_upload.call(pending.pk) == ImportState.CHECKED
+    assert poll(client, pending.pk)["HX-Refresh"] == "true"
+    preview = page(client, pending.pk)
+    assert re.search(r"Objectives</th><td class=\"num\">1</td>", preview) and 'name="confirm"' in preview
+    assert not Objective.objects.filter(key="delight").exists()
+
+    confirm = client.post(f"/exchange/import/{pending.pk}/", {"confirm": "1"})
+    assert confirm.status_code == 302 and confirm["Location"] == f"/exchange/import/{pending.pk}/state/"
+    client.post(f"/exchange/import/{pending.pk}/", {"confirm": "1"})  # twice: handed over once
+    assert len(default_task_backend.results) == 2
+    client.post(f"/exchange/import/{pending.pk}/", {"cancel": "1"})  # too late: it runs to its end
+    assert "Importing objectives.csv" in page(client, pending.pk)
+
+    assert uploads.import_upload.call(pending.pk) == ImportState.IMPORTED
+    assert KeyResult.objects.get(key="activation").target == 45
+    done = page(client, pending.pk)
+    assert "Imported objectives.csv" in done and re.search(r"Key results</th><td class=\"num\">1</td>", done)
+    assert bytes(PendingImport.objects.get().content) == b""  # the file is not kept once imported
+    listed = client.get("/exchange/").content.decode()
+    assert 'id="background-uploads"' in listed and f"/exchange/import/{pending.pk}/state/" in listed
+
+
+@pytest.mark.django_db
+def test_a_large_bad_file_shows_every_problem_in_the_uploaders_language(world, client, large):
+    world.editor.language = "sv"
+    world.editor.save()
+    client.force_login(world.editor)
+    upload(client, BAD)
+    pending = PendingImport.objects.get()
+    uploads.check_upload.call(pending.pk)
+    with translation.override("sv"), pytest.raises(uploads.UploadRefused) as inline:
+        uploads.run_import(world.actor(world.editor), "objectives.csv", BAD.encode(), dry_run=True)
+    assert uploads.outcome_problems(PendingImport.objects.get().outcome) == inline.value.problems
+    preview = page(client, pending.pk)
+    assert inline.value.problems[0].message in preview and 'name="confirm"' not in preview
+    refused = client.post(f"/exchange/import/{pending.pk}/", {"confirm": "1"})
+    assert refused.status_code == 200 and not Objective.objects.filter(key="delight").exists()
+    assert len(default_task_backend.results) == 1
+
+
+@pytest.mark.django_db
+def test_a_large_file_cancelled_before_its_check_is_never_checked(world, client, large):
+    client.force_login(world.editor)
+    upload(client, GOOD)
+    pk = PendingImport.objects.get().pk
+    assert client.post(f"/exchange/import/{pk}/", {"cancel": "1"}).status_code == 302
+    assert not PendingImport.objects.exists()
+    assert uploads.check_upload.call(pk) == "gone"
+
+
+@pytest.mark.django_db
+def test_an_uploads_state_is_its_uploaders_alone(world, client, large):
+    client.force_login(world.editor)
+    upload(client, GOOD)
+    pk = PendingImport.objects.get().pk
+    for user, status in (
+        (world.other_team, 404),
+        (world.owner, 404),
+        (world.outsider, 404),
+        (world.viewer, 403),
+    ):
+        client.force_login(user)
+        assert client.get(f"/exchange/import/{pk}/state/").status_code == status
+        assert f"/exchange/import/{pk}/state/" not in client.get("/exchange/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_small_file_has_no_background_state(world, client):
+    client.force_login(world.editor)
+    upload(client, GOOD)
+    pk = PendingImport.objects.get().pk
+    assert client.get(f"/exchange/import/{pk}/state/").status_code == 404
+
+
+@override_settings(TASKS=QUEUE, NORTHSTAR_IMPORT_AT_ONCE_BYTES=100)
+def test_the_worker_checks_and_imports_from_the_database_queue(transactional_db):
+    """Committed, as in production: the page hands the file to the queue, `northstar worker` takes it from there."""
+    world = make_world()
+    client = Client()
+    assert client.login(email=world.editor.email, password=PASSWORD)
+    upload(client, GOOD)
+    pk = PendingImport.objects.get().pk
+    assert CliRunner().invoke(app, ["worker", "--once"]).exit_code == 0
+    assert PendingImport.objects.get().state == ImportState.CHECKED
+    client.post(f"/exchange/import/{pk}/", {"confirm": "1"})
+    assert PendingImport.objects.get().state == ImportState.IMPORTING
+    result = CliRunner().invoke(app, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert PendingImport.objects.get().state == ImportState.IMPORTED
+    assert KeyResult.objects.get(key="activation", workspace=world.workspace).target == 45
+
+
+@pytest.mark.django_db
+def test_an_import_the_worker_never_finished_says_so_and_can_be_forgotten(world, client, large):
+    client.force_login(world.editor)
+    upload(client, GOOD)
+    pending = PendingImport.objects.get()
+    uploads.check_upload.call(pending.pk)
+    # confirmed long after the upload: the import has only just been handed over
+    PendingImport.objects.filter(pk=pending.pk).update(updated_at=timezone.now() - dt.timedelta(hours=3))
+    client.post(f"/exchange/import/{pending.pk}/", {"confirm": "1"})
+    importing = page(client, pending.pk)
+    assert "Importing objectives.csv" in importing and "stopped before it was done" not in importing
+    assert poll(client, pending.pk).status_code == 204
+    # an hour later the worker has not come back: it died mid-import, and its transaction wrote nothing
+    PendingImport.objects.filter(pk=pending.pk).update(updated_at=timezone.now() - dt.timedelta(hours=2))
+    assert poll(client, pending.pk)["HX-Refresh"] == "true"
+    stopped = page(client, pending.pk)
+    assert "stopped before it was done" in stopped and "Upload the file again" in stopped
+    client.post(f"/exchange/import/{pending.pk}/", {"cancel": "1"})
+    assert not PendingImport.objects.exists()
