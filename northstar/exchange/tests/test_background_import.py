@@ -171,3 +171,23 @@ def test_an_import_the_worker_never_finished_says_so_and_can_be_forgotten(world,
     assert "stopped before it was done" in stopped and "Upload the file again" in stopped
     client.post(f"/exchange/import/{pending.pk}/", {"cancel": "1"})
     assert not PendingImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_error_of_ours_in_the_background_is_said_plainly_and_writes_nothing(
+    world, client, large, monkeypatch
+):
+    client.force_login(world.editor)
+    upload(client, GOOD)
+    pending = PendingImport.objects.get()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(uploads, "run_import", broken)
+    assert uploads.check_upload.call(pending.pk) == ImportState.FAILED
+    shown = page(client, pending.pk)
+    assert "objectives.csv was not imported" in shown and "an error of ours" in shown and "a bug" not in shown
+    assert not Objective.objects.filter(key="delight").exists()
+    assert client.post(f"/exchange/import/{pending.pk}/", {"confirm": "1"}).status_code == 200  # refused
+    assert len(default_task_backend.results) == 1
