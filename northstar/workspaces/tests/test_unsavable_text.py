@@ -115,3 +115,25 @@ def test_a_sheet_longer_than_a_spreadsheet_holds_is_refused_with_a_way_out(world
     assert response.status_code == 400
     assert "CSV or YAML" in response.content.decode()
     assert client.get("/api/v1/exports", {"format": "xlsx"}).status_code == 422
+
+
+def test_text_saved_before_the_rule_is_marked_by_the_migration_and_saves_again(world):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("northstar.exchange.migrations.0003_unsavable_text_marked")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE okrs_objective SET title = %s WHERE id = %s", [BELL, world.objective.pk])
+        cursor.execute("UPDATE workspaces_team SET name = %s WHERE id = %s", ["IT\x1f", world.it.pk])
+    objective = Objective.objects.get(pk=world.objective.pk)
+    with pytest.raises(ValidationFailed):
+        objective.save()  # before: a row holding such text cannot be saved at all
+    migration.mark_unsavable_text(apps, SimpleNamespace(connection=connection))
+    objective = Objective.objects.get(pk=world.objective.pk)
+    assert objective.title == "Ship the \ufffd thing"
+    assert Team.objects.get(pk=world.it.pk).name == "IT\ufffd"
+    assert Team.objects.get(pk=world.growth.pk).name == world.growth.name
+    objective.save()
