@@ -146,27 +146,45 @@ def in_background(data: bytes) -> bool:
 def preview_upload(actor: Actor, filename: str, data: bytes, *, default_team: int | None = None) -> Preview:
     """Keep the upload for its confirmation and say what importing it would do — or, for a large file, hand the
     check to the worker (`Preview.report` and `problems` empty, the upload's state CHECKING)."""
-    actor.require("editor")
-    PendingImport.objects.filter(
-        workspace=actor.workspace, created_at__lt=timezone.now() - KEEP_PENDING
-    ).delete()  # the ones nobody confirmed, and those imported a day ago
-    pending = PendingImport.objects.create(
-        workspace=actor.workspace,
-        user=actor.user,
-        filename=filename[:255],
-        content=data,
-        team_id=default_team,
-        state=ImportState.CHECKING if in_background(data) else ImportState.INLINE,
-    )
-    if pending.state == ImportState.CHECKING:
-        check_upload.enqueue(pending.pk)
-        return Preview(pending, None, [])
+    if in_background(data):
+        return Preview(
+            start_in_background(actor, filename, data, dry_run=True, default_team=default_team), None, []
+        )
+    pending = _keep(actor, filename, data, default_team, ImportState.INLINE)
     try:
         return Preview(
             pending, run_import(actor, filename, data, dry_run=True, default_team=default_team), []
         )
     except UploadRefused as exc:
         return Preview(pending, None, exc.problems)
+
+
+def _keep(
+    actor: Actor, filename: str, data: bytes, default_team: int | None, state: ImportState
+) -> PendingImport:
+    actor.require("editor")
+    PendingImport.objects.filter(
+        workspace=actor.workspace, created_at__lt=timezone.now() - KEEP_PENDING
+    ).delete()  # the ones nobody confirmed, and those imported a day ago
+    return PendingImport.objects.create(  # type: ignore[no-any-return]
+        workspace=actor.workspace,
+        user=actor.user,
+        filename=filename[:255],
+        content=data,
+        team_id=default_team,
+        state=state,
+    )
+
+
+def start_in_background(
+    actor: Actor, filename: str, data: bytes, *, dry_run: bool, default_team: int | None = None
+) -> PendingImport:
+    """Hand a file to the worker: to check (``dry_run``, the preview) or to import at once (the API's choice)."""
+    pending = _keep(
+        actor, filename, data, default_team, ImportState.CHECKING if dry_run else ImportState.IMPORTING
+    )
+    (check_upload if dry_run else import_upload).enqueue(pending.pk)
+    return pending
 
 
 def pending_upload(actor: Actor, pk: Any) -> PendingImport:
@@ -199,6 +217,27 @@ def stalled(pending: PendingImport) -> bool:
     return working and pending.updated_at < timezone.now() - STALLED_AFTER
 
 
+@dataclass
+class Standing:
+    """Where an upload handed to the worker stands, as its page and the API show it."""
+
+    state: str  # an ImportState; FAILED for one that stalled
+    working: bool
+    report: ImportReport | None
+    problems: list[RowError]
+
+
+def standing(pending: PendingImport) -> Standing:
+    if stalled(pending):
+        message = _("The background work on this file stopped before it was done, and nothing was written. "
+                    "Upload the file again.")  # fmt: skip
+        return Standing(ImportState.FAILED, False, None, [RowError(pending.filename, None, "", message)])
+    working = pending.state in (ImportState.CHECKING, ImportState.IMPORTING)
+    return Standing(
+        pending.state, working, outcome_report(pending.outcome), outcome_problems(pending.outcome)
+    )
+
+
 def discard_upload(actor: Actor, pk: Any) -> bool:
     """Forget an upload, unless the worker is importing it now (False): that import runs to its end."""
     with contextlib.suppress(NotFound):
@@ -225,6 +264,7 @@ def background_uploads(actor: Actor) -> list[PendingImport]:
 
 def outcome_of(report: ImportReport) -> dict[str, Any]:
     return {
+        "dry_run": report.dry_run,
         "tallies": {name: [t.created, t.updated, t.unchanged] for name, t in report.tallies.items()},
         "warnings": [[w.field, str(w.message)] for w in report.warnings],
     }
@@ -238,7 +278,7 @@ def outcome_report(outcome: dict[str, Any]) -> ImportReport | None:
         workspace_slug="",
         workspace_name="",
         created_workspace=False,
-        dry_run=False,
+        dry_run=outcome.get("dry_run", False),
         tallies={name: Tally(*counts) for name, counts in outcome["tallies"].items()},
         warnings=[FieldError(field, message) for field, message in outcome.get("warnings", [])],
     )

@@ -106,24 +106,17 @@ def upload_state(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     pending = uploads.pending_upload(actor, pk)
     if pending.state == ImportState.INLINE:  # checked while its page waited: it has no state to show
         raise Http404
-    stalled = uploads.stalled(pending)
-    working = pending.state in (ImportState.CHECKING, ImportState.IMPORTING) and not stalled
+    now = uploads.standing(pending)
     if request.htmx and request.GET.get("poll"):
-        return HttpResponse(status=204) if working else HttpResponseClientRefresh()
-    problems = uploads.outcome_problems(pending.outcome)
-    if stalled:
-        message = _("The background work on this file stopped before it was done, and nothing was written. "
-                    "Upload the file again.")  # fmt: skip
-        problems = [RowError(pending.filename, None, "", message)]
-    report = uploads.outcome_report(pending.outcome)
-    if pending.state == ImportState.CHECKED:
-        return _preview_page(request, pending.pk, pending.filename, report, problems)
-    rows = [(SECTION_LABELS[name], tally) for name, tally in report.tallies.items()] if report else []
+        return HttpResponse(status=204) if now.working else HttpResponseClientRefresh()
+    if now.state == ImportState.CHECKED:
+        return _preview_page(request, pending.pk, pending.filename, now.report, now.problems)
+    rows = [(SECTION_LABELS[name], tally) for name, tally in now.report.tallies.items()] if now.report else []
     return render(
         request,
         "exchange/state.html",
-        {"pending": pending, "working": working, "rows": rows, "report": report, "problems": problems,
-         "states": ImportState},
+        {"pending": pending, "state": now.state, "working": now.working, "rows": rows, "report": now.report,
+         "problems": now.problems, "states": ImportState},
     )  # fmt: skip
 
 

@@ -169,6 +169,7 @@ def test_an_import_the_worker_never_finished_says_so_and_can_be_forgotten(world,
     assert poll(client, pending.pk)["HX-Refresh"] == "true"
     stopped = page(client, pending.pk)
     assert "stopped before it was done" in stopped and "Upload the file again" in stopped
+    assert "objectives.csv was not imported" in stopped
     client.post(f"/exchange/import/{pending.pk}/", {"cancel": "1"})
     assert not PendingImport.objects.exists()
 
@@ -191,3 +192,46 @@ def test_an_error_of_ours_in_the_background_is_said_plainly_and_writes_nothing(
     assert not Objective.objects.filter(key="delight").exists()
     assert client.post(f"/exchange/import/{pending.pk}/", {"confirm": "1"}).status_code == 200  # refused
     assert len(default_task_backend.results) == 1
+
+
+def api_upload(client, content, **form):
+    return client.post(
+        "/api/v1/imports", {"file": SimpleUploadedFile("objectives.csv", content.encode()), **form}
+    )
+
+
+@pytest.mark.django_db
+def test_the_api_hands_a_file_to_the_worker_and_says_where_it_stands(world, client, settings):
+    settings.TASKS = DUMMY
+    client.force_login(world.editor)
+    started = api_upload(client, GOOD, background="true")
+    assert started.status_code == 202, started.content
+    pk = started.json()["id"]
+    assert started.json()["state"] == "importing"
+    assert client.get(f"/api/v1/imports/{pk}").json() == {
+        "id": pk, "filename": "objectives.csv", "state": "importing", "result": None, "problems": []
+    }  # fmt: skip
+    uploads.import_upload.call(pk)
+    done = client.get(f"/api/v1/imports/{pk}").json()
+    assert done["state"] == "imported" and done["result"]["dry_run"] is False
+    assert done["result"]["sections"]["key_results"]["created"] == 1
+    assert KeyResult.objects.get(key="activation").target == 45
+    # someone else's upload is not there for them
+    client.force_login(world.other_team)
+    assert client.get(f"/api/v1/imports/{pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_api_checks_in_the_background_and_names_each_problem(world, client, settings):
+    settings.TASKS = DUMMY
+    client.force_login(world.editor)
+    pk = api_upload(client, BAD, background="true", dry_run="true").json()["id"]
+    uploads.check_upload.call(pk)
+    checked = client.get(f"/api/v1/imports/{pk}").json()
+    refused = api_upload(client, BAD)  # the same file, at once: the same answer
+    assert refused.status_code == 422
+    assert checked["state"] == "checked" and checked["result"] is None
+    assert checked["problems"] == [
+        {"field": e["field"], "message": e["message"]} for e in refused.json()["errors"]
+    ]
+    assert not Objective.objects.filter(key="delight").exists()
