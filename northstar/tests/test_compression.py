@@ -15,7 +15,9 @@ def test_a_page_is_gzipped_for_a_browser_and_reads_the_same(world, client):
     assert "Content-Encoding" not in plain
     assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
     html = gzip.decompress(packed.content).decode()
-    assert world.objective.title in html and html.count("<article") == plain.content.decode().count("<article")
+    assert world.objective.title in html and html.count("<article") == plain.content.decode().count(
+        "<article"
+    )
     assert len(packed.content) < len(html) / 3
 
 
@@ -23,4 +25,7 @@ def test_an_api_answer_is_gzipped_too(world, client):
     client.force_login(world.owner)
     packed = client.get("/api/v1/objectives", HTTP_ACCEPT_ENCODING="gzip")
     assert packed["Content-Encoding"] == "gzip"
-    assert json.loads(gzip.decompress(packed.content))["count"] == client.get("/api/v1/objectives").json()["count"]
+    assert (
+        json.loads(gzip.decompress(packed.content))["count"]
+        == client.get("/api/v1/objectives").json()["count"]
+    )
