@@ -628,10 +628,8 @@ def _excel_value(value: Any) -> Any:
     """Excel has no time zones: a moment is written in the workspace's local time (as the pages show it)."""
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return timezone.localtime(value, timezone.get_default_timezone()).replace(tzinfo=None)
-    if isinstance(value, str):
-        return UNSAVABLE.sub(
-            "\ufffd", value
-        )  # text saved before such characters were refused: XML cannot hold them
+    if isinstance(value, str):  # text saved before such characters were refused: XML cannot hold them
+        return UNSAVABLE.sub("\ufffd", value)
     return value
 
 

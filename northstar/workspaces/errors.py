@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from northstar.workspaces.permissions import NotFound, PermissionDenied
 
 __all__ = [
-    "FieldError", "NotFound", "PermissionDenied", "StaleVersion", "ValidationFailed", "unsavable_text",
-    "refuse_unsavable_text",
+    "UNSAVABLE", "FieldError", "NotFound", "PermissionDenied", "StaleVersion", "ValidationFailed",
+    "refuse_unsavable_text", "unsavable_text",
 ]  # fmt: skip
 
 

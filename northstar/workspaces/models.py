@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 _text_fields: dict[type[models.Model], tuple[str, ...]] = {}
 
 
-def texts_of(row: models.Model) -> list[tuple[str, object]]:
-    """(field, value) of a row's text columns, for `refuse_unsavable_text`."""
+def texts_of(row: models.Model, only: Iterable[str] | None = None) -> list[tuple[str, object]]:
+    """(field, value) of a row's text columns (those of ``only``, a save's update_fields, when given), for
+    `refuse_unsavable_text`."""
     model = type(row)
     names = _text_fields.get(model)
     if names is None:
@@ -39,6 +40,9 @@ def texts_of(row: models.Model) -> list[tuple[str, object]]:
             for f in model._meta.concrete_fields
             if isinstance(f, models.CharField | models.TextField)
         )
+    if only is not None:
+        wanted = set(only)
+        names = tuple(name for name in names if name in wanted)
     return [(name, getattr(row, name)) for name in names]
 
 
@@ -83,7 +87,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        refuse_unsavable_text(texts_of(self))
+        refuse_unsavable_text(texts_of(self, kwargs.get("update_fields")))
         super().save(*args, **kwargs)
         fields = set(kwargs.get("update_fields") or ())
         if fields != {"last_login"}:
@@ -213,7 +217,7 @@ class Workspace(models.Model):
     )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        refuse_unsavable_text(texts_of(self))
+        refuse_unsavable_text(texts_of(self, kwargs.get("update_fields")))
         super().save(*args, **kwargs)
         fields = kwargs.get("update_fields")
         if fields is not None and set(fields) <= self.okr_ignores:
@@ -303,7 +307,7 @@ class TenantQuerySet(models.QuerySet[Any]):
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
         for row in objs:
-            refuse_unsavable_text((name, value) for name, value in texts_of(row) if name in fields)
+            refuse_unsavable_text(texts_of(row, fields))
         count = super().bulk_update(objs, fields, *args, **kwargs)
         _changed(self.model, {o.workspace_id for o in objs}, fields)
         return count
@@ -426,7 +430,7 @@ class TenantModel(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        refuse_unsavable_text(texts_of(self))
+        refuse_unsavable_text(texts_of(self, kwargs.get("update_fields")))
         super().save(*args, **kwargs)
         _changed(
             type(self),

@@ -137,3 +137,18 @@ def test_text_saved_before_the_rule_is_marked_by_the_migration_and_saves_again(w
     assert Team.objects.get(pk=world.it.pk).name == "IT\ufffd"
     assert Team.objects.get(pk=world.growth.pk).name == world.growth.name
     objective.save()
+
+
+def test_a_save_of_other_fields_is_not_held_up_by_text_it_does_not_write(world):
+    from django.db import connection
+    from django.utils import timezone
+
+    from northstar.workspaces.models import User
+
+    with connection.cursor() as cursor:  # as before the migration marked it
+        cursor.execute("UPDATE workspaces_user SET name = %s WHERE id = %s", ["Vi\x08ctor", world.viewer.pk])
+    viewer = User.objects.get(pk=world.viewer.pk)
+    viewer.last_login = timezone.now()
+    viewer.save(update_fields=["last_login"])  # signing in still works
+    with pytest.raises(ValidationFailed):
+        viewer.save(update_fields=["name", "last_login"])
