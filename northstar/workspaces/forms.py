@@ -278,18 +278,25 @@ def search_box(
     )
 
 
-class SearchSelect(forms.Select):
-    """A select that holds a few choices (the chosen one and the first others), with a search box above it that
-    asks ``search_url`` for the choices whose title holds what is typed (HTMX swaps the select's options): a
-    workspace of 100,000 work items does not send them all with every form."""
+class _Searched(forms.Widget):
+    """A pick widget's search address, and the id its rendered input has."""
 
     def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.search_url = search_url
 
+    def rendered_id(self, name: str, attrs: dict[str, Any] | None) -> str:
+        return str((attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}")
+
+
+class SearchSelect(_Searched, forms.Select):
+    """A select that holds a few choices (the chosen one and the first others), with a search box above it that
+    asks ``search_url`` for the choices whose title holds what is typed (HTMX swaps the select's options): a
+    workspace of 100,000 work items does not send them all with every form."""
+
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         select = super().render(name, value, attrs, renderer)
-        select_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        select_id = self.rendered_id(name, attrs)
         find = search_box(
             "search-select-find", select_id, _("Find by title"), self.search_url, target=select_id
         )
@@ -313,18 +320,14 @@ class PickField(forms.TypedChoiceField):
             return False
 
 
-class MultiPick(forms.CheckboxSelectMultiple):
+class MultiPick(_Searched, forms.CheckboxSelectMultiple):
     """Several of many rows (the objectives one aligns to): the chosen ones as ticked boxes, and a search box
     that asks ``search_url`` for the rows whose title holds what is typed, each with a button that adds it to
     the ticked ones (HTMX; the search leaves out those already ticked). Untick a box to drop its row."""
 
-    def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.search_url = search_url
-
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         chosen = super().render(name, value, attrs, renderer)
-        box_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        box_id = self.rendered_id(name, attrs)
         url = with_query(self.search_url, into=box_id, name=name)
         find = search_box(
             "multi-pick-find",
