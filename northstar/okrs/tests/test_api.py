@@ -847,7 +847,8 @@ def test_the_openapi_document_lists_every_path(client):
             "/scenarios/from-optimiser", "/dashboard", "/dashboard/risks", "/dashboard/divergences",
             "/key-results/{id}/forecast",
             "/proposals", "/proposals/scenario", "/reviews", "/reviews/{id}", "/reviews/{id}/pdf",
-            "/coach/lint", "/coach/rules", "/coach/report", "/imports", "/exports", "/exports/template", "/backup",
+            "/coach/lint", "/coach/rules", "/coach/report", "/imports", "/imports/{id}", "/exports",
+            "/exports/template", "/backup",
             "/webhooks", "/webhooks/events", "/webhooks/{id}", "/webhooks/{id}/deliveries", "/webhooks/{id}/test",
             "/key-results/{id}/values", "/key-results/{id}/source", "/key-results/{id}/source/refresh",
         ]
