@@ -191,13 +191,22 @@ def pending_upload(actor: Actor, pk: Any) -> PendingImport:
     return access(PendingImport.objects, actor, pk)  # type: ignore[no-any-return]
 
 
+def background_upload(actor: Actor, pk: Any) -> PendingImport:
+    """The actor's upload that was handed to the worker; NotFound for one checked while its page waited, which has
+    no state to show."""
+    pending = pending_upload(actor, pk)
+    if pending.state == ImportState.INLINE:
+        raise NotFound
+    return pending
+
+
 def confirm_upload(actor: Actor, pk: Any) -> ImportReport | None:
     """Import a previewed upload for real; it is forgotten once imported. A large one is handed to the worker
     (None), once: a second confirmation, or one before the check is done, changes nothing."""
     pending = pending_upload(actor, pk)
     if pending.state != ImportState.INLINE:
-        if outcome_problems(pending.outcome):
-            raise UploadRefused(outcome_problems(pending.outcome))
+        if problems := outcome_problems(pending.outcome):
+            raise UploadRefused(problems)
         handed = PendingImport.objects.filter(pk=pending.pk, state=ImportState.CHECKED).update(
             state=ImportState.IMPORTING,
             updated_at=timezone.now(),  # an update() leaves auto_now fields

@@ -63,14 +63,16 @@ def upload(request: HttpRequest, actor: Actor) -> HttpResponse:
 def _preview_page(
     request: HttpRequest, pk: int, filename: str, report: ImportReport | None, problems: list[RowError]
 ) -> HttpResponse:
-    rows = []
-    if report is not None:
-        rows = [(SECTION_LABELS[name], tally) for name, tally in report.tallies.items()]
     return render(
         request,
         "exchange/preview.html",
-        {"pk": pk, "filename": filename, "rows": rows, "problems": problems, "report": report},
+        {"pk": pk, "filename": filename, "rows": _tallies(report), "problems": problems, "report": report},
     )  # a refused file is a preview too (200): the page reports on the file, the request itself went well
+
+
+def _tallies(report: ImportReport | None) -> list[tuple[object, object]]:
+    """(label, tally) of each kind of row, for `exchange/tallies.html`."""
+    return [(SECTION_LABELS[name], tally) for name, tally in report.tallies.items()] if report else []
 
 
 @workspace_view("editor")
@@ -103,19 +105,17 @@ def confirm(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def upload_state(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Where a large upload stands: being checked or imported (asked again every few seconds, and the page made
     afresh once that is done), its preview, or what its import did."""
-    pending = uploads.pending_upload(actor, pk)
-    if pending.state == ImportState.INLINE:  # checked while its page waited: it has no state to show
-        raise Http404
+    pending = uploads.background_upload(actor, pk)
     now = uploads.standing(pending)
     if request.htmx and request.GET.get("poll"):
         return HttpResponse(status=204) if now.working else HttpResponseClientRefresh()
     if now.state == ImportState.CHECKED:
         return _preview_page(request, pending.pk, pending.filename, now.report, now.problems)
-    rows = [(SECTION_LABELS[name], tally) for name, tally in now.report.tallies.items()] if now.report else []
     return render(
         request,
         "exchange/state.html",
-        {"pending": pending, "state": now.state, "working": now.working, "rows": rows, "report": now.report,
+        {"pending": pending, "state": now.state, "working": now.working, "rows": _tallies(now.report),
+         "report": now.report,
          "problems": now.problems, "states": ImportState},
     )  # fmt: skip
 

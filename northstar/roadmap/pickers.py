@@ -10,7 +10,6 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.forms import BoundField
@@ -58,8 +57,7 @@ class Picker:
         return {}
 
     def url(self) -> str:
-        extra = self.query()
-        return reverse(self.url_name) + (f"?{urlencode(extra)}" if extra else "")
+        return with_query(reverse(self.url_name), **self.query())
 
     def render(self, name: str, widget_id: str, chosen: int | None) -> str:
         """The pick field alone, for a filter form written by hand (``?name=``, no form class): safe HTML."""

@@ -253,7 +253,9 @@ class ApiTokenForm(forms.Form):
 
 
 def with_query(url: str, **params: Any) -> str:
-    """``url`` with ``params`` added to its query string."""
+    """``url`` with ``params`` added to its query string (``url`` itself without any)."""
+    if not params:
+        return url
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
