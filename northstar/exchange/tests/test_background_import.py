@@ -235,3 +235,25 @@ def test_the_api_checks_in_the_background_and_names_each_problem(world, client, 
         {"field": e["field"], "message": e["message"]} for e in refused.json()["errors"]
     ]
     assert not Objective.objects.filter(key="delight").exists()
+
+
+@pytest.mark.django_db
+def test_an_uploads_state_reads_the_same_queries_however_large_its_outcome(world, client, large):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.editor)
+    counts = []
+    for rows in (1, 400):  # a file of one bad row, then of 400: its outcome holds 400 problems
+        body = GOOD.splitlines()[0] + "\n" + "\n".join([BAD.splitlines()[1].replace("delight", f"d{n}").replace("activation", f"a{n}")
+                                                       for n in range(rows)]) + "\n"  # fmt: skip
+        upload(client, body)
+        pending = PendingImport.objects.latest("pk")
+        uploads.check_upload.call(pending.pk)
+        assert len(uploads.outcome_problems(PendingImport.objects.get(pk=pending.pk).outcome)) >= rows
+        with CaptureQueriesContext(connection) as page_queries:
+            page(client, pending.pk)
+        with CaptureQueriesContext(connection) as api_queries:
+            assert client.get(f"/api/v1/imports/{pending.pk}").status_code == 200
+        counts.append((len(page_queries), len(api_queries)))
+    assert counts[0] == counts[1]
