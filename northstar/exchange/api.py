@@ -11,6 +11,7 @@ from northstar.exchange import uploads
 from northstar.exchange.backup import backup_text
 from northstar.exchange.downloads import download, export_file, template_file
 from northstar.exchange.importer import ImportReport
+from northstar.exchange.models import UploadPurpose
 from northstar.exchange.tables import RowError
 from northstar.workspaces.api import ERRORS, WRITE_ERRORS, actor_of
 from northstar.workspaces.errors import FieldError, ValidationFailed
@@ -110,7 +111,7 @@ def import_file(
     summary="Where an import handed to the worker stands (your own uploads only)",
 )
 def import_state(request: HttpRequest, id: int) -> dict[str, Any]:
-    pending = uploads.background_upload(actor_of(request), id)
+    pending = uploads.background_upload(actor_of(request), id, UploadPurpose.IMPORT)
     now = uploads.standing(pending)
     return {
         "id": pending.pk,

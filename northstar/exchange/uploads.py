@@ -7,7 +7,9 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,14 +18,15 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from northstar.exchange.backup import RestoreReport, restore_backup
 from northstar.exchange.importer import ImportReport, Tally, import_document
 from northstar.exchange.jira import import_jira, is_jira_header
-from northstar.exchange.models import ImportState, PendingImport
+from northstar.exchange.models import ImportState, PendingImport, UploadPurpose
 from northstar.exchange.okr_yaml import parse_text
 from northstar.exchange.tables import RowError, TableErrors, import_sheets, read_file
 from northstar.exchange.viva import import_viva, is_viva_header
 from northstar.workspaces.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
-from northstar.workspaces.models import Team
+from northstar.workspaces.models import Team, User
 from northstar.workspaces.permissions import Actor, access, actor_for
 
 logger = logging.getLogger(__name__)
@@ -160,7 +163,12 @@ def preview_upload(actor: Actor, filename: str, data: bytes, *, default_team: in
 
 
 def _keep(
-    actor: Actor, filename: str, data: bytes, default_team: int | None, state: ImportState
+    actor: Actor,
+    filename: str,
+    data: bytes,
+    default_team: int | None,
+    state: ImportState,
+    purpose: UploadPurpose = UploadPurpose.IMPORT,
 ) -> PendingImport:
     actor.require("editor")
     PendingImport.objects.filter(
@@ -173,6 +181,7 @@ def _keep(
         content=data,
         team_id=default_team,
         state=state,
+        purpose=purpose,
     )
 
 
@@ -191,11 +200,11 @@ def pending_upload(actor: Actor, pk: Any) -> PendingImport:
     return access(PendingImport.objects, actor, pk)  # type: ignore[no-any-return]
 
 
-def background_upload(actor: Actor, pk: Any) -> PendingImport:
-    """The actor's upload that was handed to the worker; NotFound for one checked while its page waited, which has
-    no state to show."""
+def background_upload(actor: Actor, pk: Any, purpose: UploadPurpose | None = None) -> PendingImport:
+    """The actor's upload that was handed to the worker (for this ``purpose``, any without); NotFound for one
+    checked while its page waited, which has no state to show."""
     pending = pending_upload(actor, pk)
-    if pending.state == ImportState.INLINE:
+    if pending.state == ImportState.INLINE or purpose not in (None, pending.purpose):
         raise NotFound
     return pending
 
@@ -234,6 +243,7 @@ class Standing:
     working: bool
     report: ImportReport | None
     problems: list[RowError]
+    restored: dict[str, Any] | None = None  # a restored backup's new workspace: its id, slug and name
 
 
 def standing(pending: PendingImport) -> Standing:
@@ -243,7 +253,11 @@ def standing(pending: PendingImport) -> Standing:
         return Standing(ImportState.FAILED, False, None, [RowError(pending.filename, None, "", message)])
     working = pending.state in (ImportState.CHECKING, ImportState.IMPORTING)
     return Standing(
-        pending.state, working, outcome_report(pending.outcome), outcome_problems(pending.outcome)
+        pending.state,
+        working,
+        outcome_report(pending.outcome),
+        outcome_problems(pending.outcome),
+        pending.outcome.get("restored"),
     )
 
 
@@ -297,6 +311,25 @@ def outcome_problems(outcome: dict[str, Any]) -> list[RowError]:
     return [RowError(**problem) for problem in outcome.get("problems", [])]
 
 
+def restore_file(filename: str, data: bytes, owner: User) -> tuple[RestoreReport | None, list[RowError]]:
+    """Restore a backup file into a new workspace (``owner`` must be an owner listed in it): the report, or
+    every problem with nothing written."""
+    try:
+        return restore_backup(json.loads(data.decode("utf-8-sig")), owner=owner, slug=None), []
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None, [RowError(filename, None, "file", _("This is not a northstar backup file."))]
+    except ValidationFailed as exc:
+        return None, [RowError(filename, None, e.field, str(e.message)) for e in exc.errors]
+
+
+def start_restore(actor: Actor, filename: str, data: bytes) -> PendingImport:
+    """Hand a large backup to the worker to restore: a medium workspace's backup takes half a minute, an
+    enterprise's longer than a server lets one request run."""
+    pending = _keep(actor, filename, data, None, ImportState.IMPORTING, UploadPurpose.RESTORE)
+    restore_upload.enqueue(pending.pk)
+    return pending
+
+
 @task
 def check_upload(pending_id: int) -> str:
     """The preview of a large upload, as the page would have made it."""
@@ -309,31 +342,68 @@ def import_upload(pending_id: int) -> str:
     return _in_background(pending_id, ImportState.IMPORTING, dry_run=False)
 
 
+@task
+def restore_upload(pending_id: int) -> str:
+    """The restore of a large backup into a new workspace, as the page would have done it."""
+    return _work_on(pending_id, ImportState.IMPORTING, UploadPurpose.RESTORE, _restore)
+
+
+Outcome = tuple[dict[str, Any], ImportState]
+
+
 def _in_background(pending_id: int, state: ImportState, *, dry_run: bool) -> str:
+    def work(pending: PendingImport) -> Outcome:
+        actor = actor_for(pending.user, pending.workspace)
+        report = run_import(
+            actor, pending.filename, bytes(pending.content), dry_run=dry_run, default_team=pending.team_id
+        )
+        return outcome_of(report), ImportState.CHECKED if dry_run else ImportState.IMPORTED
+
+    return _work_on(pending_id, state, UploadPurpose.IMPORT, work)
+
+
+def _restore(pending: PendingImport) -> Outcome:
+    report, problems = restore_file(pending.filename, bytes(pending.content), pending.user)
+    if report is None:
+        return {"problems": [p.as_dict() for p in problems]}, ImportState.FAILED
+    made = report.workspace
+    return {"restored": {"id": made.pk, "slug": made.slug, "name": made.name}}, ImportState.IMPORTED
+
+
+def _work_on(
+    pending_id: int, state: ImportState, purpose: UploadPurpose, work: Callable[[PendingImport], Outcome]
+) -> str:
+    """Run ``work`` on an upload in ``state``, in its uploader's language, and keep its outcome: the new state
+    and what it found. Nothing happens to an upload no longer in that state (discarded, or done already)."""
     pending = (
-        PendingImport.objects.filter(pk=pending_id, state=state).select_related("user", "workspace").first()
+        PendingImport.objects.filter(pk=pending_id, state=state, purpose=purpose)
+        .select_related("user", "workspace")
+        .first()
     )
     if pending is None:
-        return "gone"  # discarded while it waited, or done already
+        return "gone"
     workspace, user = pending.workspace, pending.user
     with translation.override(user.language or workspace.language or settings.LANGUAGE_CODE):
         try:
-            actor = actor_for(user, workspace)
-            report = run_import(
-                actor, pending.filename, bytes(pending.content), dry_run=dry_run, default_team=pending.team_id
-            )
-            outcome, done = outcome_of(report), ImportState.CHECKED if dry_run else ImportState.IMPORTED
+            outcome, done = work(pending)
         except UploadRefused as exc:  # for an import: the workspace changed since the check
             outcome, done = {"problems": [p.as_dict() for p in exc.problems]}, ImportState.CHECKED
         except (PermissionDenied, NotFound):  # the uploader is no longer an editor here
             problem = RowError(pending.filename, None, "", _("You may no longer import into this workspace."))
             outcome, done = {"problems": [problem.as_dict()]}, ImportState.CHECKED
         except Exception:
-            logger.exception("import %s of %s stopped", pending_id, pending.filename)
-            problem = RowError(pending.filename, None, "", _("The import stopped on an error of ours, and nothing "
-                               "was written. Try again later, or tell whoever runs northstar here."))  # fmt: skip
-            outcome, done = {"problems": [problem.as_dict()]}, ImportState.FAILED
-    emptied = {"content": b""} if done == ImportState.IMPORTED else {}  # only its report is kept, for a day
+            logger.exception("%s %s of %s stopped", purpose, pending_id, pending.filename)
+            if purpose == UploadPurpose.RESTORE:
+                message = _("The restore stopped on an error of ours, and nothing was written. Try again later, "
+                            "or tell whoever runs northstar here.")  # fmt: skip
+            else:
+                message = _("The import stopped on an error of ours, and nothing was written. Try again later, "
+                            "or tell whoever runs northstar here.")  # fmt: skip
+            outcome, done = (
+                {"problems": [RowError(pending.filename, None, "", message).as_dict()]},
+                ImportState.FAILED,
+            )
+    emptied = {"content": b""} if done == ImportState.IMPORTED else {}  # only its outcome is kept, for a day
     PendingImport.objects.filter(pk=pending_id, state=state).update(
         state=done, outcome=outcome, updated_at=timezone.now(), **emptied
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,12 +13,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from northstar.exchange import uploads
-from northstar.exchange.backup import backup_text, restore_backup
+from northstar.exchange.backup import backup_text
 from northstar.exchange.downloads import FORMATS, download, export_file, template_file
 from northstar.exchange.importer import SECTION_LABELS, ImportReport
-from northstar.exchange.models import ImportState
+from northstar.exchange.models import ImportState, UploadPurpose
 from northstar.exchange.tables import RowError
-from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import int_param, workspace_view
@@ -115,8 +112,8 @@ def upload_state(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         request,
         "exchange/state.html",
         {"pending": pending, "state": now.state, "working": now.working, "rows": _tallies(now.report),
-         "report": now.report,
-         "problems": now.problems, "states": ImportState},
+         "report": now.report, "problems": now.problems, "restored": now.restored, "states": ImportState,
+         "restoring": pending.purpose == UploadPurpose.RESTORE},
     )  # fmt: skip
 
 
@@ -143,23 +140,22 @@ def backup(request: HttpRequest, actor: Actor) -> HttpResponse:
 @workspace_view()
 @require_POST
 def restore(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Restore a backup into a new workspace: a large one is handed to the worker (for an editor: the upload is
+    theirs to follow on its page), a small one restored while the page waits."""
     file = request.FILES.get("file")
-    problems: list[RowError] = []
     if file is None:
         problems = [RowError("", None, "file", _("Choose a backup file."))]
-    else:
-        try:
-            document = json.loads(file.read().decode("utf-8-sig"))
-            report = restore_backup(document, owner=request.user, slug=None)  # type: ignore[arg-type]
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            problems = [RowError(file.name or "", None, "file", _("This is not a northstar backup file."))]
-        except ValidationFailed as exc:
-            problems = [RowError(file.name or "", None, e.field, str(e.message)) for e in exc.errors]
-        else:
-            messages.success(
-                request,
-                _("Restored “%(name)s” into the new workspace %(slug)s. Switch to it from the menu.")
-                % {"name": report.workspace.name, "slug": report.workspace.slug},
-            )
-            return HttpResponseRedirect(reverse("exchange"))
-    return render(request, "exchange/index.html", _context(actor, restore_problems=problems))
+        return render(request, "exchange/index.html", _context(actor, restore_problems=problems))
+    data, filename = file.read(), file.name or "backup.json"
+    if uploads.in_background(data) and actor.can_edit:
+        pending = uploads.start_restore(actor, filename, data)
+        return HttpResponseRedirect(reverse("exchange-state", args=[pending.pk]))
+    report, problems = uploads.restore_file(filename, data, request.user)  # type: ignore[arg-type]
+    if report is None:
+        return render(request, "exchange/index.html", _context(actor, restore_problems=problems))
+    messages.success(
+        request,
+        _("Restored “%(name)s” into the new workspace %(slug)s. Switch to it from the menu.")
+        % {"name": report.workspace.name, "slug": report.workspace.slug},
+    )
+    return HttpResponseRedirect(reverse("exchange"))
