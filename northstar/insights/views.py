@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +26,11 @@ from northstar.workspaces.web import query_without_page, requested_page, today, 
 
 # dependencies across teams the report lists (19,890 at medium scale); the API's report has them all
 CROSS_TEAM_SHOWN = 200
+# orphan work items, key results and objectives without work, and full teams, each list shows (1,393 rows in all
+# at medium scale); the API's report has them all
+COVERAGE_LISTED = 50
+# team lines a page of the coverage table shows, in the team tree's order (2,000 teams at enterprise scale)
+COVERAGE_TEAMS_PAGE_SIZE = 100
 # initiatives a page of the optimiser's plan lists (1,666 of a period at medium scale)
 OPTIMISE_PAGE_SIZE = 100
 
@@ -43,28 +49,45 @@ def _coverage_context(
     periods: list[Period],
     now: dt.date,
     *,
-    failed: tuple[int, CapacityForm] | None = None,
+    page: Any = None,
+    team_id: int | None = None,
+    failed: CapacityForm | None = None,
 ) -> dict[str, Any]:
-    """The coverage page's context; `failed` is (team id, capacity form with errors), shown in that team's row."""
+    """The coverage page's context: the ``page`` of its team lines, or the page that holds ``team_id``'s line
+    (where ``failed``, a capacity form with errors, is shown), and the first rows of each of its lists."""
     report = coverage_report(actor, period, today=now) if period else None
+    lines = report.teams if report else []
+    if team_id is not None:
+        at = next((n for n, line in enumerate(lines) if line.team.pk == team_id), 0)
+        page = at // COVERAGE_TEAMS_PAGE_SIZE + 1
+    shown = Paginator(lines, COVERAGE_TEAMS_PAGE_SIZE).get_page(page)
     rows = []
-    for line in report.teams if report else []:
+    for line in shown:
         form = None
         if actor.is_admin:
-            if failed is not None and failed[0] == line.team.pk:
-                form = failed[1]
+            if failed is not None and team_id == line.team.pk:
+                form = failed
             else:
                 form = CapacityForm.for_team(line.team.pk, report.period.pk, line.load.capacity)  # type: ignore[union-attr]
         rows.append(CapacityRow(line, form))
-    cross_team = report.cross_team if report else []
-    return {
+    context = {
         "report": report,
         "periods": periods,
         "period": period,
         "rows": rows,
-        "cross_team": cross_team[:CROSS_TEAM_SHOWN],
-        "cross_team_more": len(cross_team) - CROSS_TEAM_SHOWN,
+        "team_page": shown,
+        "page_base": f"period={period.pk}" if period else "",
     }
+    for name, listed in (("orphans", COVERAGE_LISTED), ("unsupported_key_results", COVERAGE_LISTED),
+                         ("unsupported_objectives", COVERAGE_LISTED), ("full_teams", COVERAGE_LISTED),
+                         ("cross_team", CROSS_TEAM_SHOWN)):  # fmt: skip
+        context[name], context[f"{name}_more"] = _first(getattr(report, name) if report else [], listed)
+    return context
+
+
+def _first[T](rows: list[T], shown: int) -> tuple[list[T], int]:
+    """The first ``shown`` of ``rows``, and how many more there are."""
+    return rows[:shown], max(len(rows) - shown, 0)
 
 
 def _coverage_url(period: Period) -> str:
@@ -75,7 +98,8 @@ def _coverage_url(period: Period) -> str:
 def coverage(request: HttpRequest, actor: Actor) -> HttpResponse:
     now = today()
     periods, period = okr_queries.chosen_period(actor, request.GET.get("period"), now)
-    return render(request, "insights/coverage.html", _coverage_context(actor, period, periods, now))
+    context = _coverage_context(actor, period, periods, now, page=request.GET.get("page"))
+    return render(request, "insights/coverage.html", context)
 
 
 @require_POST
@@ -105,7 +129,7 @@ def capacity(request: HttpRequest, actor: Actor) -> HttpResponse:
         return HttpResponseRedirect(_coverage_url(period))
     now = today()
     periods = list(Period.objects.restrict(actor))
-    context = _coverage_context(actor, period, periods, now, failed=None if saved else (team.pk, form))
+    context = _coverage_context(actor, period, periods, now, team_id=team.pk, failed=None if saved else form)
     status = 200 if saved else 422
     if not request.htmx:  # type: ignore[attr-defined]
         return render(request, "insights/coverage.html", context, status=status)

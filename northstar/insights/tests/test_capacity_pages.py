@@ -168,3 +168,32 @@ def test_the_change_is_audited(demo, client):
     # Saving the same value again changes nothing and records nothing.
     post(client, demo, "75", **HTMX)
     assert changes_audited().count() == 1
+
+
+def test_the_coverage_table_pages_its_teams_and_a_save_answers_from_the_right_page(demo, client, monkeypatch):
+    """2,000 teams at enterprise scale: the table shows a page of them in the report's order, and a capacity saved
+    (or refused) for a team on a later page comes back on that page, not as a whole report afresh."""
+    from northstar.insights import views
+    from northstar.insights.queries import coverage_report
+    from northstar.workspaces.permissions import actor_for
+
+    monkeypatch.setattr(views, "COVERAGE_TEAMS_PAGE_SIZE", 2)
+    lines = coverage_report(actor_for(demo["owner"], demo["workspace"]), demo["quarter"],
+                            today=timezone.localdate()).teams  # fmt: skip
+    assert len(lines) > 2
+    client.force_login(demo["owner"])
+    pages = -(-len(lines) // 2)
+    for number in range(1, pages + 1):
+        html = client.get(f"/insights/coverage/?period={demo['quarter'].pk}&page={number}").content.decode()
+        shown = {line.team.pk for line in lines if f'id="capacity-row-{line.team.pk}"' in html}
+        assert shown == {line.team.pk for line in lines[(number - 1) * 2 : number * 2]}
+        assert f"Page {number} of {pages}" in html
+    last = lines[-1].team
+    data = {"team": last.pk, "period": demo["quarter"].pk, "person_days": "12"}
+    swapped = client.post("/insights/capacity/", data, **HTMX)
+    assert swapped.status_code == 200 and swapped.content.decode().strip().startswith(
+        f'<tr id="capacity-row-{last.pk}"'
+    )
+    refused = client.post("/insights/capacity/", {**data, "person_days": "-1"}).content.decode()
+    assert f'id="capacity-row-{last.pk}"' in refused and 'aria-invalid="true"' in refused
+    assert f"Page {pages} of {pages}" in refused

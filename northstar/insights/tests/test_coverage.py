@@ -214,3 +214,32 @@ def test_misalignment_finds_unaligned_team_objectives_and_work_done_without_effe
     }
     assert ("work_done_number_flat", kr.pk) not in again
     assert ("team_objective_unaligned", lonely.pk) in again
+
+
+@pytest.mark.parametrize(
+    "listed, phrase",
+    [
+        ("unsupported_key_results", "more key results with no work planned"),
+        ("orphans", "more orphan work item;"),
+    ],
+)
+def test_the_page_lists_the_first_of_each_list_and_says_how_many_more(
+    finvest, client, monkeypatch, listed, phrase
+):
+    from django.urls import reverse
+
+    from northstar.insights import views
+    from northstar.workspaces.models import Team
+
+    growth = Team.objects.get(workspace=finvest.workspace, key="growth")
+    roadmap_actions.create_work_item(finvest, title="Confetti on every page", team=growth, estimate_days=5,
+                                     start=dt.date(2026, 11, 2), end=dt.date(2026, 11, 20))  # fmt: skip
+    every = getattr(coverage_report(finvest, quarter(finvest), today=TODAY), listed)
+    assert len(every) >= 2
+    monkeypatch.setattr(views, "COVERAGE_LISTED", 1)
+    client.force_login(finvest.user)
+    html = client.get(f"/insights/coverage/?period={quarter(finvest).pk}").content.decode()
+    name = "key-result" if listed == "unsupported_key_results" else "work-item"
+    assert f'href="{reverse(name, args=[every[0].pk])}"' in html
+    assert not any(f'href="{reverse(name, args=[row.pk])}"' in html for row in every[1:])
+    assert f"{len(every) - 1} {phrase}" in html and "the API's coverage report lists every one" in html
