@@ -18,17 +18,18 @@ from northstar.exchange.downloads import FORMATS, download, export_file, templat
 from northstar.exchange.importer import SECTION_LABELS, ImportReport
 from northstar.exchange.models import ImportState, UploadPurpose
 from northstar.exchange.tables import RowError
-from northstar.workspaces.models import Team
+from northstar.roadmap.pickers import TeamPicker
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import int_param, workspace_view
 
 
 def _context(actor: Actor, **extra: object) -> dict[str, object]:
-    teams = Team.objects.restrict(actor).order_by("name")
     return {
         "can_import": actor.can_edit,
         "can_backup": actor.is_admin,
-        "teams": teams,
+        "team_picker": TeamPicker(actor, "dash").render("team", "import-team", None)
+        if actor.can_edit
+        else "",
         "in_background": uploads.background_uploads(actor) if actor.can_edit else [],
         "import_at_once": settings.NORTHSTAR_IMPORT_AT_ONCE_BYTES,
         **extra,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from northstar.insights.scores import COMBINED_FORMULA, STRATEGIC_FORMULA, Scores, load_scores
+from northstar.roadmap.pickers import TeamPicker
 from northstar.workspaces.permissions import Actor
 from northstar.workspaces.web import query_without_page, requested_page, workspace_view
 
@@ -46,7 +47,9 @@ def backlog(request: HttpRequest, actor: Actor) -> HttpResponse:
         "page_base": query_without_page(request),
         "team": scores.team(team_id) if team_id is not None else None,
         "team_id": team_id,
-        "all_teams": ALL_TEAMS,
+        "team_filter": TeamPicker(actor, "every-team").render(
+            "team", "backlog-team", ALL_TEAMS if team_id is None else team_id
+        ),
         "combined_formula": COMBINED_FORMULA,
         "strategic_formula": STRATEGIC_FORMULA,
     }

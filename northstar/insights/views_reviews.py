@@ -19,9 +19,9 @@ from northstar.insights.models import Review, ReviewKind
 from northstar.insights.reviews import load_review
 from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
+from northstar.roadmap.pickers import TeamPicker
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
-from northstar.workspaces.forms import apply_errors
-from northstar.workspaces.models import Team
+from northstar.workspaces.forms import PickField, apply_errors
 from northstar.workspaces.permissions import Actor, access
 from northstar.workspaces.web import query_without_page, requested_page, today, workspace_view
 
@@ -30,7 +30,7 @@ REVIEW_PAGE_SIZE = 50  # reviews so far, newest first: weekly reviews of 2,000 t
 
 class ReviewForm(forms.Form):
     period = forms.TypedChoiceField(label=gettext_lazy("Period"), coerce=int)
-    team = forms.TypedChoiceField(label=gettext_lazy("Team"), coerce=int, required=False, empty_value=None)
+    team = PickField(label=gettext_lazy("Team"), required=False, empty_value=None)
     kind = forms.ChoiceField(
         label=gettext_lazy("Kind"), choices=ReviewKind.choices, initial=ReviewKind.MONTHLY
     )
@@ -38,10 +38,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [(p.pk, p.name) for p in Period.objects.restrict(actor)]  # type: ignore[attr-defined]
-        teams = okr_queries.team_tree(list(Team.objects.restrict(actor)))
-        self.fields["team"].choices = [("", _("The whole company"))] + [  # type: ignore[attr-defined]
-            (t.pk, "\u2003" * depth + t.name) for t, depth in teams
-        ]
+        TeamPicker(actor, "company").attach(self["team"])
 
 
 class NotesForm(forms.Form):

@@ -9,10 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from northstar.okrs.models import KRKind, ObjectiveStatus, Visibility
-from northstar.workspaces.forms import MultiPickField
+from northstar.workspaces.forms import MultiPickField, PickField
 
 if TYPE_CHECKING:
-    from northstar.roadmap.pickers import ObjectivePicker
+    from northstar.roadmap.pickers import ObjectivePicker, PersonPicker, TeamPicker
 
 
 class ObjectiveForm(forms.Form):
@@ -24,9 +24,9 @@ class ObjectiveForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+    team = PickField(label=_("Team"))
     period = forms.TypedChoiceField(label=_("Period"), coerce=int, required=False, empty_value=None)
-    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+    owner = PickField(label=_("Owner"), required=False, empty_value=None)
     status = forms.ChoiceField(
         label=_("Status"), choices=ObjectiveStatus.choices, initial=ObjectiveStatus.ACTIVE
     )
@@ -54,16 +54,16 @@ class ObjectiveForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        teams: list[Any],
+        teams: TeamPicker,
         periods: list[Any],
-        people: list[Any],
+        people: PersonPicker,
         parents: ObjectivePicker,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(t.pk, ("— " * depth) + t.name) for t, depth in teams]
+        teams.attach(self["team"])
         self.fields["period"].choices = [("", _("No period (ongoing)"))] + [(p.pk, p.name) for p in periods]
-        self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
+        people.attach(self["owner"])
         parents.attach_many(self["parents"])
 
 
@@ -84,13 +84,13 @@ class KeyResultForm(forms.Form):
     weight = forms.FloatField(
         label=_("Weight"), initial=1.0, min_value=0, help_text=_("Its share in the objective's progress.")
     )
-    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+    owner = PickField(label=_("Owner"), required=False, empty_value=None)
     description = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, people: list[Any], **kwargs: Any):
+    def __init__(self, *args: Any, people: PersonPicker, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
+        people.attach(self["owner"])
 
     def measure_values(self) -> dict[str, Any]:
         """The cleaned values, with the measures the chosen kind does not use cleared (the form shows all of

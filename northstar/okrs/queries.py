@@ -1647,6 +1647,13 @@ def key_result_detail(
     return view, check_ins
 
 
+def member(actor: Actor, pk: int | None) -> User | None:
+    """The workspace's member of that id, if there is one."""
+    if pk is None:
+        return None
+    return User.objects.filter(pk=pk, pk__in=Membership.objects.restrict(actor).values("user_id")).first()  # type: ignore[no-any-return]
+
+
 def workspace_people(actor: Actor) -> list[User]:
     return list(
         User.objects.filter(pk__in=Membership.objects.restrict(actor).values("user_id")).order_by(

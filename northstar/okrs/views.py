@@ -21,6 +21,7 @@ from northstar.core.chart import ForecastBand, Point, chart_geometry
 from northstar.okrs import actions, queries
 from northstar.okrs.forms import CheckInForm, KeyResultForm, ObjectiveForm
 from northstar.okrs.models import KeyResult, Objective, ObjectiveStatus, Period
+from northstar.roadmap.pickers import ObjectivePicker, PersonPicker, TeamPicker
 from northstar.workspaces import audit
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
 from northstar.workspaces.forms import apply_errors
@@ -54,10 +55,9 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
 
     now = today()
     periods, period = queries.chosen_period(actor, request.GET.get("period"), now)
-    teams = list(Team.objects.restrict(actor))
-    people = queries.workspace_people(actor)
-    team = chosen(teams, int_param(request.GET.get("team")))
-    person = chosen(people, int_param(request.GET.get("person")))
+    team_id = int_param(request.GET.get("team"))
+    team = Team.objects.restrict(actor).filter(pk=team_id).first() if team_id is not None else None
+    person = queries.member(actor, int_param(request.GET.get("person")))
     board = load_progress(
         actor,
         today=now,
@@ -80,8 +80,12 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
         {
             "period": period,
             "periods": periods,
-            "teams": queries.team_tree(teams),
-            "people": people,
+            "team_filter": TeamPicker(actor, "workspace").render(
+                "team", "dash-team", team.pk if team else None
+            ),
+            "person_filter": PersonPicker(actor, "everyone").render(
+                "person", "dash-person", person.pk if person else None
+            ),
             "team": team,
             "person": person,
             "board": board,
@@ -134,8 +138,8 @@ def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         "page_base": query_without_page(request),
         "period": period,
         "periods": periods,
-        "teams": tree.teams,
-        "people": queries.workspace_people(actor),
+        "team_filter": TeamPicker(actor, "all-teams").render("team", "filter-team", filters["team_id"]),
+        "owner_filter": PersonPicker(actor, "anyone").render("owner", "filter-owner", filters["owner_id"]),
         "filters": filters,
         "status_choices": STATUS_CHOICES,
         "today": now,
@@ -152,15 +156,12 @@ def okr_page(request: HttpRequest, actor: Actor) -> HttpResponse:
 def _objective_form(
     actor: Actor, data: Any = None, initial: dict[str, Any] | None = None, exclude: int | None = None
 ) -> ObjectiveForm:
-    from northstar.roadmap.pickers import ObjectivePicker  # the pick fields live with the roadmap's
-
-    teams = queries.team_tree(list(Team.objects.restrict(actor)))
     return ObjectiveForm(
         data,
         initial=initial,
-        teams=teams,
+        teams=TeamPicker(actor),
         periods=list(Period.objects.restrict(actor)),
-        people=queries.workspace_people(actor),
+        people=PersonPicker(actor, "nobody"),
         parents=ObjectivePicker(actor, frozenset({exclude}) if exclude is not None else frozenset()),
     )
 
@@ -281,7 +282,7 @@ def _kr_values(form: KeyResultForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def key_result_create(request: HttpRequest, actor: Actor, objective_pk: int) -> HttpResponse:
     objective = access(Objective.objects, actor, objective_pk, CHANGE)
-    people = queries.workspace_people(actor)
+    people = PersonPicker(actor, "nobody")
     context: dict[str, Any] = {"objective": objective, "creating": True}
     if request.method == "POST":
         next_url = reverse(
@@ -367,7 +368,7 @@ def key_result_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def key_result_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     kr = access(KeyResult.objects.select_related("objective"), actor, pk, CHANGE)
-    people = queries.workspace_people(actor)
+    people = PersonPicker(actor, "nobody")
     context: dict[str, Any] = {"objective": kr.objective, "kr": kr, "creating": False}
     if request.method == "POST":
         return submit_form(

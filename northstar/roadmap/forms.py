@@ -35,9 +35,9 @@ class WorkItemForm(forms.Form):
         initial=WorkItemKind.TASK,
         help_text=_("An initiative holds milestones and tasks; a milestone has one date."),
     )
-    team = forms.TypedChoiceField(label=_("Team"), coerce=int)
+    team = PickField(label=_("Team"))
     parent = PickField(label=_("Part of"), required=False, empty_value=None)
-    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+    owner = PickField(label=_("Owner"), required=False, empty_value=None)
     start = forms.DateField(label=_("Start"), required=False, widget=DateInput())
     end = forms.DateField(
         label=_("End"),
@@ -78,12 +78,10 @@ class WorkItemForm(forms.Form):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args: Any, teams: list[Any], people: list[Any], parents: Picker, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, teams: Picker, people: Picker, parents: Picker, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [(t.pk, ("— " * depth) + t.name) for t, depth in teams]
-        self.fields["owner"].choices = [("", _("Nobody yet"))] + [(u.pk, str(u)) for u in people]
+        teams.attach(self["team"])
+        people.attach(self["owner"])
         parents.attach(self["parent"])
 
     def values(self) -> dict[str, Any]:

@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from northstar.okrs.models import KeyResult, Objective
+from northstar.okrs.queries import team_order, workspace_people
 from northstar.roadmap.models import WorkItem, WorkItemKind, WorkItemStatus
 from northstar.workspaces.forms import MultiPickField, PickField, SearchSelect, with_query
 from northstar.workspaces.permissions import Actor
@@ -46,6 +48,7 @@ class Picker:
     """What one kind of pick field offers: its first choices, the check of an answer and the search's address."""
 
     url_name = ""
+    by_name = False  # found by name (teams, people), not by title
 
     def exists(self, pk: int) -> bool:
         raise NotImplementedError
@@ -59,9 +62,11 @@ class Picker:
     def url(self) -> str:
         return with_query(reverse(self.url_name), **self.query())
 
-    def render(self, name: str, widget_id: str, chosen: int | None) -> str:
+    def render(self, name: str, widget_id: str, chosen: Any) -> str:
         """The pick field alone, for a filter form written by hand (``?name=``, no form class): safe HTML."""
-        widget = SearchSelect(search_url=self.url(), choices=self.choices(chosen=chosen))
+        widget = SearchSelect(
+            search_url=self.url(), choices=self.choices(chosen=chosen), by_name=self.by_name
+        )
         return widget.render(name, chosen, {"id": widget_id})
 
     def attach(self, bound: BoundField) -> None:
@@ -71,6 +76,89 @@ class Picker:
         field.exists = self.exists
         field.choices = self.choices(chosen=int_param(bound.value()))
         field.widget.search_url = self.url()  # type: ignore[attr-defined]
+        field.widget.by_name = self.by_name  # type: ignore[attr-defined]
+
+
+class FewOrFound(Picker):
+    """Rows of which a workspace may have a few or thousands (teams, people): while all of them fit in the select
+    (PICK_SHOWN), it holds them all and has no search box; past that, the first of them and a search."""
+
+    by_name = True
+    none = ""  # the choice of none, a NONE_LABELS name; "" for a field that needs one
+
+    def every(self) -> list[tuple[int, str, str]]:
+        """(id, label, what a search looks in) of every row, in the order the select shows them (read once)."""
+        if "_every" not in self.__dict__:
+            self.__dict__["_every"] = self.rows()
+        return self.__dict__["_every"]  # type: ignore[no-any-return]
+
+    def rows(self) -> list[tuple[int, str, str]]:
+        raise NotImplementedError
+
+    def exists(self, pk: int) -> bool:
+        return pk in {row[0] for row in self.every()}
+
+    def empty(self) -> list[tuple[Any, Any]]:
+        return [NONE_LABELS[self.none]] if self.none else []
+
+    def query(self) -> dict[str, str]:
+        return {"none": self.none} if self.none else {}
+
+    def choices(self, query: str = "", chosen: int | None = None) -> Choices:
+        wanted = query.casefold()
+        rows = [(pk, label) for pk, label, words in self.every() if wanted in words]
+        shown = rows[:PICK_SHOWN]
+        if chosen is not None and chosen not in {pk for pk, _label in shown}:
+            shown = [(pk, label) for pk, label, _words in self.every() if pk == chosen] + shown
+        return [*self.empty(), *shown]
+
+    def url(self) -> str:
+        return super().url() if len(self.every()) > PICK_SHOWN else ""
+
+
+# what a team or person pick field offers for none — its value and label — by the name its search address gives
+NONE_LABELS: dict[str, tuple[str, Any]] = {
+    "all-teams": ("", gettext_lazy("All teams")),
+    "every-team": ("all", gettext_lazy("All teams")),  # the backlog's: no team would be the viewer's own
+    "company": ("", gettext_lazy("The whole company")),
+    "workspace": ("", gettext_lazy("The whole workspace")),
+    "anyone": ("", gettext_lazy("Anyone")),
+    "everyone": ("", gettext_lazy("Everyone")),
+    "nobody": ("", gettext_lazy("Nobody yet")),
+    "dash": ("", "—"),
+}
+
+
+def none_of(params: Any) -> str:
+    """The choice of none a search's address names (``?none=``), if it is one of NONE_LABELS."""
+    none = str(params.get("none", ""))
+    return none if none in NONE_LABELS else ""
+
+
+@dataclass
+class TeamPicker(FewOrFound):
+    """Teams the actor sees, in the team tree's order, each indented by its depth."""
+
+    actor: Actor
+    none: str = ""
+    url_name = "pick-teams"
+
+    def rows(self) -> list[tuple[int, str, str]]:
+        return [
+            (t.pk, "— " * depth + t.name, t.name.casefold()) for t, depth in team_order(self.actor).placed
+        ]
+
+
+@dataclass
+class PersonPicker(FewOrFound):
+    """The workspace's members by name, found by name or email."""
+
+    actor: Actor
+    none: str = ""
+    url_name = "pick-people"
+
+    def rows(self) -> list[tuple[int, str, str]]:
+        return [(u.pk, str(u), f"{u.name} {u.email}".casefold()) for u in workspace_people(self.actor)]
 
 
 @dataclass

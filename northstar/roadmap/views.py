@@ -40,9 +40,12 @@ from northstar.roadmap.pickers import (
     ItemPicker,
     KeyResultPicker,
     ObjectivePicker,
+    PersonPicker,
+    TeamPicker,
     chosen_html,
     found_html,
     ids_of,
+    none_of,
     options_html,
 )
 from northstar.roadmap.queries import (
@@ -319,7 +322,9 @@ def timeline(request: HttpRequest, actor: Actor) -> HttpResponse:
         "rows_total": len(rows),
         "lanes": _lane_switch(request, mode, team),
         "mode": mode,
-        "teams": okr_queries.team_tree(teams),
+        "team_filter": TeamPicker(actor, "all-teams").render(
+            "team", "timeline-team", team.pk if team else None
+        ),
         "team": team,
         "query": _timeline_query(mode, team),
         "undated": sum(1 for v in rows if v.item.start is None and v.item.end is None),
@@ -496,7 +501,7 @@ def item_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         "columns": columns,
         "filters": filters,
         "filtered": any(filters.values()),
-        "teams": okr_queries.team_tree(teams),
+        "team_filter": TeamPicker(actor, "all-teams").render("team", "filter-team", filters["team"]),
         "objective_filter": ObjectivePicker(actor).render(
             "objective", "filter-objective", filters["objective"]
         ),
@@ -565,6 +570,22 @@ def pick_work_items(request: HttpRequest, actor: Actor) -> HttpResponse:
 def pick_key_results(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The options of a key result pick field whose title, or its objective's, holds ``?q=``."""
     picker = KeyResultPicker(actor, any=request.GET.get("any") == "1")
+    return HttpResponse(options_html(picker.choices((request.GET.get("q") or "").strip()[:100])))
+
+
+@workspace_view()
+@require_GET
+def pick_teams(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The options of a team pick field whose name holds ``?q=``, in the team tree's order."""
+    picker = TeamPicker(actor, none_of(request.GET))
+    return HttpResponse(options_html(picker.choices((request.GET.get("q") or "").strip()[:100])))
+
+
+@workspace_view()
+@require_GET
+def pick_people(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The options of a person pick field whose name or email holds ``?q=``."""
+    picker = PersonPicker(actor, none_of(request.GET))
     return HttpResponse(options_html(picker.choices((request.GET.get("q") or "").strip()[:100])))
 
 
@@ -642,8 +663,8 @@ def _item_form(
     return WorkItemForm(
         data,
         initial=initial,
-        teams=okr_queries.team_tree(list(Team.objects.restrict(actor))),
-        people=okr_queries.workspace_people(actor),
+        teams=TeamPicker(actor),
+        people=PersonPicker(actor, "nobody"),
         parents=parents,
     )
 

@@ -260,7 +260,14 @@ def with_query(url: str, **params: Any) -> str:
 
 
 def search_box(
-    css_class: str, field_id: str, label: str, url: str, *, target: str, include: str = ""
+    css_class: str,
+    field_id: str,
+    label: str,
+    url: str,
+    *,
+    target: str,
+    include: str = "",
+    placeholder: str | None = None,
 ) -> SafeString:
     """A pick field's search box: what is typed goes to ``url`` as ``?q=`` (with the inputs inside ``include``)
     and the answer replaces what is inside ``target``. It is outside the form's data: its ``form`` attribute
@@ -272,7 +279,7 @@ def search_box(
         css_class,
         field_id,
         label,
-        _("Type to find by title…"),
+        placeholder or _("Type to find by title…"),
         target,
         url,
         format_html(' hx-include="#{}"', include) if include else "",
@@ -283,9 +290,10 @@ def search_box(
 class _Searched(forms.Widget):
     """A pick widget's search address, and the id its rendered input has."""
 
-    def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, search_url: str = "", by_name: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.search_url = search_url
+        self.by_name = by_name  # found by name (teams, people), not by title
 
     def rendered_id(self, name: str, attrs: dict[str, Any] | None) -> str:
         return str((attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}")
@@ -294,13 +302,19 @@ class _Searched(forms.Widget):
 class SearchSelect(_Searched, forms.Select):
     """A select that holds a few choices (the chosen one and the first others), with a search box above it that
     asks ``search_url`` for the choices whose title holds what is typed (HTMX swaps the select's options): a
-    workspace of 100,000 work items does not send them all with every form."""
+    workspace of 100,000 work items does not send them all with every form. Without ``search_url``, a plain
+    select of the choices it holds (all of them)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         select = super().render(name, value, attrs, renderer)
+        if not self.search_url:
+            return select
         select_id = self.rendered_id(name, attrs)
+        label, placeholder = (
+            (_("Find by name"), _("Type to find by name…")) if self.by_name else (_("Find by title"), None)
+        )
         find = search_box(
-            "search-select-find", select_id, _("Find by title"), self.search_url, target=select_id
+            "search-select-find", select_id, label, self.search_url, target=select_id, placeholder=placeholder
         )
         return format_html('<div class="search-select">{}{}</div>', find, select)
 

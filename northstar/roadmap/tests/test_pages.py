@@ -15,6 +15,7 @@ from northstar.roadmap import actions
 from northstar.roadmap.models import Contribution, Dependency, WorkItem
 from northstar.roadmap.queries import load_roadmap, timeline_rows
 from northstar.testing import PERSONAS
+from northstar.workspaces.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +74,14 @@ def page_urls(plan):
         "pick_items": "/roadmap/pick/work-items/?q=",
         "pick_key_results": "/roadmap/pick/key-results/?q=",
         "pick_objectives": "/roadmap/pick/objectives/?q=",
+        "pick_teams": "/roadmap/pick/teams/?q=",
+        "pick_people": "/roadmap/pick/people/?q=",
     }
 
 
 PAGES = [
     "timeline", "timeline_json", "board", "list", "item", "item_edit", "item_create", "dependency_add",
-    "contribution_add", "pick_items", "pick_key_results", "pick_objectives",
+    "contribution_add", "pick_items", "pick_key_results", "pick_objectives", "pick_teams", "pick_people",
 ]  # fmt: skip
 READ = [
     "timeline",
@@ -89,6 +92,8 @@ READ = [
     "pick_items",
     "pick_key_results",
     "pick_objectives",
+    "pick_teams",
+    "pick_people",
 ]
 EVERYTHING = dict.fromkeys(PAGES, 200)
 READ_ONLY = {**dict.fromkeys(PAGES, 403), **dict.fromkeys(READ, 200)}
@@ -101,7 +106,7 @@ EXPECTED = {
     # Signed in to workspace B: its own (empty) roadmap, and workspace A's items do not exist.
     "outsider": {**dict.fromkeys(PAGES, 404),
                  **dict.fromkeys(["timeline", "timeline_json", "board", "list", "pick_items", "pick_key_results",
-                                  "pick_objectives"], 200),
+                                  "pick_objectives", "pick_teams", "pick_people"], 200),
                  "item_create": 200},
 }  # fmt: skip
 
@@ -452,7 +457,6 @@ def test_the_pick_fields_hold_a_few_choices_and_accept_any_row_the_viewer_sees(
     )
     assert response.status_code == 302
     assert Dependency.objects.filter(predecessor_id=last, successor=plan.launch).exists()
-    from northstar.workspaces.models import Team
     from northstar.workspaces.permissions import actor_for
 
     bolt = Team.objects.filter(workspace=world.other_workspace).first()
@@ -619,3 +623,61 @@ def test_searches_by_title_fold_the_case_of_every_letter_not_only_ascii(world, p
     assert set(WorkItem.objects.filter(title__iendswith="ÅäÖ-PARTNER")) == {item}
     assert not WorkItem.objects.filter(title__icontains="oppna").exists()  # "ö" is its own letter
     assert not WorkItem.objects.filter(title__icontains="ö_pna").exists()  # "_" and "%" are still literal
+
+
+def test_team_and_person_fields_hold_them_all_while_they_fit_and_search_past_that(
+    world, plan, client, monkeypatch
+):
+    """2,000 teams and 2,000 people at enterprise scale: past PICK_SHOWN, a select holds the first of them (the
+    teams in tree order) and a search by name finds the rest; below it, every one and no search box."""
+    from northstar.okrs.queries import team_order, workspace_people
+    from northstar.roadmap import pickers
+    from northstar.workspaces.permissions import actor_for
+
+    actor = actor_for(world.editor, world.workspace)
+    teams = [t.pk for t, _depth in team_order(actor).placed]
+    people = [u.pk for u in workspace_people(actor)]
+    client.force_login(world.editor)
+    few = client.get("/roadmap/items/new/").content.decode()
+    assert _options(few, "id_team") == teams and _options(few, "id_owner") == people
+    assert 'aria-controls="id_team"' not in few and 'aria-controls="id_owner"' not in few
+
+    monkeypatch.setattr(pickers, "PICK_SHOWN", 1)
+    many = client.get("/roadmap/items/new/").content.decode()
+    # the first of them, and the one the form holds: its author, and their own team
+    assert set(_options(many, "id_owner")) == {people[0], world.editor.pk}
+    assert set(_options(many, "id_team")) == {teams[0], world.growth.pk}
+    assert 'hx-get="/roadmap/pick/people/?none=nobody"' in many
+    assert 'hx-get="/roadmap/pick/teams/"' in many and "Type to find by name…" in many
+    last = team_order(actor).placed[-1][
+        0
+    ]  # not shown, still accepted (from an admin, who plans for any team)
+    client.force_login(world.admin)
+    created = client.post("/roadmap/items/new/", {"title": "Picked", "kind": "task", "team": last.pk,
+                                                  "owner": people[-1], "status": "planned"})  # fmt: skip
+    assert created.status_code == 302
+    assert WorkItem.objects.filter(title="Picked", team=last, owner_id=people[-1]).exists()
+    bolt_team = Team.objects.filter(workspace=world.other_workspace).first()
+    refused = client.post("/roadmap/items/new/", {"title": "Elsewhere", "kind": "task", "team": bolt_team.pk,
+                                                  "owner": world.outsider.pk, "status": "planned"})  # fmt: skip
+    assert refused.status_code == 422 and refused.content.decode().count("Select a valid choice") == 2
+    assert not WorkItem.objects.filter(title="Elsewhere").exists()
+
+
+def test_the_team_and_person_searches_find_by_name_and_only_the_viewers(world, client):
+    client.force_login(world.editor)
+    found = client.get(
+        "/roadmap/pick/teams/", {"q": world.it.name.upper(), "none": "all-teams"}
+    ).content.decode()
+    assert found.startswith('<option value="">All teams</option>') and f'value="{world.it.pk}"' in found
+    assert f'value="{world.growth.pk}"' not in found
+    assert (
+        client.get("/roadmap/pick/teams/", {"none": "<script>"})
+        .content.decode()
+        .startswith('<option value="')
+    )
+    by_email = client.get("/roadmap/pick/people/", {"q": world.viewer.email[:6]}).content.decode()
+    assert f'value="{world.viewer.pk}"' in by_email and f'value="{world.owner.pk}"' not in by_email
+    client.force_login(world.outsider)
+    assert f'value="{world.it.pk}"' not in client.get("/roadmap/pick/teams/").content.decode()
+    assert f'value="{world.viewer.pk}"' not in client.get("/roadmap/pick/people/").content.decode()

@@ -93,7 +93,7 @@ def test_dashboard_shows_outcome_and_output_side_by_side_with_alerts_and_filters
     ui.shot("dashboard-1440.png")
 
     # Kundsupport only.
-    page.locator("#dash-team").select_option(label="Kundsupport")
+    page.locator("#dash-team").select_option(label="— Kundsupport")  # indented by its depth in the team tree
     page.get_by_role("button", name="Show", exact=True).click()
     page.wait_for_url(re.compile(rf"[?&]team={support.pk}(&|$)"))
     ui.settled()

@@ -37,7 +37,7 @@ def test_start_a_review_read_it_keep_notes_and_get_its_pdf(ui, demo):
     expect(page.locator("table")).to_contain_text("No review yet.")
     form = page.locator("form[action='/reviews/new/']")
     form.get_by_label("Period").select_option(label=quarter.name)
-    # Team names are indented by their depth in the team tree (em spaces), so pick Kundsupport by its value.
+    # Team names are indented by their depth in the team tree, so pick Kundsupport by its value.
     team = form.get_by_label("Team")
     expect(team.locator("option", has_text="Kundsupport")).to_have_attribute("value", str(support.pk))
     team.select_option(str(support.pk))
