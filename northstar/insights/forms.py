@@ -61,7 +61,7 @@ class ChangeForm(forms.Form):
     work_item = PickField(label=_("Work item"), required=False, empty_value=None)
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     item_kind = forms.ChoiceField(label=_("Kind"), required=False)
-    team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
+    team = PickField(label=_("Team"), required=False, empty_value=None)
     key_result = PickField(label=_("Serves"), required=False, empty_value=None)
     start = forms.DateField(label=_("Start"), required=False, widget=DATE)
     end = forms.DateField(
@@ -94,7 +94,7 @@ class ChangeForm(forms.Form):
         *args: object,
         kind: str,
         items: Picker,
-        teams: list[tuple[int, str]],
+        teams: Picker,
         key_results: Picker,
         periods: list[tuple[int, str]],
         item_kinds: list[tuple[str, str]],
@@ -107,7 +107,7 @@ class ChangeForm(forms.Form):
         if kind != "move":
             self.fields["end"].help_text = ""
         items.attach(self["work_item"])
-        self.fields["team"].choices = [("", "—"), *teams]  # type: ignore[attr-defined]
+        teams.attach(self["team"])
         key_results.attach(self["key_result"])
         self.fields["period"].choices = [("", "—"), *periods]  # type: ignore[attr-defined]
         self.fields["item_kind"].choices = item_kinds  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from northstar.okrs import queries as okr_queries
 from northstar.okrs.models import Period
 from northstar.roadmap import scenario_actions
 from northstar.roadmap.models import ChangeKind, Scenario, ScenarioStatus, WorkItemKind
-from northstar.roadmap.pickers import ItemPicker, KeyResultPicker
+from northstar.roadmap.pickers import ItemPicker, KeyResultPicker, TeamPicker
 from northstar.roadmap.queries import PlanRows, fetch_plan
 from northstar.roadmap.scenarios import scenario_changes
 from northstar.workspaces.errors import StaleVersion, ValidationFailed
@@ -70,7 +70,7 @@ def _change_form(actor: Actor, plan: PlanRows, data: Any = None, kind: str = "")
         data,
         kind=kind,
         items=ItemPicker(actor, open_only=True),
-        teams=[(t.pk, t.name) for t in sorted(plan.teams, key=lambda t: t.name)],
+        teams=TeamPicker(actor, "dash"),
         key_results=KeyResultPicker(actor),
         periods=[(p.pk, p.name) for p in plan.periods],
         item_kinds=list(WorkItemKind.choices),
