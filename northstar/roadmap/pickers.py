@@ -105,15 +105,40 @@ class FewOrFound(Picker):
         return {"none": self.none} if self.none else {}
 
     def choices(self, query: str = "", chosen: int | None = None) -> Choices:
-        wanted = query.casefold()
-        rows = [(pk, label) for pk, label, words in self.every() if wanted in words]
-        shown = rows[:PICK_SHOWN]
+        shown = self.found(query)
         if chosen is not None and chosen not in {pk for pk, _label in shown}:
-            shown = [(pk, label) for pk, label, _words in self.every() if pk == chosen] + shown
+            shown = self.titles([chosen]) + shown
         return [*self.empty(), *shown]
 
+    def found(self, query: str, chosen: Collection[int] = ()) -> list[tuple[int, str]]:
+        """The first rows whose words hold ``query``, but those ``chosen`` already."""
+        wanted = query.casefold()
+        rows = (row for row in self.every() if wanted in row[2] and row[0] not in chosen)
+        return [(pk, label) for pk, label, _words in itertools.islice(rows, PICK_SHOWN)]
+
+    def titles(self, pks: Collection[int]) -> list[tuple[int, str]]:
+        return [(pk, label) for pk, label, _words in self.every() if pk in pks]
+
+    def existing(self, pks: set[int]) -> set[int]:
+        return pks & {row[0] for row in self.every()}
+
+    def few(self) -> bool:
+        return len(self.every()) <= PICK_SHOWN
+
     def url(self) -> str:
-        return super().url() if len(self.every()) > PICK_SHOWN else ""
+        return "" if self.few() else super().url()
+
+    def attach_many(self, bound: BoundField) -> None:
+        """Give the multiple pick field of ``bound`` its boxes — every row while they fit, else those it holds —
+        its check and the address of its search."""
+        field: MultiPickField = bound.field  # type: ignore[assignment]
+        field.existing = self.existing
+        chosen = ids_of(bound.value() or ())
+        field.choices = (
+            [(pk, label) for pk, label, _words in self.every()] if self.few() else self.titles(chosen)
+        )
+        field.widget.search_url = self.url()  # type: ignore[attr-defined]
+        field.widget.by_name = self.by_name  # type: ignore[attr-defined]
 
 
 # what a team or person pick field offers for none — its value and label — by the name its search address gives
@@ -125,6 +150,7 @@ NONE_LABELS: dict[str, tuple[str, Any]] = {
     "anyone": ("", gettext_lazy("Anyone")),
     "everyone": ("", gettext_lazy("Everyone")),
     "nobody": ("", gettext_lazy("Nobody yet")),
+    "top-level": ("", gettext_lazy("— None (top level) —")),
     "dash": ("", "—"),
 }
 
@@ -137,16 +163,24 @@ def none_of(params: Any) -> str:
 
 @dataclass
 class TeamPicker(FewOrFound):
-    """Teams the actor sees, in the team tree's order, each indented by its depth."""
+    """Teams the actor sees, in the team tree's order, each indented by its depth; but ``exclude``."""
 
     actor: Actor
     none: str = ""
+    exclude: frozenset[int] = frozenset()
     url_name = "pick-teams"
 
     def rows(self) -> list[tuple[int, str, str]]:
+        placed = team_order(self.actor).placed
         return [
-            (t.pk, "— " * depth + t.name, t.name.casefold()) for t, depth in team_order(self.actor).placed
+            (t.pk, "— " * depth + t.name, t.name.casefold())
+            for t, depth in placed
+            if t.pk not in self.exclude
         ]
+
+    def query(self) -> dict[str, str]:
+        out = {"exclude": ",".join(str(pk) for pk in sorted(self.exclude))} if self.exclude else {}
+        return super().query() | out
 
 
 @dataclass
@@ -295,11 +329,14 @@ def ids_of(values: Iterable[Any]) -> frozenset[int]:
     return frozenset(pk for pk in numbers if pk is not None)
 
 
-def found_html(into: str, name: str, url: str, rows: list[tuple[int, str]]) -> SafeString:
+def found_html(
+    into: str, name: str, url: str, rows: list[tuple[int, str]], *, by_name: bool = False
+) -> SafeString:
     """A multiple pick field's search answer: a button for each row found, which adds it to the boxes ticked
     (``into``, the field's ``name``)."""
     if not rows:
-        return format_html('<p class="muted small">{}</p>', _("Nothing found by that title."))
+        nothing = _("Nothing found by that name.") if by_name else _("Nothing found by that title.")
+        return format_html('<p class="muted small">{}</p>', nothing)
     buttons = format_html_join(
         "",
         '<button type="button" class="btn btn-ghost btn-sm multi-pick-add" id="{}-add-{}" hx-get="{}" '

@@ -576,17 +576,16 @@ def pick_key_results(request: HttpRequest, actor: Actor) -> HttpResponse:
 @workspace_view()
 @require_GET
 def pick_teams(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The options of a team pick field whose name holds ``?q=``, in the team tree's order."""
-    picker = TeamPicker(actor, none_of(request.GET))
-    return HttpResponse(options_html(picker.choices((request.GET.get("q") or "").strip()[:100])))
+    """The options of a team pick field whose name holds ``?q=``, in the team tree's order (but ``?exclude=``)."""
+    exclude = ids_of(str(request.GET.get("exclude", "")).split(","))
+    return _picked(request, TeamPicker(actor, none_of(request.GET), exclude))
 
 
 @workspace_view()
 @require_GET
 def pick_people(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The options of a person pick field whose name or email holds ``?q=``."""
-    picker = PersonPicker(actor, none_of(request.GET))
-    return HttpResponse(options_html(picker.choices((request.GET.get("q") or "").strip()[:100])))
+    """The options of a person pick field whose name or email holds ``?q=``; as pick_objectives for several."""
+    return _picked(request, PersonPicker(actor, none_of(request.GET)))
 
 
 @workspace_view()
@@ -595,7 +594,10 @@ def pick_objectives(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The options of an objective filter whose title holds ``?q=``; for a multiple pick field (``?into=`` its
     boxes' id, ``?name=`` its name, the boxes ticked sent under that name), a button for each one found that is
     not ticked yet, and with ``?add=`` the box of the one added."""
-    picker = ObjectivePicker.from_request(actor, request.GET)
+    return _picked(request, ObjectivePicker.from_request(actor, request.GET))
+
+
+def _picked(request: HttpRequest, picker: ObjectivePicker | TeamPicker | PersonPicker) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:100]
     into, name = request.GET.get("into"), request.GET.get("name")
     if into is None and name is None:
@@ -608,7 +610,8 @@ def pick_objectives(request: HttpRequest, actor: Actor) -> HttpResponse:
             raise Http404
         return HttpResponse(chosen_html(into, name, *added[0]))
     ticked = ids_of(request.GET.getlist(name))
-    return HttpResponse(found_html(into, name, picker.url(), picker.found(query, ticked)))
+    found = picker.found(query, ticked)
+    return HttpResponse(found_html(into, name, picker.url(), found, by_name=picker.by_name))
 
 
 @workspace_view()

@@ -195,36 +195,6 @@ class AcceptAsExistingUserForm(forms.Form):
     )
 
 
-class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
-    parent = forms.TypedChoiceField(
-        label=_("Parent team"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        help_text=_("Teams form a tree; the company sits at the root."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, parent_choices: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
-        super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = parent_choices
-
-
-class TeamMembersForm(forms.Form):
-    members = forms.TypedMultipleChoiceField(
-        label=_("People in this team"),
-        required=False,
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Members of a team can plan OKRs for it and its sub-teams."),
-    )
-
-    def __init__(self, *args: Any, member_choices: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
-        super().__init__(*args, **kwargs)
-        self.fields["members"].choices = member_choices
-
-
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
@@ -344,14 +314,22 @@ class MultiPick(_Searched, forms.CheckboxSelectMultiple):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         chosen = super().render(name, value, attrs, renderer)
         box_id = self.rendered_id(name, attrs)
+        if not self.search_url:
+            return chosen
         url = with_query(self.search_url, into=box_id, name=name)
+        label, placeholder = (
+            (_("Find by name to add"), _("Type to find by name…"))
+            if self.by_name
+            else (_("Find by title to add"), None)
+        )
         find = search_box(
             "multi-pick-find",
             box_id,
-            _("Find by title to add"),
+            label,
             url,
             target=f"{box_id}-found",
             include=box_id,
+            placeholder=placeholder,
         )
         found = format_html('<div class="multi-pick-found" id="{}-found" aria-live="polite"></div>', box_id)
         return format_html('<div class="multi-pick">{}{}{}</div>', chosen, find, found)
@@ -386,3 +364,32 @@ class MultiPickField(forms.TypedMultipleChoiceField):
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice", params={"value": missing[0]}
             )
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    parent = PickField(
+        label=_("Parent team"),
+        required=False,
+        empty_value=None,
+        help_text=_("Teams form a tree; the company sits at the root."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
+        """``parents``: the roadmap's TeamPicker of the teams it may sit under."""
+        super().__init__(*args, **kwargs)
+        parents.attach(self["parent"])
+
+
+class TeamMembersForm(forms.Form):
+    members = MultiPickField(
+        label=_("People in this team"),
+        required=False,
+        help_text=_("Members of a team can plan OKRs for it and its sub-teams."),
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        """``people``: the roadmap's PersonPicker of the workspace's members."""
+        super().__init__(*args, **kwargs)
+        people.attach_many(self["members"])

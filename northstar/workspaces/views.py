@@ -40,7 +40,6 @@ from northstar.workspaces.forms import (
     WorkspaceSettingsForm,
     apply_errors,
     role_choices,
-    tree_choices,
 )
 from northstar.workspaces.middleware import SESSION_WORKSPACE, member_workspaces
 from northstar.workspaces.models import ApiToken, Invitation, Membership, Role, Team, TeamMember, User
@@ -53,7 +52,6 @@ TEAMS_PAGE_SIZE = 100  # teams a page of the team tree lists, in tree order (2,0
 
 # Same validity as `actions.accept_invitation`, which has the final word.
 INVITATION_VALID_FOR = dt.timedelta(days=14)
-NO_PARENT_TEAM = _("— None (top level) —")
 
 View = Callable[..., HttpResponse]
 
@@ -381,21 +379,30 @@ def _teams_page(
     return render(request, "workspaces/teams.html", context | extra)
 
 
-def _parent_choices(rows: list[TreeRow], exclude: int | None = None) -> list[tuple[str, str]]:
-    return tree_choices([r for r in rows if r.obj.pk != exclude], empty_label=NO_PARENT_TEAM)
+def _parents(actor: Actor, exclude: int | None = None) -> Any:
+    """The teams a team may sit under (but itself): the roadmap's pick field, as the other team fields have."""
+    from northstar.roadmap.pickers import TeamPicker  # the pick fields live with the roadmap's
+
+    return TeamPicker(actor, "top-level", frozenset() if exclude is None else frozenset({exclude}))
+
+
+def _people(actor: Actor) -> Any:
+    from northstar.roadmap.pickers import PersonPicker
+
+    return PersonPicker(actor)
 
 
 @workspace_view()
 def teams(request: HttpRequest, actor: Actor) -> HttpResponse:
     rows = _team_rows(actor)
-    return _teams_page(request, actor, rows, TeamForm(parent_choices=_parent_choices(rows)))
+    return _teams_page(request, actor, rows, TeamForm(parents=_parents(actor)))
 
 
 @require_POST
 @workspace_view("admin")
 def team_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     rows = _team_rows(actor)
-    form = TeamForm(request.POST, parent_choices=_parent_choices(rows))
+    form = TeamForm(request.POST, parents=_parents(actor))
     if form.is_valid():
         try:
             team = ws_actions.create_team(
@@ -407,15 +414,6 @@ def team_create(request: HttpRequest, actor: Actor) -> HttpResponse:
             messages.success(request, _("Team %(name)s created.") % {"name": team.name})
             return redirect("teams")
     return _teams_page(request, actor, rows, form, show_form=True)
-
-
-def _member_choices(actor: Actor) -> list[tuple[int, str]]:
-    return [
-        (m.user_id, f"{m.user.display_name} ({m.user.email})")
-        for m in Membership.objects.restrict(actor)
-        .select_related("user")
-        .order_by("user__name", "user__email")
-    ]
 
 
 def _render_team(
@@ -433,12 +431,12 @@ def _render_team(
     if form is None:
         form = TeamForm(
             initial={"name": team.name, "parent": team.parent_id, "version": team.version},
-            parent_choices=_parent_choices(rows, team.pk),
+            parents=_parents(actor, team.pk),
         )
     if members_form is None:
         members_form = TeamMembersForm(
             initial={"members": [tm.user_id for tm in this.obj.member_rows]},
-            member_choices=_member_choices(actor),
+            people=_people(actor),
         )
     context = {
         "team": this.obj,
@@ -458,7 +456,7 @@ def team_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_team(request, actor, team)
     actor.require("admin")
-    form = TeamForm(request.POST, parent_choices=_parent_choices(_team_rows(actor), team.pk))
+    form = TeamForm(request.POST, parents=_parents(actor, team.pk))
     if form.is_valid():
         try:
             ws_actions.update_team(
@@ -482,7 +480,7 @@ def team_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @workspace_view("admin")
 def team_members(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     team = access(Team.objects, actor, pk)
-    form = TeamMembersForm(request.POST, member_choices=_member_choices(actor))
+    form = TeamMembersForm(request.POST, people=_people(actor))
     if form.is_valid():
         try:
             ws_actions.set_team_members(actor, team.pk, form.cleaned_data["members"])

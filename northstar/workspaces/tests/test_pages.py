@@ -659,3 +659,43 @@ def test_the_teams_page_lists_the_team_tree_a_page_at_a_time_with_each_teams_mem
     row = html[html.index(f'<a href="/settings/teams/{world.growth.pk}/">') :].split("</tr>")[0]
     for member in world.growth.members.all():
         assert member.display_name in row
+
+
+def test_a_teams_page_lists_every_person_and_parent_while_they_fit_and_searches_past_that(
+    login, world, monkeypatch
+):
+    """2,000 teams and 2,000 people at enterprise scale: a team's page ticks its members and offers a search for
+    the rest, and its parent select holds the first teams; below that, every box and every team, as before."""
+    from northstar.roadmap import pickers
+
+    client = login(world.admin)
+    url = reverse("team", args=[world.it.pk])
+    ws_actions.set_team_members(world.actor(world.admin), world.it.pk, [world.other_team.pk])
+    few = client.get(url).content.decode()
+    members = set(Membership.objects.filter(workspace=world.workspace).values_list("user_id", flat=True))
+    assert set(map(int, re.findall(r'name="members" value="(\d+)"', few))) == members
+    assert "/roadmap/pick/people/" not in few and "/roadmap/pick/teams/" not in few
+    parents = re.search(r'<select name="parent"[^>]*>(.*?)</select>', few, re.S).group(1)
+    assert f'value="{world.it.pk}"' not in parents and f'value="{world.growth.pk}"' in parents  # never itself
+
+    monkeypatch.setattr(pickers, "PICK_SHOWN", 1)
+    many = client.get(url).content.decode()
+    assert re.findall(r'name="members" value="(\d+)"', many) == [str(world.other_team.pk)]  # those it has
+    assert 'hx-get="/roadmap/pick/people/?into=id_members&amp;name=members"' in many
+    assert f'hx-get="/roadmap/pick/teams/?none=top-level&amp;exclude={world.it.pk}"' in many
+    found = client.get("/roadmap/pick/people/", {"into": "id_members", "name": "members", "q": "VICTOR",
+                                                 "members": [world.other_team.pk]}).content.decode()  # fmt: skip
+    assert f"id_members-add-{world.viewer.pk}" in found and f"add-{world.other_team.pk}" not in found
+    added = client.get(
+        "/roadmap/pick/people/", {"into": "id_members", "name": "members", "add": world.viewer.pk}
+    )
+    assert f'name="members" value="{world.viewer.pk}" checked' in added.content.decode()
+    saved = client.post(reverse("team-members", args=[world.it.pk]),
+                        {"members": [world.other_team.pk, world.viewer.pk]})  # fmt: skip
+    assert saved.status_code == 302
+    assert set(world.it.memberships.values_list("user_id", flat=True)) == {
+        world.other_team.pk,
+        world.viewer.pk,
+    }
+    itself = client.get("/roadmap/pick/teams/", {"q": "it", "exclude": world.it.pk}).content.decode()
+    assert f'value="{world.it.pk}"' not in itself
