@@ -5,6 +5,7 @@ found by a search of their titles, any row the viewer sees accepted — so that 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Collection, Iterable
@@ -69,14 +70,18 @@ class Picker:
         )
         return widget.render(name, chosen, {"id": widget_id})
 
+    def searched_by(self, widget: Any) -> None:
+        """Point a pick widget (``SearchSelect``, ``MultiPick``) at this picker's search."""
+        widget.search_url = self.url()
+        widget.by_name = self.by_name
+
     def attach(self, bound: BoundField) -> None:
         """Give the pick field of ``bound`` its first choices (with the one it holds: sent back, or the form's
         initial one), its check and the address of its search."""
         field: PickField = bound.field  # type: ignore[assignment]
         field.exists = self.exists
         field.choices = self.choices(chosen=int_param(bound.value()))
-        field.widget.search_url = self.url()  # type: ignore[attr-defined]
-        field.widget.by_name = self.by_name  # type: ignore[attr-defined]
+        self.searched_by(field.widget)
 
 
 class FewOrFound(Picker):
@@ -86,17 +91,16 @@ class FewOrFound(Picker):
     by_name = True
     none = ""  # the choice of none, a NONE_LABELS name; "" for a field that needs one
 
+    @functools.cached_property
     def every(self) -> list[tuple[int, str, str]]:
         """(id, label, what a search looks in) of every row, in the order the select shows them (read once)."""
-        if "_every" not in self.__dict__:
-            self.__dict__["_every"] = self.rows()
-        return self.__dict__["_every"]  # type: ignore[no-any-return]
+        return self.rows()
 
     def rows(self) -> list[tuple[int, str, str]]:
         raise NotImplementedError
 
     def exists(self, pk: int) -> bool:
-        return pk in {row[0] for row in self.every()}
+        return pk in self.existing({pk})
 
     def empty(self) -> list[tuple[Any, Any]]:
         return [NONE_LABELS[self.none]] if self.none else []
@@ -113,17 +117,17 @@ class FewOrFound(Picker):
     def found(self, query: str, chosen: Collection[int] = ()) -> list[tuple[int, str]]:
         """The first rows whose words hold ``query``, but those ``chosen`` already."""
         wanted = query.casefold()
-        rows = (row for row in self.every() if wanted in row[2] and row[0] not in chosen)
+        rows = (row for row in self.every if wanted in row[2] and row[0] not in chosen)
         return [(pk, label) for pk, label, _words in itertools.islice(rows, PICK_SHOWN)]
 
     def titles(self, pks: Collection[int]) -> list[tuple[int, str]]:
-        return [(pk, label) for pk, label, _words in self.every() if pk in pks]
+        return [(pk, label) for pk, label, _words in self.every if pk in pks]
 
     def existing(self, pks: set[int]) -> set[int]:
-        return pks & {row[0] for row in self.every()}
+        return pks & {row[0] for row in self.every}
 
     def few(self) -> bool:
-        return len(self.every()) <= PICK_SHOWN
+        return len(self.every) <= PICK_SHOWN
 
     def url(self) -> str:
         return "" if self.few() else super().url()
@@ -135,10 +139,9 @@ class FewOrFound(Picker):
         field.existing = self.existing
         chosen = ids_of(bound.value() or ())
         field.choices = (
-            [(pk, label) for pk, label, _words in self.every()] if self.few() else self.titles(chosen)
+            [(pk, label) for pk, label, _words in self.every] if self.few() else self.titles(chosen)
         )
-        field.widget.search_url = self.url()  # type: ignore[attr-defined]
-        field.widget.by_name = self.by_name  # type: ignore[attr-defined]
+        self.searched_by(field.widget)
 
 
 # what a team or person pick field offers for none — its value and label — by the name its search address gives
@@ -320,7 +323,7 @@ class ObjectivePicker(Picker):
         field: MultiPickField = bound.field  # type: ignore[assignment]
         field.existing = self.existing
         field.choices = self.titles(ids_of(bound.value() or ()))
-        field.widget.search_url = self.url()  # type: ignore[attr-defined]
+        self.searched_by(field.widget)
 
 
 def ids_of(values: Iterable[Any]) -> frozenset[int]:

@@ -237,7 +237,7 @@ def search_box(
     *,
     target: str,
     include: str = "",
-    placeholder: str | None = None,
+    placeholder: str,
 ) -> SafeString:
     """A pick field's search box: what is typed goes to ``url`` as ``?q=`` (with the inputs inside ``include``)
     and the answer replaces what is inside ``target``. It is outside the form's data: its ``form`` attribute
@@ -249,7 +249,7 @@ def search_box(
         css_class,
         field_id,
         label,
-        placeholder or _("Type to find by title…"),
+        placeholder,
         target,
         url,
         format_html(' hx-include="#{}"', include) if include else "",
@@ -268,6 +268,9 @@ class _Searched(forms.Widget):
     def rendered_id(self, name: str, attrs: dict[str, Any] | None) -> str:
         return str((attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}")
 
+    def placeholder(self) -> str:
+        return _("Type to find by name…") if self.by_name else _("Type to find by title…")
+
 
 class SearchSelect(_Searched, forms.Select):
     """A select that holds a few choices (the chosen one and the first others), with a search box above it that
@@ -280,11 +283,14 @@ class SearchSelect(_Searched, forms.Select):
         if not self.search_url:
             return select
         select_id = self.rendered_id(name, attrs)
-        label, placeholder = (
-            (_("Find by name"), _("Type to find by name…")) if self.by_name else (_("Find by title"), None)
-        )
+        label = _("Find by name") if self.by_name else _("Find by title")
         find = search_box(
-            "search-select-find", select_id, label, self.search_url, target=select_id, placeholder=placeholder
+            "search-select-find",
+            select_id,
+            label,
+            self.search_url,
+            target=select_id,
+            placeholder=self.placeholder(),
         )
         return format_html('<div class="search-select">{}{}</div>', find, select)
 
@@ -317,19 +323,14 @@ class MultiPick(_Searched, forms.CheckboxSelectMultiple):
         if not self.search_url:
             return chosen
         url = with_query(self.search_url, into=box_id, name=name)
-        label, placeholder = (
-            (_("Find by name to add"), _("Type to find by name…"))
-            if self.by_name
-            else (_("Find by title to add"), None)
-        )
         find = search_box(
             "multi-pick-find",
             box_id,
-            label,
+            _("Find by name to add") if self.by_name else _("Find by title to add"),
             url,
             target=f"{box_id}-found",
             include=box_id,
-            placeholder=placeholder,
+            placeholder=self.placeholder(),
         )
         found = format_html('<div class="multi-pick-found" id="{}-found" aria-live="polite"></div>', box_id)
         return format_html('<div class="multi-pick">{}{}{}</div>', chosen, find, found)
