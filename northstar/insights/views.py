@@ -22,7 +22,7 @@ from northstar.workspaces.errors import ValidationFailed
 from northstar.workspaces.forms import apply_errors
 from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import Actor, access
-from northstar.workspaces.web import query_without_page, requested_page, today, workspace_view
+from northstar.workspaces.web import first_of, query_without_page, requested_page, today, workspace_view
 
 # dependencies across teams the report lists (19,890 at medium scale); the API's report has them all
 CROSS_TEAM_SHOWN = 200
@@ -81,13 +81,8 @@ def _coverage_context(
     for name, listed in (("orphans", COVERAGE_LISTED), ("unsupported_key_results", COVERAGE_LISTED),
                          ("unsupported_objectives", COVERAGE_LISTED), ("full_teams", COVERAGE_LISTED),
                          ("cross_team", CROSS_TEAM_SHOWN)):  # fmt: skip
-        context[name], context[f"{name}_more"] = _first(getattr(report, name) if report else [], listed)
+        context[name], context[f"{name}_more"] = first_of(getattr(report, name) if report else [], listed)
     return context
-
-
-def _first[T](rows: list[T], shown: int) -> tuple[list[T], int]:
-    """The first ``shown`` of ``rows``, and how many more there are."""
-    return rows[:shown], max(len(rows) - shown, 0)
 
 
 def _coverage_url(period: Period) -> str:

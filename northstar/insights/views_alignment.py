@@ -6,7 +6,7 @@ from northstar.insights.alignment import alignment_map as read_alignment_map
 from northstar.insights.alignment import matching, rows
 from northstar.okrs import queries as okr_queries
 from northstar.workspaces.permissions import Actor
-from northstar.workspaces.web import int_param, query_without_page, today, workspace_view
+from northstar.workspaces.web import first_of, int_param, query_without_page, today, workspace_view
 
 MAP_ROWS = 1_000  # rows one page of the map draws, whole top-level trees at a time (24,873 at medium scale)
 UNLINKED_SHOWN = 200  # work items in the "not linked to any OKR" branch; the coverage report has every one
@@ -25,12 +25,13 @@ def alignment_map(request: HttpRequest, actor: Actor) -> HttpResponse:
     pages = pages_by_size([rows(r) for r in shown.roots], MAP_ROWS)
     number = min(max(int_param(request.GET.get("page")) or 1, 1), len(pages))
     start, end = pages[number - 1]
+    unlinked, unlinked_more = first_of(shown.orphans, UNLINKED_SHOWN)
     context = {
         "map": whole,
         "roots": shown.roots[start:end],
         "has_unlinked": bool(shown.orphans),
-        "unlinked": shown.orphans[:UNLINKED_SHOWN],
-        "unlinked_more": len(shown.orphans) - UNLINKED_SHOWN,
+        "unlinked": unlinked,
+        "unlinked_more": unlinked_more,
         "query": query,
         "nothing_matches": bool(query) and not shown.roots and not shown.orphans,
         "number": number,

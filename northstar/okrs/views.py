@@ -29,6 +29,7 @@ from northstar.workspaces.models import Team
 from northstar.workspaces.permissions import CHANGE, CHECK_IN, Actor, access
 from northstar.workspaces.queries import chosen
 from northstar.workspaces.web import (
+    first_of,
     int_param,
     query_without_page,
     requested_page,
@@ -72,8 +73,12 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
         if k.kr.owner_id == actor.user_id and k.kr.kind != "milestone"
     ]
     table = requested_page(request, board.objectives, DASHBOARD_PAGE_SIZE)
-    stale = sorted(board.stale, key=lambda k: (k.kr.last_check_in_at is not None, k.kr.last_check_in_at or 0))
-    risks = sorted(board.risks, key=lambda r: -r.risk.days_late)
+    stale, more_stale = first_of(
+        sorted(board.stale, key=lambda k: (k.kr.last_check_in_at is not None, k.kr.last_check_in_at or 0)),
+        DASHBOARD_LIST_SIZE,
+    )
+    divergences, more_divergences = first_of(board.divergences, DASHBOARD_LIST_SIZE)
+    risks, more_risks = first_of(sorted(board.risks, key=lambda r: -r.risk.days_late), DASHBOARD_LIST_SIZE)
     return render(
         request,
         "okrs/dashboard.html",
@@ -94,12 +99,12 @@ def dashboard(request: HttpRequest, actor: Actor) -> HttpResponse:
             "page_base": query_without_page(request),
             "counts": board.counts,
             "my_key_results": my_key_results,
-            "stale": stale[:DASHBOARD_LIST_SIZE],
-            "more_stale": len(stale) - DASHBOARD_LIST_SIZE,
-            "divergences": board.divergences[:DASHBOARD_LIST_SIZE],
-            "more_divergences": len(board.divergences) - DASHBOARD_LIST_SIZE,
-            "risks": risks[:DASHBOARD_LIST_SIZE],
-            "more_risks": len(risks) - DASHBOARD_LIST_SIZE,
+            "stale": stale,
+            "more_stale": more_stale,
+            "divergences": divergences,
+            "more_divergences": more_divergences,
+            "risks": risks,
+            "more_risks": more_risks,
             "today": now,
             "orphan_report": board.coverage,
         },

@@ -142,6 +142,11 @@ def requested_page(request: HttpRequest, rows: Sequence[Any] | QuerySet[Any], si
     return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
+def first_of[T](rows: Sequence[T], shown: int) -> tuple[list[T], int]:
+    """The first ``shown`` of ``rows``, and how many more there are: a list on a page, and the count that says so."""
+    return list(rows[:shown]), max(len(rows) - shown, 0)
+
+
 def query_without_page(request: HttpRequest) -> str:
     """The page's query string without its page number, for links to the other pages."""
     query = request.GET.copy()
