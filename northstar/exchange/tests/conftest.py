@@ -32,3 +32,15 @@ def workspace_of(report: ImportReport) -> Workspace:
 @pytest.fixture
 def imported(db, finvest) -> Workspace:
     return workspace_of(import_document(finvest))
+
+
+DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def large(settings):
+    """Every upload (a file to import, a backup to restore) counts as large; the queue only keeps what is handed to
+    it (the test runs the tasks)."""
+    settings.NORTHSTAR_IMPORT_AT_ONCE_BYTES = 100
+    settings.TASKS = DUMMY

@@ -20,20 +20,13 @@ from northstar.exchange.models import ImportState, PendingImport
 from northstar.okrs.models import KeyResult, Objective
 from northstar.testing import PASSWORD, make_world
 
+from .conftest import DUMMY, QUEUE
+
 GOOD = (
     "objective_key,objective_title,team,period,kr_key,kr_title,kind,unit,start,target\n"
     "delight,Delight new savers,growth,fy27-q2,activation,Raise week-one activation from 30% to 45%,increase,%,30,45\n"
 )
 BAD = GOOD.replace(",30,45", ",30,lots")
-DUMMY = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-@pytest.fixture
-def large(settings):
-    """Every upload counts as large; the queue only keeps what is handed to it (the test runs the tasks)."""
-    settings.NORTHSTAR_IMPORT_AT_ONCE_BYTES = 100
-    settings.TASKS = DUMMY
 
 
 def upload(client, content, name="objectives.csv"):

@@ -14,17 +14,12 @@ from typer.testing import CliRunner
 from northstar.cli import app
 from northstar.exchange import uploads
 from northstar.exchange.models import ImportState, PendingImport, UploadPurpose
-from northstar.exchange.tests.test_background_import import DUMMY, QUEUE, page, poll
+from northstar.exchange.tests.test_background_import import page, poll
 from northstar.okrs.models import Objective
 from northstar.testing import PASSWORD, make_world
 from northstar.workspaces.models import Membership, Workspace
 
-
-@pytest.fixture
-def large(settings):
-    """Every backup counts as large; the queue only keeps what is handed to it (the test runs the tasks)."""
-    settings.NORTHSTAR_IMPORT_AT_ONCE_BYTES = 100
-    settings.TASKS = DUMMY
+from .conftest import DUMMY, QUEUE
 
 
 def restore(client, content, name="backup.json"):
